@@ -1,0 +1,168 @@
+# kb - knowledge-base and FAQ search for customer-service desks.
+#
+#   make            build build/kb-index, build/kb-search, build/kb-assistant
+#   make run        install what is missing, build, index kb/, open the assistant
+#   make test       install what is missing, build, run every test (then again
+#                   under AddressSanitizer + UBSan); ends "N passed, N failed"
+#   make asan       build with AddressSanitizer and UBSan into build-asan/
+#   make eval       relevance figures on tests/relevance/
+#   make bench      benchmarks against the peers -> tests/bench/RESULTS.md
+#   make bench-quick  the everyday subset (under a minute)
+#   make fuzz       run every fuzz target for FUZZ_SECONDS each
+#   make install    PREFIX=/usr/local: programs, man pages
+#   make format     clang-format the C sources
+#
+# Quiet unless V=1.
+
+BUILDDIR ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+KB_DIR ?= kb
+SANITIZE ?=
+FUZZ_SECONDS ?= 180
+
+PKGS := xapian-core libcmark libcjson yaml-0.1 readline
+# Debian 12's readline has no .pc file in every release; fall back to -lreadline.
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lreadline")
+
+CC ?= cc
+CXX ?= c++
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow -Wvla
+CPPFLAGS += -Iinclude -D_GNU_SOURCE $(PKG_CFLAGS)
+CFLAGS ?= $(OPT) -g
+CXXFLAGS ?= $(OPT) -g
+KB_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP
+KB_CXXFLAGS := -std=c++17 $(WARN) -fPIC -fvisibility=hidden -MMD -MP
+LDLIBS += $(PKG_LIBS) -lm
+
+ifeq ($(SANITIZE),1)
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+KB_CFLAGS += $(SAN)
+KB_CXXFLAGS += $(SAN)
+LDFLAGS += $(SAN)
+OPT := -O1
+endif
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+# libkb: everything in search/ and indexer/ but the programs' own files.
+PROG_SRC := search/kb-search.c indexer/kb-index.c
+LIB_C := $(filter-out $(PROG_SRC) search/cli-%.c indexer/cli-%.c,$(wildcard search/*.c indexer/*.c))
+LIB_CXX := $(wildcard search/*.cc)
+LIB_OBJ := $(LIB_C:%.c=$(BUILDDIR)/%.o) $(LIB_CXX:%.cc=$(BUILDDIR)/%.o)
+
+SEARCH_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,search/kb-search.c $(wildcard search/cli-*.c))
+INDEX_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,indexer/kb-index.c $(wildcard indexer/cli-*.c))
+ASSIST_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard assistant/*.c))
+
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILDDIR)/tests/%)
+TOOL_SRC := $(wildcard tests/tools/*.c)
+TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILDDIR)/tests/%)
+
+PROGRAMS := $(BUILDDIR)/kb-index $(BUILDDIR)/kb-search $(BUILDDIR)/kb-assistant
+
+.PHONY: all deps deps-test run test check asan eval bench bench-quick fuzz install clean format
+.DEFAULT_GOAL := all
+
+all: $(PROGRAMS) $(BUILDDIR)/libkb.a $(BUILDDIR)/libkb.so
+
+deps:
+	$(Q)scripts/deps.sh build
+
+deps-test:
+	$(Q)scripts/deps.sh test
+
+$(BUILDDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(KB_CFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILDDIR)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(CXX) $(CPPFLAGS) $(KB_CXXFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(BUILDDIR)/libkb.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The shared library exports kb_* and nothing else (no Xapian inlines).
+$(BUILDDIR)/libkb.so: $(LIB_OBJ) search/libkb.map
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CXX) -shared $(LDFLAGS) -Wl,--version-script=search/libkb.map -o $@ $(LIB_OBJ) $(LDLIBS)
+
+$(BUILDDIR)/kb-search: $(SEARCH_OBJ) $(BUILDDIR)/libkb.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(SEARCH_OBJ) $(BUILDDIR)/libkb.a $(LDLIBS)
+
+$(BUILDDIR)/kb-index: $(INDEX_OBJ) $(BUILDDIR)/libkb.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(INDEX_OBJ) $(BUILDDIR)/libkb.a $(LDLIBS) -lpthread
+
+$(BUILDDIR)/kb-assistant: $(ASSIST_OBJ) $(BUILDDIR)/libkb.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(CXX) $(LDFLAGS) -o $@ $(ASSIST_OBJ) $(BUILDDIR)/libkb.a $(LDLIBS)
+
+$(BUILDDIR)/tests/%: tests/unit/%.c tests/unit/harness.h $(BUILDDIR)/libkb.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TEST    $@")
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(KB_CFLAGS) $(CFLAGS) -o $@ $< $(BUILDDIR)/libkb.a $(LDFLAGS) $(LDLIBS) -lstdc++ -lpthread
+
+$(BUILDDIR)/tests/%: tests/tools/%.c $(BUILDDIR)/libkb.a
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  TOOL    $@")
+	$(Q)$(CC) $(CPPFLAGS) $(KB_CFLAGS) $(CFLAGS) -o $@ $< $(BUILDDIR)/libkb.a $(LDFLAGS) $(LDLIBS) -lstdc++ -lpthread
+
+# Run the suite against one build directory (no deps step, no rebuild of
+# the other flavour).
+check: all $(UNIT_BIN) $(TOOL_BIN)
+	$(Q)BUILDDIR=$(BUILDDIR) tests/run.sh
+
+test: deps-test
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-asan SANITIZE=1 all
+	$(Q)tests/run-all.sh
+
+asan:
+	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-asan SANITIZE=1 all
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(BUILDDIR)/kb-index $(KB_DIR)
+	$(Q)$(BUILDDIR)/kb-assistant
+
+eval: all
+	$(Q)tests/relevance/eval.sh $(BUILDDIR)
+
+bench:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory all $(TOOL_BIN)
+	$(Q)tests/bench/run.sh full
+
+bench-quick:
+	$(Q)scripts/deps.sh bench
+	$(Q)$(MAKE) --no-print-directory all $(TOOL_BIN)
+	$(Q)tests/bench/run.sh quick
+
+fuzz: deps-test
+	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 man/kb-index.1 man/kb-search.1 man/kb-assistant.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+
+format:
+	clang-format -i include/kb/*.h search/*.c search/*.cc indexer/*.c assistant/*.c tests/unit/*.c
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)

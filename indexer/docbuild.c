@@ -1,0 +1,349 @@
+/* docbuild.c - the documents of one article. */
+#include "docbuild.h"
+
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frontmatter.h"
+#include "kb/indexer.h"
+#include "kb/text.h"
+#include "kb/util.h"
+
+/* Within-document frequency added per occurrence, by field.  Title and
+ * questions say what an article is about; they weigh above body text. */
+#define W_TITLE 4
+#define W_QUESTION 2
+#define W_TAG 2
+#define W_HEADING 2
+#define W_BODY 1
+
+/* Gap between fields so phrases do not match across them. */
+#define FIELD_GAP 100
+
+struct kbi_builder {
+    kb_xtermgen_t *tg;
+    kb_xstem_t *stem;
+};
+
+kb_status_t kbi_builder_new(kbi_builder_t **out)
+{
+    *out = NULL;
+    kbi_builder_t *b = calloc(1, sizeof *b);
+    if (!b)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = kb_xstem_new("english", &b->stem);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_new(NULL, &b->tg);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_set_stemmer(b->tg, b->stem);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_set_stemming_strategy(b->tg, KB_XSTEM_SOME);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_set_stopper(b->tg, kb_text_stopwords());
+    if (st != KB_STATUS_SUCCESS) {
+        kbi_builder_free(b);
+        return st;
+    }
+    *out = b;
+    return KB_STATUS_SUCCESS;
+}
+
+void kbi_builder_free(kbi_builder_t *b)
+{
+    if (!b)
+        return;
+    kb_xtermgen_free(b->tg);
+    kb_xstem_free(b->stem);
+    free(b);
+}
+
+void kbi_docset_free(kbi_docset_t *d)
+{
+    if (!d)
+        return;
+    for (size_t i = 0; i < d->n; i++)
+        kb_xdoc_free(d->docs[i]);
+    free(d->docs);
+    kbi_strlist_clear(&d->spelling);
+    free(d->tier);
+    memset(d, 0, sizeof *d);
+}
+
+char *kbi_path_term(const char *rel)
+{
+    kb_buf_t b = KB_BUF_INIT;
+    if (strlen(rel) + strlen(KB_PREFIX_PATH) <= KB_XTERM_MAX - 8)
+        kb_buf_printf(&b, "%s%s", KB_PREFIX_PATH, rel);
+    else
+        kb_buf_printf(&b, "%s#%016llx", KB_PREFIX_PATH,
+                      (unsigned long long)kb_hash64(rel, strlen(rel)));
+    return kb_buf_take(&b);
+}
+
+static void add_strlist(cJSON *obj, const char *key, const kb_strlist_t *l)
+{
+    cJSON *arr = cJSON_AddArrayToObject(obj, key);
+    for (size_t i = 0; arr && i < l->n; i++)
+        cJSON_AddItemToArray(arr, cJSON_CreateString(l->items[i]));
+}
+
+static void add_str(cJSON *obj, const char *key, const char *v)
+{
+    if (v)
+        cJSON_AddStringToObject(obj, key, v);
+    else
+        cJSON_AddNullToObject(obj, key);
+}
+
+static cJSON *article_object(const kb_article_t *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add_str(o, "id", a->id);
+    add_str(o, "title", a->title ? a->title : a->id);
+    add_str(o, "category", a->category);
+    add_strlist(o, "tags", &a->tags);
+    add_strlist(o, "questions", &a->questions);
+    add_str(o, "escalation", a->escalation);
+    add_str(o, "updated", a->updated);
+    add_str(o, "review_by", a->review_by);
+    add_str(o, "owner", a->owner);
+    add_str(o, "path", a->path);
+    add_str(o, "contact", a->contact);
+    add_str(o, "hours", a->hours);
+    add_str(o, "sla", a->sla);
+    add_str(o, "next", a->next);
+    add_strlist(o, "triggers", &a->triggers);
+    cJSON *secs = cJSON_AddArrayToObject(o, "sections");
+    for (size_t i = 0; secs && i < a->n_sections; i++) {
+        cJSON *s = cJSON_CreateObject();
+        if (!s)
+            break;
+        cJSON_AddStringToObject(s, "heading", a->sections[i].heading);
+        cJSON_AddStringToObject(s, "path", a->sections[i].path);
+        cJSON_AddNumberToObject(s, "level", a->sections[i].level);
+        cJSON_AddNumberToObject(s, "steps", a->sections[i].steps);
+        cJSON_AddItemToArray(secs, s);
+    }
+    add_str(o, "body", a->body);
+    return o;
+}
+
+char *kbi_article_json(const kb_article_t *a)
+{
+    cJSON *o = article_object(a);
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    return s;
+}
+
+/* The JSON of an escalation tier, or of an article with cue triggers. */
+static char *tier_json(const kb_article_t *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add_str(o, "id", a->id);
+    add_str(o, "title", a->title ? a->title : a->id);
+    add_str(o, "category", a->category);
+    add_str(o, "contact", a->contact);
+    add_str(o, "hours", a->hours);
+    add_str(o, "sla", a->sla);
+    add_str(o, "next", a->next);
+    add_str(o, "escalation", a->escalation);
+    add_strlist(o, "triggers", &a->triggers);
+    char *s = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return s;
+}
+
+static char *section_json(const kb_article_t *a, size_t i)
+{
+    const kb_section_t *s = &a->sections[i];
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add_str(o, "id", a->id);
+    add_str(o, "title", a->title ? a->title : a->id);
+    add_str(o, "category", a->category);
+    add_str(o, "path", a->path);
+    add_str(o, "section", s->heading);
+    add_str(o, "section_path", s->path);
+    cJSON_AddNumberToObject(o, "n", (double)i);
+    cJSON_AddNumberToObject(o, "steps", s->steps);
+    add_str(o, "escalation", a->escalation);
+    add_str(o, "text", s->text);
+    if (i == 0)
+        cJSON_AddItemToObject(o, "article", article_object(a));
+    char *out = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return out;
+}
+
+typedef struct spell_ctx {
+    kb_strlist_t *words;
+    int oom;
+} spell_ctx_t;
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static int collect_spelling(void *vctx, const char *term, size_t len, unsigned wdf)
+{
+    (void)wdf;
+    spell_ctx_t *c = vctx;
+    if (!kb_text_spelling_word(term, len))
+        return 0;
+    if (!kbi_strlist_push(c->words, term, len)) {
+        c->oom = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Add TERM (a boolean term) if it fits; long values are skipped (a tag of
+ * 240 bytes is not a tag). */
+static kb_status_t add_boolean(kb_xdoc_t *doc, const char *prefix, const char *value)
+{
+    if (!value || !*value)
+        return KB_STATUS_SUCCESS;
+    kb_buf_t b = KB_BUF_INIT;
+    kb_buf_printf(&b, "%s%s", prefix, value);
+    if (b.oom)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    if (b.len <= KB_XTERM_MAX)
+        st = kb_xdoc_add_term(doc, b.data, 0);
+    kb_buf_free(&b);
+    return st;
+}
+
+static kb_status_t index_field(kbi_builder_t *b, const char *text, unsigned w,
+                               const char *prefix)
+{
+    if (!text || !*text)
+        return KB_STATUS_SUCCESS;
+    kb_status_t st = kb_xtermgen_index_text(b->tg, text, strlen(text), w, "");
+    if (st == KB_STATUS_SUCCESS && prefix)
+        st = kb_xtermgen_index_text_without_positions(b->tg, text, strlen(text), 1, prefix);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_increase_termpos(b->tg, FIELD_GAP);
+    return st;
+}
+
+static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t i,
+                                 const char *pathterm, kb_xdoc_t **out)
+{
+    *out = NULL;
+    const kb_section_t *s = &a->sections[i];
+    kb_xdoc_t *doc;
+    kb_status_t st = kb_xdoc_new(&doc);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    st = kb_xtermgen_set_document(b->tg, doc);
+    /* An empty lead gets no free text: it exists for show, and must not
+     * win a search on title words alone with an empty snippet. */
+    int text = i > 0 || s->text[0];
+    if (text) {
+        if (st == KB_STATUS_SUCCESS)
+            st = index_field(b, a->title ? a->title : a->id, W_TITLE, KB_PREFIX_TITLE);
+        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n; q++)
+            st = index_field(b, a->questions.items[q], W_QUESTION, KB_PREFIX_QUESTION);
+        for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
+            st = index_field(b, a->tags.items[t], W_TAG, NULL);
+        if (st == KB_STATUS_SUCCESS && i > 0)
+            st = index_field(b, s->heading, W_HEADING, KB_PREFIX_HEADING);
+        if (st == KB_STATUS_SUCCESS)
+            st = index_field(b, s->text, W_BODY, NULL);
+    }
+    if (st == KB_STATUS_SUCCESS)
+        st = add_boolean(doc, KB_PREFIX_ID, a->id);
+    if (st == KB_STATUS_SUCCESS && i == 0)
+        st = add_boolean(doc, KB_PREFIX_ARTICLE, a->id);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_term(doc, pathterm, 0);
+    if (st == KB_STATUS_SUCCESS)
+        st = add_boolean(doc, KB_PREFIX_CATEGORY, a->category);
+    for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
+        st = add_boolean(doc, KB_PREFIX_TAG, a->tags.items[t]);
+    if (st == KB_STATUS_SUCCESS)
+        st = add_boolean(doc, KB_PREFIX_ESCALATION, a->escalation);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_value(doc, KB_SLOT_ARTICLE, a->id, strlen(a->id));
+    if (st == KB_STATUS_SUCCESS && a->updated) {
+        char ymd[9];
+        memcpy(ymd, a->updated, 4);
+        memcpy(ymd + 4, a->updated + 5, 2);
+        memcpy(ymd + 6, a->updated + 8, 2);
+        ymd[8] = '\0';
+        st = kb_xdoc_add_value(doc, KB_SLOT_UPDATED, ymd, 8);
+    }
+    if (st == KB_STATUS_SUCCESS && a->category)
+        st = kb_xdoc_add_value(doc, KB_SLOT_CATEGORY, a->category, strlen(a->category));
+    if (st == KB_STATUS_SUCCESS) {
+        char num[24];
+        int n = snprintf(num, sizeof num, "%zu", i);
+        st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, num, (size_t)n);
+    }
+    if (st == KB_STATUS_SUCCESS) {
+        char *data = section_json(a, i);
+        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
+        free(data);
+    }
+    if (st != KB_STATUS_SUCCESS) {
+        kb_xdoc_free(doc);
+        return st;
+    }
+    *out = doc;
+    return KB_STATUS_SUCCESS;
+}
+
+kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const char *rel,
+                              kbi_docset_t *out)
+{
+    memset(out, 0, sizeof *out);
+    char *pathterm = kbi_path_term(rel);
+    if (!pathterm)
+        return KB_STATUS_OUT_OF_MEMORY;
+    out->docs = calloc(a->n_sections ? a->n_sections : 1, sizeof *out->docs);
+    kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
+    kb_strlist_t words = {0};
+    spell_ctx_t sc = {&words, 0};
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < a->n_sections; i++) {
+        /* Sections without text add nothing but an empty hit. */
+        if (i > 0 && !a->sections[i].text[0])
+            continue;
+        kb_xdoc_t *doc;
+        st = build_section(b, a, i, pathterm, &doc);
+        if (st != KB_STATUS_SUCCESS)
+            break;
+        out->docs[out->n++] = doc;
+        st = kb_xdoc_terms(doc, collect_spelling, &sc);
+        if (st == KB_STATUS_SUCCESS && sc.oom)
+            st = KB_STATUS_OUT_OF_MEMORY;
+    }
+    free(pathterm);
+    if (st == KB_STATUS_SUCCESS && words.n) {
+        /* Distinct words: each article counts once per word. */
+        qsort(words.items, words.n, sizeof *words.items, cmp_str);
+        for (size_t i = 0; i < words.n && st == KB_STATUS_SUCCESS; i++)
+            if (i == 0 || strcmp(words.items[i], words.items[i - 1]) != 0)
+                if (!kbi_strlist_push(&out->spelling, words.items[i], strlen(words.items[i])))
+                    st = KB_STATUS_OUT_OF_MEMORY;
+    }
+    kbi_strlist_clear(&words);
+    if (st == KB_STATUS_SUCCESS &&
+        ((a->category && strcmp(a->category, "escalation") == 0) || a->triggers.n)) {
+        out->tier = tier_json(a);
+        if (!out->tier)
+            st = KB_STATUS_OUT_OF_MEMORY;
+    }
+    if (st != KB_STATUS_SUCCESS)
+        kbi_docset_free(out);
+    return st;
+}

@@ -1,0 +1,216 @@
+/* kb-index - build, update or check the index of a knowledge base.
+ *
+ *   kb-index [--db PATH] [--full] [--check] [--strict] [--quiet] [--json] [KB_DIR]
+ *
+ * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
+ * rejected, lint errors), 2 usage error, 3 index or I/O failure.
+ */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/indexer.h"
+#include "kb/term.h"
+#include "kb/util.h"
+#include "kb/version.h"
+
+#define PROG "kb-index"
+
+enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: kb-index [--db PATH] [--full] [--check] [--strict] [--quiet] [--json] [KB_DIR]\n"
+            "Build or update the search index of the knowledge base in KB_DIR.\n"
+            "\n"
+            "  --db PATH   the index directory (default: $KB_DB, else\n"
+            "              $XDG_DATA_HOME/kb/index, i.e. ~/.local/share/kb/index)\n"
+            "  --full      rebuild everything into a new index and swap it in\n"
+            "  --check     lint the articles without writing anything\n"
+            "  --strict    with --check, treat warnings as errors\n"
+            "  --quiet     print errors only, no summary or progress\n"
+            "  --json      print the summary (and problems) as one JSON object\n"
+            "  --help      show this help;  --version  show the version\n"
+            "\n"
+            "KB_DIR defaults to $KB_DIR, else ./kb.  Updates are incremental: unchanged\n"
+            "files are skipped, changed ones replaced, deleted ones removed.\n"
+            "Exit status: 0 ok, 1 content errors, 2 usage error, 3 index or I/O failure.\n");
+}
+
+static void progress(void *ctx, size_t done, size_t total)
+{
+    kb_progress_update(ctx, done, total);
+}
+
+static cJSON *diags_json(const kb_diags_t *d, kb_diag_level_t level)
+{
+    cJSON *arr = cJSON_CreateArray();
+    for (size_t i = 0; arr && i < kb_diags_count(d); i++) {
+        const kb_diag_t *x = kb_diags_get(d, i);
+        if (x->level != level)
+            continue;
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "path", x->path);
+        cJSON_AddNumberToObject(o, "line", x->line);
+        cJSON_AddStringToObject(o, "message", x->message);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
+}
+
+static void print_json(cJSON *o)
+{
+    char *s = cJSON_PrintUnformatted(o);
+    if (s) {
+        puts(s);
+        free(s);
+    }
+    cJSON_Delete(o);
+}
+
+static int run_check(const char *kb_dir, int strict, int quiet, int json)
+{
+    kb_diags_t *d;
+    if (kb_diags_new(&d) != KB_STATUS_SUCCESS) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EXIT_IO;
+    }
+    size_t n = 0;
+    char *msg = NULL;
+    const char *today = getenv("KB_TODAY");
+    kb_status_t st = kb_lint_run(kb_dir, today && *today ? today : NULL, d, &n, &msg);
+    if (st != KB_STATUS_SUCCESS) {
+        fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        free(msg);
+        kb_diags_free(d);
+        return EXIT_IO;
+    }
+    size_t errors = kb_diags_errors(d), warnings = kb_diags_warnings(d);
+    int failed = errors > 0 || (strict && warnings > 0);
+    if (json) {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "kb", kb_dir);
+        cJSON_AddNumberToObject(o, "articles", (double)n);
+        cJSON_AddItemToObject(o, "errors", diags_json(d, KB_DIAG_ERROR));
+        cJSON_AddItemToObject(o, "warnings", diags_json(d, KB_DIAG_WARNING));
+        cJSON_AddBoolToObject(o, "ok", !failed);
+        print_json(o);
+    } else {
+        kb_term_print_diags(stderr, PROG, d, 1);
+        if (!quiet)
+            printf(PROG ": checked %zu articles in %s: %zu error%s, %zu warning%s%s\n", n, kb_dir,
+                   errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
+                   strict && warnings && !errors ? " (--strict: warnings count as errors)" : "");
+    }
+    kb_diags_free(d);
+    return failed ? EXIT_CONTENT : 0;
+}
+
+static int run_index(const char *db, const char *kb_dir, int full, int quiet, int json)
+{
+    kb_diags_t *d;
+    if (kb_diags_new(&d) != KB_STATUS_SUCCESS) {
+        fprintf(stderr, PROG ": out of memory\n");
+        return EXIT_IO;
+    }
+    kb_progress_t bar;
+    kb_progress_init(&bar, "indexing", !quiet && !json);
+    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar};
+    kb_index_stats_t s;
+    char *msg = NULL;
+    kb_status_t st = kb_index_run(&o, d, &s, &msg);
+    kb_progress_done(&bar);
+    if (json) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "kb", kb_dir);
+        cJSON_AddStringToObject(j, "db", db);
+        cJSON_AddBoolToObject(j, "ok", st == KB_STATUS_SUCCESS && s.rejected == 0);
+        if (st != KB_STATUS_SUCCESS)
+            cJSON_AddStringToObject(j, "error", msg ? msg : kb_status_to_string(st));
+        cJSON_AddBoolToObject(j, "full", s.full);
+        cJSON_AddNumberToObject(j, "files", (double)s.files);
+        cJSON_AddNumberToObject(j, "articles", (double)s.articles);
+        cJSON_AddNumberToObject(j, "sections", (double)s.sections);
+        cJSON_AddNumberToObject(j, "added", (double)s.added);
+        cJSON_AddNumberToObject(j, "updated", (double)s.updated);
+        cJSON_AddNumberToObject(j, "removed", (double)s.removed);
+        cJSON_AddNumberToObject(j, "unchanged", (double)s.unchanged);
+        cJSON_AddNumberToObject(j, "rejected", (double)s.rejected);
+        cJSON_AddNumberToObject(j, "seconds", s.seconds);
+        cJSON_AddItemToObject(j, "errors", diags_json(d, KB_DIAG_ERROR));
+        cJSON_AddItemToObject(j, "warnings", diags_json(d, KB_DIAG_WARNING));
+        print_json(j);
+    } else {
+        kb_term_print_diags(stderr, PROG, d, !quiet);
+        if (st != KB_STATUS_SUCCESS)
+            fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        else if (!quiet)
+            printf(PROG ": %zu articles (%zu added, %zu updated, %zu removed, %zu unchanged, "
+                   "%zu rejected), %zu sections written, %s, %.2f s\n",
+                   s.articles, s.added, s.updated, s.removed, s.unchanged, s.rejected,
+                   s.sections, s.full ? "full rebuild" : "incremental", s.seconds);
+    }
+    free(msg);
+    kb_diags_free(d);
+    if (st != KB_STATUS_SUCCESS)
+        return EXIT_IO;
+    return s.rejected ? EXIT_CONTENT : 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},   {"full", no_argument, NULL, 'f'},
+        {"check", no_argument, NULL, 'c'},      {"strict", no_argument, NULL, 's'},
+        {"quiet", no_argument, NULL, 'q'},      {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *db_opt = NULL;
+    int full = 0, check = 0, strict = 0, quiet = 0, json = 0, c;
+    while ((c = getopt_long(argc, argv, "d:fcsqjhV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db_opt = optarg; break;
+        case 'f': full = 1; break;
+        case 'c': check = 1; break;
+        case 's': strict = 1; break;
+        case 'q': quiet = 1; break;
+        case 'j': json = 1; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("kb-index %s\n", KB_VERSION); return 0;
+        default:
+            fprintf(stderr, PROG ": try 'kb-index --help'\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (argc - optind > 1) {
+        fprintf(stderr, PROG ": one KB_DIR at most (got %d); try 'kb-index --help'\n",
+                argc - optind);
+        return EXIT_USAGE;
+    }
+    if (strict && !check) {
+        fprintf(stderr, PROG ": --strict goes with --check\n");
+        return EXIT_USAGE;
+    }
+    if (check && full) {
+        fprintf(stderr, PROG ": --check does not write; --full makes no sense with it\n");
+        return EXIT_USAGE;
+    }
+    const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
+    if (!kb_dir || !*kb_dir)
+        kb_dir = "kb";
+    if (check)
+        return run_check(kb_dir, strict, quiet, json);
+    char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
+    if (!db || !*db) {
+        fprintf(stderr, PROG ": no index location: set --db, $KB_DB or $HOME\n");
+        free(db);
+        return EXIT_USAGE;
+    }
+    int rc = run_index(db, kb_dir, full, quiet, json);
+    free(db);
+    return rc;
+}

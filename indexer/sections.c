@@ -1,0 +1,260 @@
+/* sections.c - split a Markdown body into sections at headings, with the
+ * plain text of each (for indexing and snippets) and the internal links.
+ *
+ * cmark does the parsing; this file only walks its tree.  The walk uses
+ * cmark's iterator, which is not recursive, so deeply nested lists and
+ * block quotes cost memory in cmark, not stack here.
+ */
+#include "sections.h"
+
+#include <cmark.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/util.h"
+
+typedef struct walk {
+    kb_article_t *a;
+    kb_buf_t text;          /* current section's text */
+    kb_buf_t heading;       /* text of the heading being read */
+    int in_heading;         /* inside a heading node */
+    int heading_line;
+    char *stack[7];         /* heading path by level */
+    /* The section being filled: its heading, path, level and line. */
+    char *cur_heading;
+    char *cur_path;
+    int cur_level;
+    int cur_line;
+    int cur_steps;
+} walk_t;
+
+/* Append the section being filled to the article.  Takes CUR_* and TEXT. */
+static int finish_section(walk_t *w)
+{
+    kb_article_t *a = w->a;
+    kb_section_t *s = realloc(a->sections, (a->n_sections + 1) * sizeof *s);
+    if (!s)
+        return 0;
+    a->sections = s;
+    while (w->text.len && (w->text.data[w->text.len - 1] == '\n' ||
+                           w->text.data[w->text.len - 1] == ' '))
+        w->text.data[--w->text.len] = '\0';
+    char *text = kb_buf_take(&w->text);
+    if (!text)
+        return 0;
+    s = &a->sections[a->n_sections++];
+    s->heading = w->cur_heading;
+    s->path = w->cur_path;
+    s->level = w->cur_level;
+    s->line = w->cur_line;
+    s->text = text;
+    s->steps = w->cur_steps;
+    w->cur_heading = w->cur_path = NULL;
+    w->cur_steps = 0;
+    return 1;
+}
+
+/* A heading of LEVEL (2..6) starts a new section. */
+static int start_section(walk_t *w, int level, const char *heading, int line)
+{
+    if (!finish_section(w))
+        return 0;
+    for (int l = level; l < 7; l++) {
+        free(w->stack[l]);
+        w->stack[l] = NULL;
+    }
+    w->stack[level] = kb_strdup(heading);
+    kb_buf_t path = KB_BUF_INIT;
+    for (int l = 2; l <= level; l++) {
+        if (!w->stack[l])
+            continue;
+        if (path.len)
+            kb_buf_adds(&path, " > ");
+        kb_buf_adds(&path, w->stack[l]);
+    }
+    w->cur_path = kb_buf_take(&path);
+    w->cur_heading = kb_strdup(heading);
+    w->cur_level = level;
+    w->cur_line = line;
+    return w->stack[level] && w->cur_path && w->cur_heading;
+}
+
+static void add_text(walk_t *w, const char *s)
+{
+    if (!s)
+        return;
+    kb_buf_t *b = w->in_heading ? &w->heading : &w->text;
+    kb_buf_adds(b, s);
+}
+
+static void end_block(walk_t *w)
+{
+    if (w->text.len && w->text.data[w->text.len - 1] != '\n')
+        kb_buf_addc(&w->text, '\n');
+}
+
+/* The article id an internal link points to, or NULL if the link is not
+ * internal: "kb:some-id", "some-id.md", "../policy/some-id.md#part". */
+static char *link_target(const char *url)
+{
+    if (!url || !*url)
+        return NULL;
+    size_t n = strcspn(url, "#?");
+    if (n >= 3 && strncmp(url, "kb:", 3) == 0)
+        return n > 3 ? kb_strndup(url + 3, n - 3) : NULL;
+    /* Anything with a scheme (http:, mailto:) is external. */
+    const char *colon = memchr(url, ':', n);
+    const char *slash = memchr(url, '/', n);
+    if (colon && (!slash || colon < slash))
+        return NULL;
+    if (n < 4 || strncmp(url + n - 3, ".md", 3) != 0)
+        return NULL;
+    const char *base = url;
+    for (size_t i = 0; i < n; i++)
+        if (url[i] == '/')
+            base = url + i + 1;
+    size_t bl = (size_t)(url + n - 3 - base);
+    return bl ? kb_strndup(base, bl) : NULL;
+}
+
+static int add_link(walk_t *w, cmark_node *node)
+{
+    char *target = link_target(cmark_node_get_url(node));
+    if (!target)
+        return 1;
+    kb_article_t *a = w->a;
+    kb_link_t *l = realloc(a->links, (a->n_links + 1) * sizeof *l);
+    if (!l) {
+        free(target);
+        return 0;
+    }
+    a->links = l;
+    a->links[a->n_links].target = target;
+    a->links[a->n_links].line = a->body_line + cmark_node_get_start_line(node) - 1;
+    a->n_links++;
+    return 1;
+}
+
+static size_t count_words(const char *s)
+{
+    size_t n = 0;
+    int in = 0;
+    for (; s && *s; s++) {
+        int space = *s == ' ' || *s == '\n' || *s == '\t';
+        if (!space && !in)
+            n++;
+        in = !space;
+    }
+    return n;
+}
+
+kb_status_t kbi_sections_parse(kb_article_t *a, kb_diags_t *diags)
+{
+    (void)diags;
+    cmark_node *doc = cmark_parse_document(a->body, strlen(a->body), CMARK_OPT_DEFAULT);
+    if (!doc)
+        return KB_STATUS_OUT_OF_MEMORY;
+    walk_t w;
+    memset(&w, 0, sizeof w);
+    w.a = a;
+    /* Section 0, the lead, exists even when empty. */
+    w.cur_heading = kb_strdup("");
+    w.cur_path = kb_strdup("");
+    w.cur_line = a->body_line;
+    int ok = w.cur_heading && w.cur_path;
+
+    cmark_iter *it = cmark_iter_new(doc);
+    cmark_event_type ev;
+    int heading_level = 0;
+    while (ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+        cmark_node *node = cmark_iter_get_node(it);
+        cmark_node_type type = cmark_node_get_type(node);
+        if (ev == CMARK_EVENT_ENTER) {
+            switch (type) {
+            case CMARK_NODE_HEADING:
+                w.in_heading = 1;
+                heading_level = cmark_node_get_heading_level(node);
+                w.heading_line = a->body_line + cmark_node_get_start_line(node) - 1;
+                kb_buf_clear(&w.heading);
+                break;
+            case CMARK_NODE_TEXT:
+            case CMARK_NODE_CODE:
+                add_text(&w, cmark_node_get_literal(node));
+                break;
+            case CMARK_NODE_SOFTBREAK:
+                add_text(&w, " ");
+                break;
+            case CMARK_NODE_LINEBREAK:
+                add_text(&w, w.in_heading ? " " : "\n");
+                break;
+            case CMARK_NODE_CODE_BLOCK:
+                add_text(&w, cmark_node_get_literal(node));
+                end_block(&w);
+                break;
+            case CMARK_NODE_ITEM:
+                if (cmark_node_get_list_type(cmark_node_parent(node)) == CMARK_ORDERED_LIST)
+                    w.cur_steps++;
+                break;
+            case CMARK_NODE_LINK:
+                ok = add_link(&w, node);
+                break;
+            default:
+                /* HTML blocks and inline HTML are not text: skipped. */
+                break;
+            }
+        } else if (ev == CMARK_EVENT_EXIT) {
+            switch (type) {
+            case CMARK_NODE_HEADING: {
+                w.in_heading = 0;
+                char *h = w.heading.data ? w.heading.data : "";
+                /* Trim spaces around the heading text. */
+                while (*h == ' ')
+                    h++;
+                size_t hl = strlen(h);
+                while (hl && h[hl - 1] == ' ')
+                    h[--hl] = '\0';
+                if (heading_level == 1) {
+                    if (!a->title && *h) {
+                        a->title = kb_strdup(h);
+                        a->title_line = w.heading_line;
+                        ok = a->title != NULL;
+                    } else if (*h) {
+                        /* A second H1 is body text. */
+                        add_text(&w, h);
+                        end_block(&w);
+                    }
+                } else {
+                    ok = start_section(&w, heading_level, h, w.heading_line);
+                }
+                break;
+            }
+            case CMARK_NODE_PARAGRAPH:
+            case CMARK_NODE_ITEM:
+            case CMARK_NODE_BLOCK_QUOTE:
+                end_block(&w);
+                break;
+            default:
+                break;
+            }
+        }
+        if (w.text.oom || w.heading.oom)
+            ok = 0;
+    }
+    cmark_iter_free(it);
+    cmark_node_free(doc);
+    if (ok)
+        ok = finish_section(&w);
+    for (int l = 0; l < 7; l++)
+        free(w.stack[l]);
+    free(w.cur_heading);
+    free(w.cur_path);
+    kb_buf_free(&w.text);
+    kb_buf_free(&w.heading);
+    if (!ok)
+        return KB_STATUS_OUT_OF_MEMORY;
+    size_t words = 0;
+    for (size_t i = 0; i < a->n_sections; i++)
+        words += count_words(a->sections[i].heading) + count_words(a->sections[i].text);
+    a->words = words;
+    return KB_STATUS_SUCCESS;
+}
