@@ -28,8 +28,8 @@ void kb_article_free(kb_article_t *a)
     free(a->id);
     free(a->title);
     free(a->category);
-    kbi_strlist_clear(&a->tags);
-    kbi_strlist_clear(&a->questions);
+    kb_strlist_clear(&a->tags);
+    kb_strlist_clear(&a->questions);
     free(a->escalation);
     free(a->updated);
     free(a->review_by);
@@ -38,7 +38,7 @@ void kb_article_free(kb_article_t *a)
     free(a->hours);
     free(a->sla);
     free(a->next);
-    kbi_strlist_clear(&a->triggers);
+    kb_strlist_clear(&a->triggers);
     free(a->body);
     for (size_t i = 0; i < a->n_sections; i++) {
         free(a->sections[i].heading);
@@ -206,12 +206,12 @@ static int set_field(kb_article_t *a, const field_t *f, kbi_fm_entry_t *e,
     if (e->kind == KBI_FM_NULL)
         return 1;
     if (f->kind == F_LIST) {
-        kbi_strlist_clear(list);
+        kb_strlist_clear(list);
         if (e->kind == KBI_FM_LIST) {
             for (size_t i = 0; i < e->list.n; i++) {
                 char *t = trimmed(e->list.items[i], oom);
                 if (t) {
-                    if (!kbi_strlist_push(list, t, strlen(t)))
+                    if (!kb_strlist_push(list, t, strlen(t)))
                         *oom = 1;
                     free(t);
                 }
@@ -228,7 +228,7 @@ static int set_field(kb_article_t *a, const field_t *f, kbi_fm_entry_t *e,
                 char *t = piece ? trimmed(piece, oom) : NULL;
                 if (!piece)
                     *oom = 1;
-                if (t && !kbi_strlist_push(list, t, strlen(t)))
+                if (t && !kb_strlist_push(list, t, strlen(t)))
                     *oom = 1;
                 free(t);
                 free(piece);

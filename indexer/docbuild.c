@@ -66,7 +66,7 @@ void kbi_docset_free(kbi_docset_t *d)
     for (size_t i = 0; i < d->n; i++)
         kb_xdoc_free(d->docs[i]);
     free(d->docs);
-    kbi_strlist_clear(&d->spelling);
+    kb_strlist_clear(&d->spelling);
     free(d->tier);
     memset(d, 0, sizeof *d);
 }
@@ -199,7 +199,7 @@ static int collect_spelling(void *vctx, const char *term, size_t len, unsigned w
     spell_ctx_t *c = vctx;
     if (!kb_text_spelling_word(term, len))
         return 0;
-    if (!kbi_strlist_push(c->words, term, len)) {
+    if (!kb_strlist_push(c->words, term, len)) {
         c->oom = 1;
         return 1;
     }
@@ -333,10 +333,10 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
         qsort(words.items, words.n, sizeof *words.items, cmp_str);
         for (size_t i = 0; i < words.n && st == KB_STATUS_SUCCESS; i++)
             if (i == 0 || strcmp(words.items[i], words.items[i - 1]) != 0)
-                if (!kbi_strlist_push(&out->spelling, words.items[i], strlen(words.items[i])))
+                if (!kb_strlist_push(&out->spelling, words.items[i], strlen(words.items[i])))
                     st = KB_STATUS_OUT_OF_MEMORY;
     }
-    kbi_strlist_clear(&words);
+    kb_strlist_clear(&words);
     if (st == KB_STATUS_SUCCESS &&
         ((a->category && strcmp(a->category, "escalation") == 0) || a->triggers.n)) {
         out->tier = tier_json(a);

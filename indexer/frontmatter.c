@@ -17,35 +17,11 @@
  * stacks grow. */
 #define FM_MAX_DEPTH 16
 
-void kbi_strlist_clear(kb_strlist_t *l)
-{
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i]);
-    free(l->items);
-    l->items = NULL;
-    l->n = 0;
-}
-
-int kbi_strlist_push(kb_strlist_t *l, const char *s, size_t len)
-{
-    char *copy = kb_strndup(s, len);
-    if (!copy)
-        return 0;
-    char **p = realloc(l->items, (l->n + 1) * sizeof *p);
-    if (!p) {
-        free(copy);
-        return 0;
-    }
-    l->items = p;
-    l->items[l->n++] = copy;
-    return 1;
-}
-
 static void entry_clear(kbi_fm_entry_t *e)
 {
     free(e->key);
     free(e->scalar);
-    kbi_strlist_clear(&e->list);
+    kb_strlist_clear(&e->list);
     memset(e, 0, sizeof *e);
 }
 
@@ -164,7 +140,7 @@ static int read_value(fm_parser_t *p, kbi_fm_entry_t *e)
             if (p->ev.type == YAML_SCALAR_EVENT) {
                 if (is_null_scalar(&p->ev))
                     continue;
-                if (!kbi_strlist_push(&e->list, (const char *)p->ev.data.scalar.value,
+                if (!kb_strlist_push(&e->list, (const char *)p->ev.data.scalar.value,
                                       p->ev.data.scalar.length))
                     return 0;
             } else if (p->ev.type == YAML_SEQUENCE_START_EVENT ||

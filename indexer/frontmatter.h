@@ -39,8 +39,4 @@ kb_status_t kbi_fm_parse(const char *yaml, size_t len, int first_line,
                          const char *path, kb_diags_t *diags, kbi_fm_t *fm);
 void kbi_fm_clear(kbi_fm_t *fm);
 
-void kbi_strlist_clear(kb_strlist_t *l);
-/* Append a copy of S (LEN bytes); returns 0 on allocation failure. */
-int kbi_strlist_push(kb_strlist_t *l, const char *s, size_t len);
-
 #endif

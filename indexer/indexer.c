@@ -247,7 +247,7 @@ static int collect_word(void *vctx, const char *term, size_t len, unsigned wdf)
 {
     (void)wdf;
     words_ctx_t *c = vctx;
-    if (kb_text_spelling_word(term, len) && !kbi_strlist_push(&c->words, term, len)) {
+    if (kb_text_spelling_word(term, len) && !kb_strlist_push(&c->words, term, len)) {
         c->st = KB_STATUS_OUT_OF_MEMORY;
         return 1;
     }
@@ -283,7 +283,7 @@ static kb_status_t remove_file_docs(run_t *r, const char *rel)
             if (i == 0 || strcmp(c.words.items[i], c.words.items[i - 1]) != 0)
                 st = kb_xdb_remove_spelling(r->db, c.words.items[i], 1);
     }
-    kbi_strlist_clear(&c.words);
+    kb_strlist_clear(&c.words);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdb_delete_documents(r->db, term);
     free(term);

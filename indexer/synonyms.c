@@ -17,7 +17,7 @@ void kbi_synonyms_free(kbi_synonyms_t *s)
     if (!s)
         return;
     for (size_t i = 0; i < s->n; i++)
-        kbi_strlist_clear(&s->groups[i]);
+        kb_strlist_clear(&s->groups[i]);
     free(s->groups);
     free(s->lines);
     memset(s, 0, sizeof *s);
@@ -54,7 +54,7 @@ static int split_group(const char *s, size_t len, kb_strlist_t *g)
         while (b > a && (s[b - 1] == ' ' || s[b - 1] == '\t'))
             b--;
         if (b > a) {
-            if (!kbi_strlist_push(g, s + a, b - a))
+            if (!kb_strlist_push(g, s + a, b - a))
                 return 0;
             kb_ascii_lower(g->items[g->n - 1]);
         }
@@ -82,15 +82,15 @@ static kb_status_t parse_txt(const char *path, const char *buf, size_t len,
         if (lead < n && s[lead] != '#') {
             kb_strlist_t g = {0};
             if (!split_group(s, n, &g)) {
-                kbi_strlist_clear(&g);
+                kb_strlist_clear(&g);
                 return KB_STATUS_OUT_OF_MEMORY;
             }
             if (g.n < 2) {
                 kb_diags_add(diags, KB_DIAG_WARNING, path, line,
                              "a synonym group needs at least two comma-separated items");
-                kbi_strlist_clear(&g);
+                kb_strlist_clear(&g);
             } else if (!push_group(out, &g, line)) {
-                kbi_strlist_clear(&g);
+                kb_strlist_clear(&g);
                 return KB_STATUS_OUT_OF_MEMORY;
             }
         }
@@ -150,7 +150,7 @@ static kb_status_t parse_yaml(const char *path, const char *buf, size_t len,
                     kb_diags_add(diags, KB_DIAG_WARNING, path, gline,
                                  "a synonym group needs at least two items");
                 }
-                kbi_strlist_clear(&g);
+                kb_strlist_clear(&g);
             }
             depth--;
             break;
@@ -170,7 +170,7 @@ static kb_status_t parse_yaml(const char *path, const char *buf, size_t len,
                     kb_diags_add(diags, KB_DIAG_WARNING, path, line,
                                  "a synonym group needs at least two items");
                 }
-                kbi_strlist_clear(&one);
+                kb_strlist_clear(&one);
             }
             break;
         default:
@@ -178,7 +178,7 @@ static kb_status_t parse_yaml(const char *path, const char *buf, size_t len,
         }
         yaml_event_delete(&ev);
     }
-    kbi_strlist_clear(&g);
+    kb_strlist_clear(&g);
     yaml_parser_delete(&p);
     return st;
 }
@@ -227,7 +227,7 @@ typedef struct keys_ctx {
 static int collect_key(void *vctx, const char *s, size_t len)
 {
     keys_ctx_t *c = vctx;
-    if (!kbi_strlist_push(&c->keys, s, len)) {
+    if (!kb_strlist_push(&c->keys, s, len)) {
         c->oom = 1;
         return 1;
     }
@@ -240,7 +240,7 @@ kb_status_t kbi_synonyms_apply(kb_xdb_t *db, kb_xstem_t *stem, const kbi_synonym
     kb_status_t st = kb_xdb_synonym_keys(db, "", collect_key, &c);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < c.keys.n; i++)
         st = kb_xdb_clear_synonyms(db, c.keys.items[i]);
-    kbi_strlist_clear(&c.keys);
+    kb_strlist_clear(&c.keys);
     if (st != KB_STATUS_SUCCESS)
         return st;
     if (c.oom)

@@ -1,1 +1,462 @@
-int main(void) { return 0; }
+/* kb-search - search the knowledge base; show an article; serve JSON lines.
+ *
+ *   kb-search [--db PATH] [-n N] [--category C] [--tag T]... [--json] [--explain] QUERY...
+ *   kb-search [--db PATH] --show ID [--json]
+ *   kb-search [--db PATH] --escalation ID [--json]
+ *   kb-search [--db PATH] --serve [--feedback-log PATH]
+ *
+ * Exit codes (DESIGN.md section 5): 0 success (no results is success),
+ * 1 no such article (--show, --escalation), 2 usage error (also an empty,
+ * too long or non-UTF-8 query), 3 index or I/O failure.
+ */
+#include <cjson/cJSON.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/feedback.h"
+#include "kb/json.h"
+#include "kb/render.h"
+#include "kb/search.h"
+#include "kb/serve.h"
+#include "kb/term.h"
+#include "kb/util.h"
+#include "kb/version.h"
+
+#define PROG "kb-search"
+
+enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+#define MAX_FILTERS 32
+
+typedef struct opts {
+    const char *db;
+    unsigned limit;
+    unsigned offset;
+    const char *categories[MAX_FILTERS];
+    size_t n_categories;
+    const char *tags[MAX_FILTERS];
+    size_t n_tags;
+    int json, explain, serve, plain;
+    const char *show;
+    const char *escalation;
+    const char *feedback;
+} opts_t;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+            "Usage: kb-search [--db PATH] [-n N] [--category C] [--tag T]... [--json] [--explain] QUERY...\n"
+            "       kb-search [--db PATH] --show ID [--json]\n"
+            "       kb-search [--db PATH] --escalation ID [--json]\n"
+            "       kb-search [--db PATH] --serve [--feedback-log PATH]\n"
+            "Search the knowledge base the way a customer talks: typos are corrected,\n"
+            "synonyms understood, and each answer names its best section.\n"
+            "\n"
+            "  --db PATH          the index (default: $KB_DB, else ~/.local/share/kb/index)\n"
+            "  -n, --limit N      number of answers, 1-100 (default 5)\n"
+            "      --offset N     skip the first N answers\n"
+            "      --category C   only this category (repeat for any of several)\n"
+            "      --tag T        only articles with this tag (repeat: all of them)\n"
+            "      --json         one JSON object (DESIGN.md section 6)\n"
+            "      --explain      say which words, stems, synonyms and corrections matched\n"
+            "      --plain        baseline ranking: no spelling, synonyms or boosts\n"
+            "      --show ID      the article ID, rendered for the terminal (or JSON)\n"
+            "      --escalation ID  the escalation path of article ID\n"
+            "      --serve        answer JSON requests, one per line, on stdin/stdout\n"
+            "      --feedback-log PATH  where feedback goes (default: $KB_FEEDBACK_LOG,\n"
+            "                     else ~/.local/state/kb/feedback.jsonl)\n"
+            "      --help, --version\n"
+            "\n"
+            "In QUERY: category:NAME and tag:NAME filter, \"quoted words\" must appear\n"
+            "together, -word excludes articles that mention word.\n"
+            "Exit status: 0 ok (also with no results), 1 no such article, 2 usage error,\n"
+            "3 index or I/O failure.\n");
+}
+
+static int parse_uint(const char *s, unsigned max, unsigned *out)
+{
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (!*s || *end || s[0] == '-' || v > max)
+        return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+static void print_cjson(cJSON *o)
+{
+    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    if (s) {
+        puts(s);
+        free(s);
+    }
+    cJSON_Delete(o);
+}
+
+static int fail_status(kb_search_t *s, kb_status_t st)
+{
+    const char *msg = kb_search_last_error(s);
+    fprintf(stderr, PROG ": %s\n", msg[0] ? msg : kb_status_to_string(st));
+    if (st == KB_STATUS_NOT_FOUND)
+        return EXIT_CONTENT;
+    if (st == KB_STATUS_BAD_ARGUMENT || st == KB_STATUS_TOO_LARGE || st == KB_STATUS_PARSE_ERROR)
+        return EXIT_USAGE;
+    return EXIT_IO;
+}
+
+/* ---------------------------------------------------------------- */
+/* Human output                                                       */
+
+static const char *bold(int color) { return color ? "\033[1m" : ""; }
+static const char *dim(int color) { return color ? "\033[2m" : ""; }
+static const char *off(int color) { return color ? "\033[0m" : ""; }
+
+static void print_tier_line(const kb_tier_t *t, int color)
+{
+    printf("%s%s%s", bold(color), t->title, off(color));
+    if (t->contact)
+        printf(", %s", t->contact);
+    if (t->hours)
+        printf(", %s", t->hours);
+    if (t->sla)
+        printf(", %s", t->sla);
+    if (t->known_hours)
+        printf(t->open ? " [open now]" : " [closed now%s%s]", t->opens ? ", opens " : "",
+               t->opens ? t->opens : "");
+}
+
+static void print_escalation(const kb_escalation_t *e, int color)
+{
+    if (!e)
+        return;
+    printf("%sEscalation%s: %s\n", bold(color), off(color), e->reason);
+    for (size_t i = 0; i < e->n_path; i++) {
+        printf("  %s ", i == 0 ? "->" : "  then");
+        print_tier_line(&e->path[i], color);
+        putchar('\n');
+    }
+    if (e->advice)
+        printf("  %s!%s %s\n", bold(color), off(color), e->advice);
+    if (e->guidance && (!e->kind || strcmp(e->kind, "cue") != 0))
+        printf("  Read first: %s [%s]\n", e->guidance_title, e->guidance);
+}
+
+/* The snippet with its highlights in bold (colour only). */
+static void print_snippet(const kb_hit_t *h, int color, int width)
+{
+    int col = 3;
+    printf("   ");
+    size_t hl = 0;
+    const char *s = h->snippet;
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        /* Word-wrap on spaces at WIDTH columns. */
+        size_t j = i;
+        while (j < n && s[j] != ' ')
+            j++;
+        int wcols = (int)kb_utf8_width(s + i, j - i);
+        if (col > 3 && col + wcols > width - 1) {
+            printf("\n   ");
+            col = 3;
+        }
+        for (size_t k = i; k < j; k++) {
+            while (hl < h->n_highlights && h->highlights[hl].end <= k)
+                hl++;
+            int in = hl < h->n_highlights && k >= h->highlights[hl].start;
+            if (color && in && k == h->highlights[hl].start)
+                fputs("\033[1m", stdout);
+            putchar(s[k]);
+            if (color && in && k + 1 == h->highlights[hl].end)
+                fputs("\033[0m", stdout);
+        }
+        col += wcols;
+        if (j < n) {
+            putchar(' ');
+            col++;
+        }
+        i = j + 1;
+    }
+    putchar('\n');
+}
+
+static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
+{
+    int color = kb_term_color(stdout);
+    int width = kb_term_width(stdout);
+    if (r->corrected)
+        printf("Did you mean: %s%s%s  (showing results for it)\n\n", bold(color), r->corrected,
+               off(color));
+    if (r->notice)
+        fprintf(stderr, PROG ": %s\n", r->notice);
+    if (!r->n && !r->notice)
+        printf("No answers for \"%s\".\n", r->query);
+    for (size_t i = 0; i < r->n; i++) {
+        const kb_hit_t *h = &r->hits[i];
+        printf("%u. %s%s%s  %s[%s] %s%s\n", h->rank, bold(color), h->title, off(color),
+               dim(color), h->category ? h->category : "-", h->id, off(color));
+        if (h->section[0])
+            printf("   Section: %s\n", h->section_path[0] ? h->section_path : h->section);
+        if (h->snippet[0])
+            print_snippet(h, color, width);
+        if (h->escalation) {
+            kb_escalation_t *e = NULL;
+            if (kb_search_escalation(s, h->id, &e) == KB_STATUS_SUCCESS && e && e->n_path) {
+                printf("   Escalate to: ");
+                print_tier_line(&e->path[0], color);
+                putchar('\n');
+            }
+            kb_escalation_free(e);
+        }
+        if (explain) {
+            printf("   Matched:");
+            for (size_t k = 0; k < h->n_explain; k++) {
+                const kb_match_t *m = &h->explain[k];
+                printf("%s %s (%s%s%s)", k ? "," : "", m->word, m->kind, m->detail ? ", " : "",
+                       m->detail ? m->detail : "");
+            }
+            printf("%s\n", h->n_explain ? "" : " (no query term)");
+        }
+        putchar('\n');
+    }
+    if (r->n && r->total > r->hits[r->n - 1].rank)
+        printf("%s%u of %u answers shown; --offset %u for more%s\n\n", dim(color),
+               r->hits[r->n - 1].rank, r->total, r->hits[r->n - 1].rank, off(color));
+    print_escalation(r->escalation, color);
+}
+
+/* ---------------------------------------------------------------- */
+/* Commands                                                           */
+
+static int cmd_search(kb_search_t *s, const opts_t *o, const char *q)
+{
+    kb_request_t req = KB_REQUEST_INIT;
+    req.q = q;
+    req.limit = o->limit;
+    req.offset = o->offset;
+    req.categories = o->categories;
+    req.n_categories = o->n_categories;
+    req.tags = o->tags;
+    req.n_tags = o->n_tags;
+    req.explain = o->explain;
+    req.plain = o->plain;
+    kb_results_t *r;
+    kb_status_t st = kb_search_run(s, &req, &r);
+    if (st != KB_STATUS_SUCCESS)
+        return fail_status(s, st);
+    if (o->json)
+        print_cjson(kb_json_results(r));
+    else
+        print_results(s, r, o->explain);
+    kb_results_free(r);
+    return 0;
+}
+
+static int cmd_show(kb_search_t *s, const opts_t *o)
+{
+    char *json;
+    kb_status_t st = kb_search_article(s, o->show, &json);
+    if (st != KB_STATUS_SUCCESS)
+        return fail_status(s, st);
+    if (o->json) {
+        puts(json);
+        free(json);
+        return 0;
+    }
+    cJSON *a = cJSON_Parse(json);
+    free(json);
+    if (!a) {
+        fprintf(stderr, PROG ": the stored article is damaged; re-index with kb-index --full\n");
+        return EXIT_IO;
+    }
+    int color = kb_term_color(stdout);
+    const cJSON *title = cJSON_GetObjectItemCaseSensitive(a, "title");
+    const cJSON *cat = cJSON_GetObjectItemCaseSensitive(a, "category");
+    const cJSON *path = cJSON_GetObjectItemCaseSensitive(a, "path");
+    const cJSON *body = cJSON_GetObjectItemCaseSensitive(a, "body");
+    printf("%s%s%s\n", bold(color), cJSON_IsString(title) ? title->valuestring : o->show,
+           off(color));
+    printf("%s[%s] %s  %s%s\n", dim(color), cJSON_IsString(cat) ? cat->valuestring : "-",
+           o->show, cJSON_IsString(path) ? path->valuestring : "", off(color));
+    kb_render_opts_t ro = {kb_term_width(stdout), color};
+    char *text = NULL;
+    const char *md = cJSON_IsString(body) ? body->valuestring : "";
+    if (kb_render_markdown(md, strlen(md), &ro, &text) == KB_STATUS_SUCCESS) {
+        printf("\n%s", text);
+        if (text[0] && text[strlen(text) - 1] != '\n')
+            putchar('\n');
+    }
+    free(text);
+    kb_escalation_t *e = NULL;
+    if (kb_search_escalation(s, o->show, &e) == KB_STATUS_SUCCESS && e) {
+        putchar('\n');
+        print_escalation(e, color);
+    }
+    kb_escalation_free(e);
+    cJSON_Delete(a);
+    return 0;
+}
+
+static int cmd_escalation(kb_search_t *s, const opts_t *o)
+{
+    kb_escalation_t *e = NULL;
+    kb_status_t st = kb_search_escalation(s, o->escalation, &e);
+    if (st != KB_STATUS_SUCCESS)
+        return fail_status(s, st);
+    if (o->json) {
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "article", o->escalation);
+        cJSON_AddItemToObject(j, "escalation", kb_json_escalation(e));
+        print_cjson(j);
+    } else if (e) {
+        print_escalation(e, kb_term_color(stdout));
+    } else {
+        printf("%s names no escalation path.\n", o->escalation);
+    }
+    kb_escalation_free(e);
+    return 0;
+}
+
+static int cmd_serve(kb_search_t *s, const opts_t *o)
+{
+    char *fb = o->feedback ? kb_strdup(o->feedback) : kb_feedback_default_path();
+    kb_server_t *srv;
+    if (kb_server_new(s, fb, &srv) != KB_STATUS_SUCCESS) {
+        free(fb);
+        fprintf(stderr, PROG ": out of memory\n");
+        return EXIT_IO;
+    }
+    free(fb);
+    kb_status_t st = kb_server_run(srv, stdin, stdout);
+    kb_server_free(srv);
+    if (st != KB_STATUS_SUCCESS) {
+        fprintf(stderr, PROG ": %s\n", st == KB_STATUS_FILE_ERROR ? "cannot write the response"
+                                                                  : kb_status_to_string(st));
+        return EXIT_IO;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION,
+           O_FEEDBACK, O_OFFSET, O_PLAIN, O_DB };
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, O_DB},
+        {"limit", required_argument, NULL, 'n'},
+        {"offset", required_argument, NULL, O_OFFSET},
+        {"category", required_argument, NULL, O_CATEGORY},
+        {"tag", required_argument, NULL, O_TAG},
+        {"json", no_argument, NULL, O_JSON},
+        {"explain", no_argument, NULL, O_EXPLAIN},
+        {"plain", no_argument, NULL, O_PLAIN},
+        {"show", required_argument, NULL, O_SHOW},
+        {"escalation", required_argument, NULL, O_ESCALATION},
+        {"serve", no_argument, NULL, O_SERVE},
+        {"feedback-log", required_argument, NULL, O_FEEDBACK},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    opts_t o;
+    memset(&o, 0, sizeof o);
+    int c;
+    while ((c = getopt_long(argc, argv, "n:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_DB: o.db = optarg; break;
+        case 'n':
+            if (!parse_uint(optarg, KB_LIMIT_MAX, &o.limit) || o.limit == 0) {
+                fprintf(stderr, PROG ": --limit must be a number from 1 to %d\n", KB_LIMIT_MAX);
+                return EXIT_USAGE;
+            }
+            break;
+        case O_OFFSET:
+            if (!parse_uint(optarg, 10000, &o.offset)) {
+                fprintf(stderr, PROG ": --offset must be a number from 0 to 10000\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case O_CATEGORY:
+        case O_TAG: {
+            size_t *n = c == O_CATEGORY ? &o.n_categories : &o.n_tags;
+            if (*n == MAX_FILTERS) {
+                fprintf(stderr, PROG ": at most %d of each filter\n", MAX_FILTERS);
+                return EXIT_USAGE;
+            }
+            (c == O_CATEGORY ? o.categories : o.tags)[(*n)++] = optarg;
+            break;
+        }
+        case O_JSON: o.json = 1; break;
+        case O_EXPLAIN: o.explain = 1; break;
+        case O_PLAIN: o.plain = 1; break;
+        case O_SHOW: o.show = optarg; break;
+        case O_ESCALATION: o.escalation = optarg; break;
+        case O_SERVE: o.serve = 1; break;
+        case O_FEEDBACK: o.feedback = optarg; break;
+        case 'h': usage(stdout); return 0;
+        case 'V': printf("kb-search %s\n", KB_VERSION); return 0;
+        default:
+            fprintf(stderr, PROG ": try 'kb-search --help'\n");
+            return EXIT_USAGE;
+        }
+    }
+    int modes = (o.show != NULL) + (o.escalation != NULL) + o.serve;
+    if (modes > 1) {
+        fprintf(stderr, PROG ": --show, --escalation and --serve are separate modes\n");
+        return EXIT_USAGE;
+    }
+    if (modes && optind < argc) {
+        fprintf(stderr, PROG ": no QUERY with --show, --escalation or --serve\n");
+        return EXIT_USAGE;
+    }
+    /* The query: the words joined by spaces. */
+    kb_buf_t q = KB_BUF_INIT;
+    for (int i = optind; i < argc; i++) {
+        if (q.len)
+            kb_buf_addc(&q, ' ');
+        kb_buf_adds(&q, argv[i]);
+    }
+    if (!modes) {
+        size_t blank = q.data ? strspn(q.data, " \t\r\n") : 0;
+        if (!q.len || blank == q.len) {
+            fprintf(stderr, PROG ": no query; say what the customer needs, e.g. "
+                            "kb-search card not arrived (see --help)\n");
+            kb_buf_free(&q);
+            return EXIT_USAGE;
+        }
+    }
+    char *db = o.db ? kb_strdup(o.db) : kb_default_db_path();
+    if (!db) {
+        fprintf(stderr, PROG ": no index location: use --db or set $KB_DB or $HOME\n");
+        kb_buf_free(&q);
+        return EXIT_USAGE;
+    }
+    kb_search_t *s;
+    char *msg = NULL;
+    kb_status_t st = kb_search_open(db, &s, &msg);
+    free(db);
+    if (st != KB_STATUS_SUCCESS) {
+        if (o.serve) {
+            /* A server without an index still answers, with errors. */
+            fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        } else {
+            fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        }
+        free(msg);
+        kb_buf_free(&q);
+        return EXIT_IO;
+    }
+    int rc;
+    if (o.serve)
+        rc = cmd_serve(s, &o);
+    else if (o.show)
+        rc = cmd_show(s, &o);
+    else if (o.escalation)
+        rc = cmd_escalation(s, &o);
+    else
+        rc = cmd_search(s, &o, q.data);
+    kb_search_close(s);
+    kb_buf_free(&q);
+    return rc;
+}

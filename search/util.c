@@ -106,6 +106,41 @@ void kb_buf_free(kb_buf_t *b)
 }
 
 /* ---------------------------------------------------------------- */
+/* String lists                                                       */
+
+int kb_strlist_push(kb_strlist_t *l, const char *s, size_t len)
+{
+    char *copy = kb_strndup(s, len);
+    if (!copy)
+        return 0;
+    char **p = realloc(l->items, (l->n + 1) * sizeof *p);
+    if (!p) {
+        free(copy);
+        return 0;
+    }
+    l->items = p;
+    l->items[l->n++] = copy;
+    return 1;
+}
+
+void kb_strlist_clear(kb_strlist_t *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->items[i]);
+    free(l->items);
+    l->items = NULL;
+    l->n = 0;
+}
+
+int kb_strlist_has(const kb_strlist_t *l, const char *s)
+{
+    for (size_t i = 0; l && i < l->n; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- */
 /* Strings and UTF-8                                                  */
 
 char *kb_strdup(const char *s)

@@ -20,6 +20,7 @@
 
 #include "kb/diag.h"
 #include "kb/status.h"
+#include "kb/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -46,11 +47,6 @@ typedef struct kb_link {
     char *target;    /* the article id linked to */
     int line;        /* 1-based line in the file */
 } kb_link_t;
-
-typedef struct kb_strlist {
-    char **items;
-    size_t n;
-} kb_strlist_t;
 
 typedef struct kb_article {
     char *path;          /* as given to the parser */

@@ -46,6 +46,22 @@ KB_API char *kb_buf_take(kb_buf_t *b);
 KB_API void kb_buf_free(kb_buf_t *b);
 
 /* ---------------------------------------------------------------- */
+/* String lists                                                       */
+
+typedef struct kb_strlist {
+    char **items;
+    size_t n;
+} kb_strlist_t;
+
+/* Append a copy of LEN bytes of S; returns 0 on allocation failure (the
+ * list is unchanged). */
+KB_API int kb_strlist_push(kb_strlist_t *l, const char *s, size_t len);
+/* Free every item and empty the list. */
+KB_API void kb_strlist_clear(kb_strlist_t *l);
+/* 1 if the list holds S. */
+KB_API int kb_strlist_has(const kb_strlist_t *l, const char *s);
+
+/* ---------------------------------------------------------------- */
 /* Strings and UTF-8                                                  */
 
 /* malloc'd copies; NULL on allocation failure (or if S is NULL). */

@@ -38,11 +38,20 @@ static int harness_run;
            what, g_ ? g_ : "(null)", w_ ? w_ : "(null)");                    \
     } while (0)
 
+/* On failure the text searched is shown on one line (newlines as \n). */
 #define STR_CONTAINS(got, needle, what)                                      \
     do {                                                                     \
         const char *g_ = (got), *n_ = (needle);                              \
-        OK(g_ && n_ && strstr(g_, n_) != NULL, "%s (\"%s\" in \"%.200s\")",  \
-           what, n_ ? n_ : "(null)", g_ ? g_ : "(null)");                    \
+        if (g_ && n_ && strstr(g_, n_) != NULL) {                            \
+            OK(1, "%s", what);                                               \
+        } else {                                                             \
+            char flat_[201];                                                 \
+            size_t k_ = 0;                                                   \
+            for (const char *c_ = g_ ? g_ : "(null)"; *c_ && k_ < 199; c_++) \
+                flat_[k_++] = *c_ == '\n' ? '|' : *c_;                       \
+            flat_[k_] = '\0';                                                \
+            OK(0, "%s (\"%s\" not in \"%s\")", what, n_ ? n_ : "(null)", flat_); \
+        }                                                                    \
     } while (0)
 
 #define HARNESS_DONE() (harness_failed ? 1 : 0)

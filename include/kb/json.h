@@ -1,0 +1,32 @@
+/* json.h - the JSON of DESIGN.md section 6, built with cJSON.
+ *
+ * Every function returns a new cJSON tree that the caller frees with
+ * cJSON_Delete(), or NULL when out of memory.  Fields are only ever added,
+ * never renamed or removed (the schema is docs/kb-search.schema.json).
+ */
+#ifndef KB_JSON_H
+#define KB_JSON_H
+
+#include <cjson/cJSON.h>
+
+#include "kb/search.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A search response (without the request "id"). */
+KB_API cJSON *kb_json_results(const kb_results_t *r);
+/* An escalation suggestion, or JSON null when E is NULL. */
+KB_API cJSON *kb_json_escalation(const kb_escalation_t *e);
+/* {"error": {"code": CODE, "message": MESSAGE}} */
+KB_API cJSON *kb_json_error(const char *code, const char *message);
+/* The error code for a status: "bad_request", "too_large", "not_found",
+ * "index_error" ... */
+KB_API const char *kb_json_error_code(kb_status_t st);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

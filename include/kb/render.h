@@ -1,0 +1,106 @@
+/* render.h - articles for a terminal: the Markdown body of an article as
+ * wrapped text with optional ANSI styling (kb-search --show, the
+ * assistant), and the numbered steps of one section (the assistant's
+ * "steps N").
+ *
+ * Usage:
+ *
+ *     kb_render_opts_t opts = {.width = 80, .color = isatty(1) && !getenv("NO_COLOR")};
+ *     char *text;
+ *     if (kb_render_markdown(body, strlen(body), &opts, &text) == KB_STATUS_SUCCESS) {
+ *         fputs(text, stdout);
+ *         free(text);
+ *     }
+ *
+ * The Markdown is untrusted: whatever it contains, the output holds no
+ * control character but newline (and, in colour mode, the escape sequences
+ * the renderer writes itself), and nesting depth costs heap, not stack.
+ */
+#ifndef KB_RENDER_H
+#define KB_RENDER_H
+
+#include <stddef.h>
+
+#include "kb/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- */
+/* Rendering                                                          */
+
+/* Widths below this are raised to it; above KB_RENDER_MAX_WIDTH lowered. */
+#define KB_RENDER_MIN_WIDTH 20
+#define KB_RENDER_MAX_WIDTH 1000
+#define KB_RENDER_DEFAULT_WIDTH 80
+
+typedef struct kb_render_opts {
+    int width;   /* wrap at this many columns (>= 20; <= 0 means 80) */
+    int color;   /* 1: ANSI bold/underline/colour escapes; 0: plain text only */
+} kb_render_opts_t;
+
+/* Render LEN bytes of Markdown MD (CommonMark, need not be NUL-terminated)
+ * for a terminal OPTS->width columns wide.
+ *
+ * Every output line ends with '\n'; columns are counted as code points.
+ * Paragraphs, headings and block quotes are word-wrapped (a word wider
+ * than the line gets a line of its own, never cut); code blocks are
+ * indented by four spaces and not wrapped; lists are marked "• " ("- "
+ * without colour) or "N. ", nested lists are indented under their item;
+ * block quotes are marked "│ " ("> "); links show as "text (url)", or
+ * "text [id]" when they point to another article ("kb:id", "id.md");
+ * images as links to their source.  Raw HTML is dropped.  Control
+ * characters in the input become '?'.  Containers nested deeper than half
+ * the width stop indenting further.  With OPTS->color 0 the output is
+ * plain text with no escape sequence at all.
+ *
+ * OPTS may be NULL (width 80, no colour).  MD may be NULL when LEN is 0.
+ *
+ * Returns KB_STATUS_SUCCESS with *OUT a malloc'd NUL-terminated string
+ * (caller frees; "" for an empty document), KB_STATUS_BAD_ARGUMENT if OUT
+ * is NULL or MD is NULL with LEN > 0, KB_STATUS_OUT_OF_MEMORY.  On failure
+ * *OUT (if OUT is not NULL) is NULL. */
+KB_API kb_status_t kb_render_markdown(const char *md, size_t len, const kb_render_opts_t *opts,
+                                      char **out /* OUT */);
+
+/* ---------------------------------------------------------------- */
+/* Steps                                                              */
+
+typedef struct kb_steps {
+    char **items;   /* plain text of each step; NULL when N is 0 */
+    size_t n;
+} kb_steps_t;
+
+/* The numbered-list items of one section of LEN bytes of Markdown MD, in
+ * order, as plain text: inline markup and raw HTML dropped, link text
+ * kept without its URL, nested blocks and lists flattened into the item's
+ * text, white space collapsed, control characters replaced by '?'.
+ *
+ * Sections are as the indexer sees them (kb/article.h): each heading of
+ * level 2 to 6 starts one, ending at the next such heading; HEADING "" is
+ * the lead, the text before the first one.  HEADING is compared with the
+ * heading's plain text with white space collapsed and ASCII case ignored;
+ * the first match is used.  Steps are the items of the ordered lists of
+ * the section that are not inside another ordered list's item (a numbered
+ * list nested in a step is part of that step's text); several lists are
+ * concatenated.
+ *
+ * Returns KB_STATUS_SUCCESS with *OUT filled (OUT->n is 0 when the section
+ * has no numbered list); KB_STATUS_NOT_FOUND with *OUT empty when no
+ * heading matches HEADING; KB_STATUS_BAD_ARGUMENT if HEADING or OUT is
+ * NULL, or MD is NULL with LEN > 0; KB_STATUS_OUT_OF_MEMORY.  On every
+ * status but success *OUT is empty ({NULL, 0}).  Release *OUT with
+ * kb_steps_free(). */
+KB_API kb_status_t kb_render_steps(const char *md, size_t len, const char *heading,
+                                   kb_steps_t *out /* OUT */);
+
+/* Free the items of S and make it empty.  S may be NULL; freeing an empty
+ * list does nothing. */
+KB_API void kb_steps_free(kb_steps_t *s);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,186 @@
+/* search.h - the query pipeline: an officer's words in, ranked answers out,
+ * each with its best section, a snippet, and the escalation path to
+ * suggest.
+ *
+ *     kb_search_t *s;
+ *     char *msg;
+ *     if (kb_search_open(path, &s, &msg) != KB_STATUS_SUCCESS) { print msg; }
+ *     kb_request_t req = KB_REQUEST_INIT;
+ *     req.q = "card hasnt arived";
+ *     kb_results_t *r;
+ *     if (kb_search_run(s, &req, &r) == KB_STATUS_SUCCESS) {
+ *         for (size_t i = 0; i < r->n; i++) ... r->hits[i].title ...
+ *         kb_results_free(r);
+ *     }
+ *     kb_search_close(s);
+ *
+ * A kb_search_t follows the index: before each call it notices a new
+ * generation (kb-index --full) or new commits and reopens, so a long-running
+ * process always answers from the latest complete index.  One kb_search_t
+ * must not be used by two threads at once.
+ */
+#ifndef KB_SEARCH_H
+#define KB_SEARCH_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "kb/status.h"
+#include "kb/util.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct kb_search kb_search_t;
+
+/* Most results one request may ask for (DESIGN.md section 6). */
+#define KB_LIMIT_MAX 100
+#define KB_LIMIT_DEFAULT 5
+
+typedef struct kb_request {
+    const char *q;                  /* the query string, with inline filters */
+    unsigned limit;                 /* 1..KB_LIMIT_MAX; 0 = KB_LIMIT_DEFAULT */
+    unsigned offset;                /* skip this many articles ("more") */
+    const char *const *categories;  /* extra category filters (any of) */
+    size_t n_categories;
+    const char *const *tags;        /* extra tag filters (all of) */
+    size_t n_tags;
+    int explain;                    /* fill kb_hit_t.explain */
+    int plain;                      /* baseline: no spelling, synonyms or boosts */
+    size_t snippet_bytes;           /* 0 = 200 */
+} kb_request_t;
+
+#define KB_REQUEST_INIT {NULL, 0, 0, NULL, 0, NULL, 0, 0, 0, 0}
+
+/* Why a result matched: one entry per query term it holds. */
+typedef struct kb_match {
+    char *term;       /* the index term, e.g. "Zarriv" */
+    char *word;       /* what the officer typed that produced it */
+    char *kind;       /* "word", "stem", "synonym", "correction", "phrase" */
+    char *detail;     /* e.g. "synonym of 'add money'", or NULL */
+} kb_match_t;
+
+typedef struct kb_highlight {
+    size_t start;     /* byte offsets into the snippet, [start, end) */
+    size_t end;
+} kb_highlight_t;
+
+typedef struct kb_hit {
+    unsigned rank;          /* 1-based, counting the offset */
+    char *id;
+    char *title;
+    char *category;         /* may be NULL */
+    char *path;
+    char *section;          /* heading of the best section; "" for the lead */
+    char *section_path;     /* "Parent > Child" */
+    unsigned section_index; /* 0 = the lead */
+    unsigned steps;         /* numbered steps in that section */
+    char *snippet;          /* plain text */
+    kb_highlight_t *highlights;
+    size_t n_highlights;
+    char *escalation;       /* the article's escalation tier id, or NULL */
+    double score;           /* 0..1 */
+    double weight;          /* the raw ranking weight */
+    kb_match_t *explain;    /* with kb_request_t.explain */
+    size_t n_explain;
+} kb_hit_t;
+
+/* One tier of an escalation path. */
+typedef struct kb_tier {
+    char *id;
+    char *title;
+    char *contact;
+    char *hours;
+    char *sla;
+    int known_hours;        /* hours parsed */
+    int open;               /* open at the time of the request */
+    char *opens;            /* when closed: next opening, "Mon 08:00"; else NULL */
+} kb_tier_t;
+
+typedef struct kb_escalation {
+    char *kind;             /* "answer", "trigger", "cue" or "article" */
+    char *reason;           /* for the officer: why this path */
+    char *trigger;          /* the phrase that matched (trigger, cue), or NULL */
+    char *from;             /* the article whose escalation was used, or NULL */
+    char *guidance;         /* id of the guidance article to read (cues), or NULL */
+    char *guidance_title;
+    kb_tier_t *path;
+    size_t n_path;
+    char *advice;           /* "Card operations is closed (opens Mon 08:00); ..." or NULL */
+} kb_escalation_t;
+
+typedef struct kb_results {
+    char *query;            /* as asked (trimmed) */
+    char *corrected;        /* the corrected query when spelling was fixed, else NULL */
+    char *notice;           /* for the officer, e.g. why nothing was searched; or NULL */
+    unsigned total;         /* matching articles (an estimate on big indexes) */
+    double took_ms;
+    kb_hit_t *hits;
+    size_t n;
+    kb_escalation_t *escalation;   /* NULL when there is nothing to suggest */
+    kb_strlist_t categories;       /* the filters that applied */
+    kb_strlist_t tags;
+} kb_results_t;
+
+/* Open the index at DB_PATH read-only.  KB_STATUS_DB_OPENING when it does
+ * not exist or cannot be read (then *MESSAGE, if MESSAGE is not NULL, says
+ * how to build it; caller frees), KB_STATUS_DB_CORRUPT,
+ * KB_STATUS_OUT_OF_MEMORY. */
+KB_API kb_status_t kb_search_open(const char *db_path, kb_search_t **out /* OUT */,
+                                  char **message /* OUT */);
+KB_API void kb_search_close(kb_search_t *s);
+/* The message of the last failure on S, or "".  Borrowed until the next call. */
+KB_API const char *kb_search_last_error(const kb_search_t *s);
+
+/* Run REQ.  KB_STATUS_SUCCESS (no results is success: R->n == 0, and
+ * R->notice may say why), KB_STATUS_BAD_ARGUMENT (limit out of range),
+ * KB_STATUS_TOO_LARGE (query over KB_QUERY_MAX_BYTES), KB_STATUS_PARSE_ERROR
+ * (query not UTF-8), index errors (after one reopen and retry).  Caller
+ * frees *R with kb_results_free(). */
+KB_API kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req,
+                                 kb_results_t **r /* OUT */);
+KB_API void kb_results_free(kb_results_t *r);
+
+/* Articles like article ID (its title, questions and tags as the query),
+ * ID itself left out.  KB_STATUS_NOT_FOUND if there is no such article. */
+KB_API kb_status_t kb_search_related(kb_search_t *s, const char *id, unsigned limit,
+                                     kb_results_t **r /* OUT */);
+
+/* The stored article ID as JSON (DESIGN.md fields plus "body", the Markdown,
+ * and "sections").  KB_STATUS_NOT_FOUND if none; KB_STATUS_BAD_ARGUMENT if
+ * ID is not a valid id.  Caller frees *JSON. */
+KB_API kb_status_t kb_search_article(kb_search_t *s, const char *id, char **json /* OUT */);
+
+/* The escalation path for article ID: its escalation tier (or ID itself
+ * when it is a tier) and the next ones.  KB_STATUS_NOT_FOUND if there is no
+ * such article; *E is NULL when the article names no tier.  Caller frees
+ * with kb_escalation_free(). */
+KB_API kb_status_t kb_search_escalation(kb_search_t *s, const char *id,
+                                        kb_escalation_t **e /* OUT */);
+KB_API void kb_escalation_free(kb_escalation_t *e);
+
+typedef struct kb_health {
+    unsigned documents;     /* section documents */
+    unsigned articles;
+    char *built;            /* ISO time of the last index commit */
+    char *format;
+    char *kb_dir;
+} kb_health_t;
+
+KB_API kb_status_t kb_search_health(kb_search_t *s, kb_health_t *h /* OUT */);
+KB_API void kb_health_clear(kb_health_t *h);
+
+/* Call FN with each category, tag or article id in the index (WHAT is
+ * "category", "tag" or "id"), for completion.  FN returns non-zero to stop. */
+KB_API kb_status_t kb_search_list(kb_search_t *s, const char *what,
+                                  int (*fn)(void *ctx, const char *value), void *ctx);
+
+/* The time used for "open now" (kb_hours_now() unless set here; 0 resets). */
+KB_API void kb_search_set_time(kb_search_t *s, time_t now);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

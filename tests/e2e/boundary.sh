@@ -1,0 +1,43 @@
+#!/bin/sh
+# boundary.sh - the C/C++ boundary: public headers compile as C++ (and as
+# strict C), libkb.so exports kb_* only (no Xapian symbols), and every
+# public function is documented where it is declared.
+. "$(dirname "$0")/../lib.sh"
+
+cd "$top" || exit 3
+{
+    for h in include/kb/*.h; do echo "#include \"${h#include/}\""; done
+    echo 'int main() { return kb_status_to_string(KB_STATUS_SUCCESS)[0] == 0; }'
+} >"$T/all.cc"
+cp "$T/all.cc" "$T/all.c"
+cflags=$(pkg-config --cflags libcjson 2>/dev/null)
+check "public headers compile as C++" c++ -std=c++17 -Wall -Wextra -Werror -Iinclude $cflags -fsyntax-only "$T/all.cc"
+check "public headers compile as C11 on their own" cc -std=c11 -Wall -Wextra -Werror -Wpedantic -Iinclude $cflags -fsyntax-only "$T/all.c"
+
+for h in include/kb/*.h; do
+    printf '#include "%s"\n' "${h#include/}" >"$T/one.c"
+    if ! cc -std=c11 -Iinclude $cflags -fsyntax-only "$T/one.c" 2>"$T/err"; then
+        fail "$h is not self-contained"; head -3 "$T/err" | sed 's/^/    # /'
+    fi
+done
+ok "each header compiles alone"
+
+nm -D --defined-only "$B/libkb.so" | awk '{print $3}' >"$T/syms"
+expect_match "libkb.so exports the kb_ API" "$T/syms" '^kb_search_run$'
+grep -v '^kb_' "$T/syms" >"$T/foreign" || true
+if [ -s "$T/foreign" ]; then
+    fail "libkb.so exports non-kb symbols: $(head -5 "$T/foreign" | tr '\n' ' ')"
+else
+    ok "libkb.so exports nothing but kb_* (no Xapian symbols)"
+fi
+if grep -qi xapian "$T/syms"; then fail "a Xapian symbol leaks from libkb.so"; else ok "no symbol mentions Xapian"; fi
+
+# The programs link libkb statically; they must not export it either.
+nm -D --defined-only "$B/kb-search" 2>/dev/null | awk '{print $3}' | grep -c '^kb_' >"$T/n" || true
+expect_eq "kb-search exports no kb_ symbols" "$(cat "$T/n")" "0"
+
+# Only one C++ file in the project.
+n=$(find search indexer assistant include -name '*.cc' -o -name '*.cpp' -o -name '*.cxx' | wc -l)
+expect_eq "the Xapian binding is the only C++ file" "$n" "1"
+
+finish
