@@ -68,7 +68,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILDDIR)/tests/%)
 
 PROGRAMS := $(BUILDDIR)/kb-index $(BUILDDIR)/kb-search $(BUILDDIR)/kb-assistant
 
-.PHONY: all deps deps-test run test check asan eval bench bench-quick fuzz install clean format
+.PHONY: all deps deps-test run test tests check asan eval bench bench-quick fuzz install clean format
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(BUILDDIR)/libkb.a $(BUILDDIR)/libkb.so
@@ -125,9 +125,11 @@ $(BUILDDIR)/tests/%: tests/tools/%.c $(BUILDDIR)/libkb.a
 check: all $(UNIT_BIN) $(TOOL_BIN)
 	$(Q)BUILDDIR=$(BUILDDIR) tests/run.sh
 
+tests: $(UNIT_BIN) $(TOOL_BIN)
+
 test: deps-test
-	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-asan SANITIZE=1 all
+	$(Q)$(MAKE) --no-print-directory all tests
+	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-asan SANITIZE=1 all tests
 	$(Q)tests/run-all.sh
 
 asan:

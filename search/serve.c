@@ -281,6 +281,22 @@ static char *op_health(kb_server_t *srv, const cJSON *id)
     return body ? reply(id, body) : NULL;
 }
 
+/* Does the line hold a JSON escape \u0000?  cJSON would silently cut the
+ * string there, so "card\u0000 -x" would search "card". */
+static int has_nul_escape(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 6 <= len; i++) {
+        if (s[i] != '\\' || s[i + 1] != 'u' || memcmp(s + i + 2, "0000", 4) != 0)
+            continue;
+        size_t k = i, slashes = 0;
+        while (k > 0 && s[k - 1] == '\\')
+            k--, slashes++;
+        if (slashes % 2 == 0)
+            return 1;
+    }
+    return 0;
+}
+
 kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, char **response)
 {
     *response = NULL;
@@ -292,6 +308,10 @@ kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, cha
     }
     if (!kb_utf8_valid(line, len, NULL)) {
         out = error_reply(NULL, "bad_json", "request is not valid UTF-8");
+        goto done;
+    }
+    if (has_nul_escape(line, len)) {
+        out = error_reply(NULL, "bad_request", "NUL characters (\\u0000) are not allowed");
         goto done;
     }
     const char *end = NULL;

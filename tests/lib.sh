@@ -16,11 +16,19 @@ export TZ=Europe/London
 mkdir -p "$HOME"
 failures=0
 
+# Memory errors are caught even where a check ignores the exit status: each
+# valgrind or sanitizer report goes to a file under $T/mem, and finish()
+# fails the script if any report is there.
+mkdir -p "$T/mem"
 if [ "${VALGRIND:-0}" = 1 ]; then
-    VG="valgrind -q --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$top/tests/valgrind.supp"
+    VG="valgrind -q --error-exitcode=97 --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --suppressions=$top/tests/valgrind.supp --log-file=$T/mem/valgrind.%p"
 else
     VG=""
 fi
+case "$BUILDDIR" in *asan*)
+    export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}log_path=$T/mem/asan"
+    export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}log_path=$T/mem/ubsan" ;;
+esac
 
 kb_index() { $VG "$B/kb-index" "$@"; }
 kb_search() { $VG "$B/kb-search" "$@"; }
@@ -68,4 +76,13 @@ json() { /usr/bin/python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); p
 # $T/NAME); prints its path.
 fixture() { rm -rf "$T/${2:-$1}"; cp -r "$top/tests/fixtures/$1" "$T/${2:-$1}"; echo "$T/${2:-$1}"; }
 
-finish() { [ "$failures" -eq 0 ]; }
+finish() {
+    reports=$(find "$T/mem" -type f -size +0 2>/dev/null)
+    if [ -n "$reports" ]; then
+        fail "memory checker reports: $(echo "$reports" | wc -l)"
+        for r in $reports; do head -20 "$r" | sed 's/^/    # /'; done
+    elif [ "${VALGRIND:-0}" = 1 ] || [ -n "${ASAN_OPTIONS:-}" ]; then
+        ok "no memory checker reports"
+    fi
+    [ "$failures" -eq 0 ]
+}

@@ -41,15 +41,22 @@ run_one() {
 
 for t in "$BUILDDIR"/tests/test_*; do
     [ -x "$t" ] || continue
+    [ -n "${KB_TEST_ONLY:-}" ] && continue
     case "$t" in *.d|*.o) continue ;; esac
     n=$(basename "$t")
     [ -n "$pattern" ] && case "$n" in *"$pattern"*) ;; *) continue ;; esac
     run_one "unit/$n" "$t"
 done
+# KB_TEST_ONLY="a b": only the end-to-end scripts named a.sh, b.sh (and no
+# unit tests).
+only=${KB_TEST_ONLY:-}
 for t in tests/e2e/*.sh; do
     [ -f "$t" ] || continue
     n=$(basename "$t" .sh)
     [ -n "$pattern" ] && case "$n" in *"$pattern"*) ;; *) continue ;; esac
+    if [ -n "$only" ]; then
+        case " $only " in *" $n "*) ;; *) continue ;; esac
+    fi
     run_one "e2e/$n" sh "$t"
 done
 

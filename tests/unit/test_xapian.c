@@ -84,7 +84,7 @@ static void test_documents_and_search(void)
         kb_xdoc_new(&doc);
         kb_xtermgen_set_document(tg, doc);
         kb_xtermgen_index_text(tg, texts[i], strlen(texts[i]), 1, NULL);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "a%d", i);
         kb_xdoc_add_value(doc, 0, id, strlen(id));
         kb_xdoc_set_data(doc, texts[i], strlen(texts[i]));
