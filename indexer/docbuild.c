@@ -236,6 +236,25 @@ static kb_status_t index_field(kbi_builder_t *b, const char *text, unsigned w,
     return st;
 }
 
+/* The boolean terms and values every document of A carries. */
+static kb_status_t add_common(kb_xdoc_t *doc, const kb_article_t *a, const char *pathterm)
+{
+    kb_status_t st = add_boolean(doc, KB_PREFIX_ID, a->id);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_term(doc, pathterm, 0);
+    if (st == KB_STATUS_SUCCESS)
+        st = add_boolean(doc, KB_PREFIX_CATEGORY, a->category);
+    for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
+        st = add_boolean(doc, KB_PREFIX_TAG, a->tags.items[t]);
+    if (st == KB_STATUS_SUCCESS)
+        st = add_boolean(doc, KB_PREFIX_ESCALATION, a->escalation);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_value(doc, KB_SLOT_ARTICLE, a->id, strlen(a->id));
+    if (st == KB_STATUS_SUCCESS && a->category)
+        st = kb_xdoc_add_value(doc, KB_SLOT_CATEGORY, a->category, strlen(a->category));
+    return st;
+}
+
 static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t i,
                                  const char *pathterm, kb_xdoc_t **out)
 {
@@ -262,19 +281,9 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
             st = index_field(b, s->text, W_BODY, NULL);
     }
     if (st == KB_STATUS_SUCCESS)
-        st = add_boolean(doc, KB_PREFIX_ID, a->id);
+        st = add_common(doc, a, pathterm);
     if (st == KB_STATUS_SUCCESS && i == 0)
         st = add_boolean(doc, KB_PREFIX_ARTICLE, a->id);
-    if (st == KB_STATUS_SUCCESS)
-        st = kb_xdoc_add_term(doc, pathterm, 0);
-    if (st == KB_STATUS_SUCCESS)
-        st = add_boolean(doc, KB_PREFIX_CATEGORY, a->category);
-    for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
-        st = add_boolean(doc, KB_PREFIX_TAG, a->tags.items[t]);
-    if (st == KB_STATUS_SUCCESS)
-        st = add_boolean(doc, KB_PREFIX_ESCALATION, a->escalation);
-    if (st == KB_STATUS_SUCCESS)
-        st = kb_xdoc_add_value(doc, KB_SLOT_ARTICLE, a->id, strlen(a->id));
     if (st == KB_STATUS_SUCCESS && a->updated) {
         char ymd[9];
         memcpy(ymd, a->updated, 4);
@@ -283,8 +292,6 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
         ymd[8] = '\0';
         st = kb_xdoc_add_value(doc, KB_SLOT_UPDATED, ymd, 8);
     }
-    if (st == KB_STATUS_SUCCESS && a->category)
-        st = kb_xdoc_add_value(doc, KB_SLOT_CATEGORY, a->category, strlen(a->category));
     if (st == KB_STATUS_SUCCESS) {
         char num[24];
         int n = snprintf(num, sizeof num, "%zu", i);
@@ -303,6 +310,46 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
     return KB_STATUS_SUCCESS;
 }
 
+/* A question document: the question's words only, so that BM25 scores a
+ * query against each way customers ask on its own. */
+static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, size_t q,
+                                  const char *pathterm, kb_xdoc_t **out)
+{
+    *out = NULL;
+    kb_xdoc_t *doc;
+    kb_status_t st = kb_xdoc_new(&doc);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    const char *text = a->questions.items[q];
+    st = kb_xtermgen_set_document(b->tg, doc);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_index_text(b->tg, text, strlen(text), 1, "");
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_term(doc, KB_TERM_QUESTION_DOC, 0);
+    if (st == KB_STATUS_SUCCESS)
+        st = add_common(doc, a, pathterm);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, "q", 1);
+    if (st == KB_STATUS_SUCCESS) {
+        cJSON *o = cJSON_CreateObject();
+        char *data = NULL;
+        if (o) {
+            add_str(o, "id", a->id);
+            add_str(o, "question", text);
+            data = cJSON_PrintUnformatted(o);
+            cJSON_Delete(o);
+        }
+        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
+        free(data);
+    }
+    if (st != KB_STATUS_SUCCESS) {
+        kb_xdoc_free(doc);
+        return st;
+    }
+    *out = doc;
+    return KB_STATUS_SUCCESS;
+}
+
 kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const char *rel,
                               kbi_docset_t *out)
 {
@@ -310,7 +357,7 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     char *pathterm = kbi_path_term(rel);
     if (!pathterm)
         return KB_STATUS_OUT_OF_MEMORY;
-    out->docs = calloc(a->n_sections ? a->n_sections : 1, sizeof *out->docs);
+    out->docs = calloc(a->n_sections + a->questions.n + 1, sizeof *out->docs);
     kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
     kb_strlist_t words = {0};
     spell_ctx_t sc = {&words, 0};
@@ -326,6 +373,12 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
         st = kb_xdoc_terms(doc, collect_spelling, &sc);
         if (st == KB_STATUS_SUCCESS && sc.oom)
             st = KB_STATUS_OUT_OF_MEMORY;
+    }
+    for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n; q++) {
+        kb_xdoc_t *doc;
+        st = build_question(b, a, q, pathterm, &doc);
+        if (st == KB_STATUS_SUCCESS)
+            out->docs[out->n++] = doc;
     }
     free(pathterm);
     if (st == KB_STATUS_SUCCESS && words.n) {

@@ -234,6 +234,10 @@ static int collect_key(void *vctx, const char *s, size_t len)
     return 0;
 }
 
+/* Keys: the item's words as written ("top up"), and for phrases also "Z"
+ * and their stems ("Ztop up", so "topping up" finds the group).  Single
+ * words are not keyed by stem: stems collide ("france" and "franc").
+ * Values: the other items' words; the query side stems them. */
 kb_status_t kbi_synonyms_apply(kb_xdb_t *db, kb_xstem_t *stem, const kbi_synonyms_t *s)
 {
     keys_ctx_t c = {{0}, 0};
@@ -245,24 +249,45 @@ kb_status_t kbi_synonyms_apply(kb_xdb_t *db, kb_xstem_t *stem, const kbi_synonym
         return st;
     if (c.oom)
         return KB_STATUS_OUT_OF_MEMORY;
+    kb_buf_t zkey = KB_BUF_INIT;
     for (size_t g = 0; s && g < s->n && st == KB_STATUS_SUCCESS; g++) {
         const kb_strlist_t *grp = &s->groups[g];
-        char **keys = calloc(grp->n, sizeof *keys);
-        if (!keys)
+        char **words = calloc(grp->n, sizeof *words);
+        char **stems = calloc(grp->n, sizeof *stems);
+        if (!words || !stems) {
+            free(words);
+            free(stems);
             return KB_STATUS_OUT_OF_MEMORY;
-        for (size_t i = 0; i < grp->n && st == KB_STATUS_SUCCESS; i++)
-            st = kb_text_stem_key(stem, grp->items[i], &keys[i]);
-        for (size_t i = 0; i < grp->n && st == KB_STATUS_SUCCESS; i++) {
-            if (!keys[i][0] || strlen(keys[i]) > 200)
-                continue;
-            for (size_t j = 0; j < grp->n && st == KB_STATUS_SUCCESS; j++)
-                if (i != j && keys[j][0] && strcmp(keys[i], keys[j]) != 0 &&
-                    strlen(keys[j]) <= 200)
-                    st = kb_xdb_add_synonym(db, keys[i], keys[j]);
         }
-        for (size_t i = 0; i < grp->n; i++)
-            free(keys[i]);
-        free(keys);
+        for (size_t i = 0; i < grp->n && st == KB_STATUS_SUCCESS; i++) {
+            st = kb_text_stem_key(NULL, grp->items[i], &words[i]);
+            if (st == KB_STATUS_SUCCESS)
+                st = kb_text_stem_key(stem, grp->items[i], &stems[i]);
+        }
+        for (size_t i = 0; i < grp->n && st == KB_STATUS_SUCCESS; i++) {
+            if (!words[i][0] || strlen(words[i]) > 200)
+                continue;
+            int phrase = strchr(words[i], ' ') != NULL;
+            kb_buf_clear(&zkey);
+            kb_buf_printf(&zkey, "Z%s", stems[i]);
+            if (zkey.oom)
+                st = KB_STATUS_OUT_OF_MEMORY;
+            for (size_t j = 0; j < grp->n && st == KB_STATUS_SUCCESS; j++) {
+                if (i == j || !words[j][0] || strcmp(words[i], words[j]) == 0 ||
+                    strlen(words[j]) > 200)
+                    continue;
+                st = kb_xdb_add_synonym(db, words[i], words[j]);
+                if (st == KB_STATUS_SUCCESS && phrase)
+                    st = kb_xdb_add_synonym(db, zkey.data, words[j]);
+            }
+        }
+        for (size_t i = 0; i < grp->n; i++) {
+            free(words[i]);
+            free(stems[i]);
+        }
+        free(words);
+        free(stems);
     }
+    kb_buf_free(&zkey);
     return st;
 }

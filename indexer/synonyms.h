@@ -29,8 +29,9 @@ kb_status_t kbi_synonyms_load(const char *path, kb_diags_t *diags, kbi_synonyms_
 void kbi_synonyms_free(kbi_synonyms_t *s);
 
 /* Replace every synonym in the writable DB by S (S may be NULL: none).
- * Keys and values are stem keys (kb_text_stem_key), so "topping up" finds
- * the group of "top up". */
+ * Keys are the words of an item ("top up") and, for phrases, "Z" + their
+ * stems ("Ztop up", which "topping up" also gives); values are the other
+ * items' words. */
 kb_status_t kbi_synonyms_apply(kb_xdb_t *db, kb_xstem_t *stem, const kbi_synonyms_t *s);
 
 #endif

@@ -116,6 +116,10 @@ kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char 
                                 const char *reason, kb_escalation_t **out);
 time_t kbs_now(const kb_search_t *s);
 
+/* dict.c */
+/* 1 if WORD is in the English word list (any case). */
+int kbs_dict_has(const char *word);
+
 /* snippet.c */
 /* Turn Xapian's snippet (HTML-escaped, with \x01 ... \x02 around matches)
  * into plain text and highlight offsets.  Caller frees *TEXT and *HL. */
@@ -126,6 +130,9 @@ kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
 void kbs_hit_clear(kb_hit_t *h);
 /* Fill H from a section document's data (JSON). */
 kb_status_t kbs_hit_from_data(kb_hit_t *h, const char *data, size_t len, char **text);
+/* The question a question document holds (malloc'd), or NULL when DATA is
+ * a section document's. */
+char *kbs_question_from_data(const char *data, size_t len);
 
 /* search.c */
 /* Make sure S->db is the latest index (reopen when kb-index changed it). */

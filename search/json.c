@@ -83,6 +83,7 @@ static cJSON *hit_json(const kb_hit_t *h)
         cJSON_AddItemToArray(hl, pair);
     }
     add_str(o, "escalation", h->escalation);
+    add_str(o, "question", h->question);
     if (h->explain) {
         cJSON *ex = cJSON_AddArrayToObject(o, "explain");
         for (size_t i = 0; ex && i < h->n_explain; i++) {

@@ -196,6 +196,8 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
         const kb_hit_t *h = &r->hits[i];
         printf("%u. %s%s%s  %s[%s] %s%s\n", h->rank, bold(color), h->title, off(color),
                dim(color), h->category ? h->category : "-", h->id, off(color));
+        if (h->question)
+            printf("   Asked as: \"%s\"\n", h->question);
         if (h->section[0])
             printf("   Section: %s\n", h->section_path[0] ? h->section_path : h->section);
         if (h->snippet[0])

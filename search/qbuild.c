@@ -6,9 +6,9 @@
  *       FILTER (category OR ...) AND tag AND tag ...
  *
  * Each free word searches its English stem.  A run of words that is a
- * synonym key ("cash machine") becomes one OP_SYNONYM with its
- * alternatives ("atm", "cashpoint"), so BM25 weighs the group as one term.
- * Synonyms are looked up on the corrected words when there are corrections.
+ * synonym key ("cash machine") keeps its own words and adds its
+ * alternatives ("atm", "cashpoint") at a lower weight.  Synonyms are looked
+ * up on the corrected words when there are corrections.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +20,13 @@
 #define MAX_SPAN 4
 /* Weight of a title or question hit added on top of the body match. */
 #define BOOST_QUESTION 0.6
-#define BOOST_TITLE 0.4
+#define BOOST_TITLE 0.8
+/* Weight of a stopword.  Dropping them loses what the customer asks:
+ * "where is my card" and "how do I use my card" differ only in them, and
+ * the questions of the articles are written with them. */
+#define STOP_WEIGHT 0.8
+/* Weight of a synonym alternative against the word the officer typed. */
+#define SYN_WEIGHT 0.2
 /* More excluded articles than this and exclusion works per section. */
 #define MAX_EXCLUDED_ARTICLES 500
 
@@ -164,78 +170,89 @@ static int collect_syn(void *vctx, const char *s, size_t len)
     return c->found.n >= 32;   /* enough alternatives */
 }
 
-/* The query for one synonym alternative, a stem key like "add money":
- * its non-stopword stems, all required. */
-static kb_status_t alternative_query(builder_t *b, const char *key, const char *span,
+/* The query for one synonym alternative, written as words ("add money"):
+ * the stems of its non-stopwords, all required. */
+static kb_status_t alternative_query(builder_t *b, const char *alt, const char *span,
                                      kb_buf_t *tmp, kb_xquery_t **q)
 {
     *q = NULL;
     qlist_t parts = {0};
-    kb_status_t st = KB_STATUS_SUCCESS;
     kb_buf_t detail = KB_BUF_INIT;
     kb_buf_printf(&detail, "synonym of '%s'", span);
-    const char *p = key;
-    while (*p && st == KB_STATUS_SUCCESS) {
-        size_t n = strcspn(p, " ");
-        char *w = kb_strndup(p, n);
-        if (!w) {
-            st = KB_STATUS_OUT_OF_MEMORY;
-            break;
+    kb_tokens_t tk;
+    kb_status_t st = detail.oom ? KB_STATUS_OUT_OF_MEMORY
+                                : kb_text_tokens(b->s->stem, alt, strlen(alt), &tk);
+    if (st != KB_STATUS_SUCCESS) {
+        kb_buf_free(&detail);
+        return st;
+    }
+    for (size_t i = 0; i < tk.n && st == KB_STATUS_SUCCESS; i++) {
+        if (kb_text_is_stopword(tk.words[i]))
+            continue;
+        kb_xquery_t *t;
+        st = term_query("Z", tk.stems[i], tmp, &t);
+        if (st == KB_STATUS_SUCCESS && t) {
+            st = add_source(b, tmp->data, alt, "synonym", detail.data);
+            if (st == KB_STATUS_SUCCESS)
+                st = qlist_push(&parts, t);
+            else
+                kb_xquery_free(t);
         }
-        if (!kb_text_is_stopword(w)) {
-            kb_xquery_t *t;
-            st = term_query("Z", w, tmp, &t);
-            if (st == KB_STATUS_SUCCESS && t) {
-                st = add_source(b, tmp->data, key, "synonym", detail.data);
-                if (st == KB_STATUS_SUCCESS)
-                    st = qlist_push(&parts, t);
-                else
-                    kb_xquery_free(t);
-            }
-        }
-        free(w);
-        p += n;
-        while (*p == ' ')
-            p++;
     }
     if (st == KB_STATUS_SUCCESS)
         st = qlist_combine(&parts, KB_XOP_AND, 0, q);
     qlist_clear(&parts);
+    kb_tokens_free(&tk);
     kb_buf_free(&detail);
     return st;
 }
 
-/* Try a synonym span of K tokens at I; *Q is set when one matched. */
+/* Look KEY up in the synonyms; the alternatives go to C. */
+static kb_status_t lookup(builder_t *b, const char *key, syn_ctx_t *c)
+{
+    if (!key[0] || strlen(key) > KB_XTERM_MAX)
+        return KB_STATUS_SUCCESS;
+    kb_status_t st = kb_xdb_synonyms(b->s->db, key, collect_syn, c);
+    return st == KB_STATUS_SUCCESS && c->oom ? KB_STATUS_OUT_OF_MEMORY : st;
+}
+
+/* Try a synonym span of K tokens at I: the words as typed ("cash
+ * machine"), then for phrases their stems ("topping up" as "top up"), then
+ * a single word without its plural s.  *Q is set when one matched: the
+ * officer's own words at full weight, OR the alternatives at SYN_WEIGHT, so
+ * a rare word the customer used keeps its weight and a word the KB never
+ * uses still finds what it means. */
 static kb_status_t span_query(builder_t *b, const kbs_item_t *it, size_t i, size_t k,
                               kb_buf_t *tmp, kb_xquery_t **q)
 {
     *q = NULL;
-    kb_buf_t key = KB_BUF_INIT, span = KB_BUF_INIT;
+    kb_buf_t words = KB_BUF_INIT, stems = KB_BUF_INIT;
     int searchable = 0;
+    kb_buf_addc(&stems, 'Z');
     for (size_t j = i; j < i + k; j++) {
         if (j > i) {
-            kb_buf_addc(&key, ' ');
-            kb_buf_addc(&span, ' ');
+            kb_buf_addc(&words, ' ');
+            kb_buf_addc(&stems, ' ');
         }
-        kb_buf_adds(&key, eff_stem(b, &it->tokens[j]));
-        kb_buf_adds(&span, eff_word(b, &it->tokens[j]));
+        kb_buf_adds(&words, eff_word(b, &it->tokens[j]));
+        kb_buf_adds(&stems, eff_stem(b, &it->tokens[j]));
         searchable |= !it->tokens[j].stop;
     }
-    if (key.oom || span.oom) {
-        kb_buf_free(&key);
-        kb_buf_free(&span);
-        return KB_STATUS_OUT_OF_MEMORY;
-    }
     syn_ctx_t c = {{0}, 0};
-    kb_status_t st = KB_STATUS_SUCCESS;
-    if (searchable && key.len <= KB_XTERM_MAX)
-        st = kb_xdb_synonyms(b->s->db, key.data, collect_syn, &c);
-    if (st == KB_STATUS_SUCCESS && c.oom)
-        st = KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = words.oom || stems.oom ? KB_STATUS_OUT_OF_MEMORY : KB_STATUS_SUCCESS;
+    if (st == KB_STATUS_SUCCESS && searchable) {
+        st = lookup(b, words.data, &c);
+        if (st == KB_STATUS_SUCCESS && !c.found.n && k > 1)
+            st = lookup(b, stems.data, &c);
+        if (st == KB_STATUS_SUCCESS && !c.found.n && k == 1 && words.len > 3 &&
+            words.data[words.len - 1] == 's') {
+            words.data[--words.len] = '\0';
+            st = lookup(b, words.data, &c);
+            words.data[words.len++] = 's';
+        }
+    }
     if (st == KB_STATUS_SUCCESS && c.found.n) {
-        qlist_t alts = {0};
-        /* The officer's own words first: all of them required. */
-        qlist_t own = {0};
+        qlist_t own = {0}, alts = {0}, both = {0};
         for (size_t j = i; j < i + k && st == KB_STATUS_SUCCESS; j++) {
             if (it->tokens[j].stop)
                 continue;
@@ -244,25 +261,53 @@ static kb_status_t span_query(builder_t *b, const kbs_item_t *it, size_t i, size
             if (st == KB_STATUS_SUCCESS)
                 st = qlist_push(&own, t);
         }
-        kb_xquery_t *ownq = NULL;
-        if (st == KB_STATUS_SUCCESS)
-            st = qlist_combine(&own, KB_XOP_AND, 0, &ownq);
-        if (st == KB_STATUS_SUCCESS)
-            st = qlist_push(&alts, ownq);
         for (size_t a = 0; a < c.found.n && st == KB_STATUS_SUCCESS; a++) {
             kb_xquery_t *aq;
-            st = alternative_query(b, c.found.items[a], span.data, tmp, &aq);
+            st = alternative_query(b, c.found.items[a], words.data, tmp, &aq);
             if (st == KB_STATUS_SUCCESS)
                 st = qlist_push(&alts, aq);
         }
+        kb_xquery_t *ownq = NULL, *altq = NULL, *scaled = NULL;
         if (st == KB_STATUS_SUCCESS)
-            st = qlist_combine(&alts, KB_XOP_SYNONYM, 0, q);
+            st = qlist_combine(&own, KB_XOP_AND, 0, &ownq);
+        if (st == KB_STATUS_SUCCESS)
+            st = qlist_combine(&alts, KB_XOP_OR, 0, &altq);
+        if (st == KB_STATUS_SUCCESS && altq)
+            st = kb_xquery_scale(altq, SYN_WEIGHT, &scaled);
+        kb_xquery_free(altq);
+        if (st == KB_STATUS_SUCCESS)
+            st = qlist_push(&both, ownq);
+        else
+            kb_xquery_free(ownq);
+        if (st == KB_STATUS_SUCCESS)
+            st = qlist_push(&both, scaled);
+        else
+            kb_xquery_free(scaled);
+        if (st == KB_STATUS_SUCCESS)
+            st = qlist_combine(&both, KB_XOP_OR, 0, q);
         qlist_clear(&own);
         qlist_clear(&alts);
+        qlist_clear(&both);
     }
     kb_strlist_clear(&c.found);
-    kb_buf_free(&key);
-    kb_buf_free(&span);
+    kb_buf_free(&words);
+    kb_buf_free(&stems);
+    return st;
+}
+
+/* A stopword searches its unstemmed form (stopwords have no stems in the
+ * index), at STOP_WEIGHT. */
+static kb_status_t stopword_query(builder_t *b, const kbs_token_t *t, kb_buf_t *tmp,
+                                  kb_xquery_t **q)
+{
+    kb_xquery_t *term;
+    kb_status_t st = term_query("", t->word, tmp, &term);
+    if (st != KB_STATUS_SUCCESS || !term)
+        return st;
+    st = add_source(b, tmp->data, t->word, "word", NULL);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xquery_scale(term, STOP_WEIGHT, q);
+    kb_xquery_free(term);
     return st;
 }
 
@@ -286,6 +331,8 @@ static kb_status_t text_query(builder_t *b, const kbs_item_t *it, kb_buf_t *tmp,
         }
         if (st == KB_STATUS_SUCCESS && !sq && !it->tokens[i].stop)
             st = token_query(b, &it->tokens[i], tmp, &sq);
+        else if (st == KB_STATUS_SUCCESS && !sq && !b->plain)
+            st = stopword_query(b, &it->tokens[i], tmp, &sq);
         if (st == KB_STATUS_SUCCESS)
             st = qlist_push(&parts, sq);
         i += used;

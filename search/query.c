@@ -163,6 +163,16 @@ oom:
     return KB_STATUS_OUT_OF_MEMORY;
 }
 
+/* A filter value the parser would cut at a space (or a control
+ * character) goes back in quotes. */
+static int needs_quotes(const char *s)
+{
+    for (; *s; s++)
+        if (is_space(*s))
+            return 1;
+    return 0;
+}
+
 char *kb_query_format(const kb_qparsed_t *p)
 {
     kb_buf_t b = KB_BUF_INIT;
@@ -176,11 +186,14 @@ char *kb_query_format(const kb_qparsed_t *p)
         else
             kb_buf_adds(&b, p->items[i].text);
     }
-    for (size_t i = 0; i < p->categories.n; i++)
-        kb_buf_printf(&b, "%scategory:%s", b.len ? " " : "", p->categories.items[i]);
+    for (size_t i = 0; i < p->categories.n; i++) {
+        const char *c = p->categories.items[i];
+        kb_buf_printf(&b, needs_quotes(c) ? "%scategory:\"%s\"" : "%scategory:%s",
+                      b.len ? " " : "", c);
+    }
     for (size_t i = 0; i < p->tags.n; i++) {
         const char *t = p->tags.items[i];
-        kb_buf_printf(&b, strchr(t, ' ') ? "%stag:\"%s\"" : "%stag:%s", b.len ? " " : "", t);
+        kb_buf_printf(&b, needs_quotes(t) ? "%stag:\"%s\"" : "%stag:%s", b.len ? " " : "", t);
     }
     return kb_buf_take(&b);
 }

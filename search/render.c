@@ -1013,7 +1013,11 @@ kb_status_t kb_render_steps(const char *md, size_t len, const char *heading, kb_
     }
     if (!out || !heading || (!md && len))
         return KB_STATUS_BAD_ARGUMENT;
-    char *want = kb_strdup(heading);
+    /* Cleaned like the headings it is compared with: the indexer keeps
+     * control characters in a section's heading, plain_text() does not. */
+    kb_buf_t wb = KB_BUF_INIT;
+    add_cleans(&wb, heading);
+    char *want = kb_buf_take(&wb);
     if (!want)
         return KB_STATUS_OUT_OF_MEMORY;
     collapse_spaces(want);

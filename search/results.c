@@ -16,6 +16,7 @@ void kbs_hit_clear(kb_hit_t *h)
     free(h->snippet);
     free(h->highlights);
     free(h->escalation);
+    free(h->question);
     for (size_t i = 0; i < h->n_explain; i++) {
         free(h->explain[i].term);
         free(h->explain[i].word);
@@ -79,4 +80,12 @@ kb_status_t kbs_hit_from_data(kb_hit_t *h, const char *data, size_t len, char **
         return KB_STATUS_DB_CORRUPT;
     }
     return KB_STATUS_SUCCESS;
+}
+
+char *kbs_question_from_data(const char *data, size_t len)
+{
+    cJSON *o = cJSON_ParseWithLength(data, len);
+    char *q = o ? str_of(o, "question") : NULL;
+    cJSON_Delete(o);
+    return q;
 }

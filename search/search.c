@@ -14,8 +14,8 @@
 /* BM25 parameters: k1 (term frequency saturation) and b (length
  * normalisation).  Sections are short and fairly even in length, so length
  * normalisation is kept mild. */
-#define BM25_K1 1.2
-#define BM25_B 0.5
+#define BM25_K1 1.5
+#define BM25_B 0.75
 #define SNIPPET_DEFAULT 200
 
 void kbs_set_error(kb_search_t *s, const char *fmt, ...)
@@ -151,6 +151,16 @@ void kb_search_set_time(kb_search_t *s, time_t now)
 /* ---------------------------------------------------------------- */
 /* Running a query                                                    */
 
+typedef struct first_ctx {
+    kb_xdocid_t docid;
+} first_ctx_t;
+
+static int first_doc(void *vctx, kb_xdocid_t docid)
+{
+    ((first_ctx_t *)vctx)->docid = docid;
+    return 1;
+}
+
 typedef struct explain_ctx {
     const kbs_built_t *built;
     kb_hit_t *hit;
@@ -192,6 +202,61 @@ static int add_explain(void *vctx, const char *term, size_t len, unsigned count)
     return 0;
 }
 
+/* The document of article ID to show for QUERY: its best-matching section
+ * (question documents left out), else its lead.  Caller frees *DOC. */
+static kb_status_t best_section(kb_search_t *s, const kb_xquery_t *query, const char *id,
+                                kb_xdoc_t **doc)
+{
+    *doc = NULL;
+    kb_buf_t term = KB_BUF_INIT;
+    kb_buf_printf(&term, "%s%s", KB_PREFIX_ID, id);
+    if (term.oom)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_xquery_t *qid = NULL, *qdoc = NULL, *in = NULL, *sections = NULL;
+    kb_xenquire_t *enq = NULL;
+    kb_xmset_t *m = NULL;
+    kb_status_t st = kb_xquery_term(term.data, 1, 0, &qid);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xquery_term(KB_TERM_QUESTION_DOC, 1, 0, &qdoc);
+    if (st == KB_STATUS_SUCCESS) {
+        const kb_xquery_t *pair[2] = {query, qid};
+        st = kb_xquery_combine(KB_XOP_FILTER, pair, 2, 0, &in);
+    }
+    if (st == KB_STATUS_SUCCESS) {
+        const kb_xquery_t *pair[2] = {in, qdoc};
+        st = kb_xquery_combine(KB_XOP_AND_NOT, pair, 2, 0, &sections);
+    }
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_new(s->db, &enq);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_set_query(enq, sections, 0);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_get_mset(enq, 0, 1, 0, &m);
+    if (st == KB_STATUS_SUCCESS && kb_xmset_size(m))
+        st = kb_xmset_document(m, 0, doc);
+    kb_xmset_free(m);
+    kb_xenquire_free(enq);
+    kb_xquery_free(qid);
+    kb_xquery_free(qdoc);
+    kb_xquery_free(in);
+    kb_xquery_free(sections);
+    if (st == KB_STATUS_SUCCESS && !*doc) {
+        /* Only the question matched: show the lead. */
+        first_ctx_t c = {0};
+        kb_buf_clear(&term);
+        kb_buf_printf(&term, "%s%s", KB_PREFIX_ARTICLE, id);
+        st = term.oom ? KB_STATUS_OUT_OF_MEMORY : kb_xdb_postlist(s->db, term.data, first_doc, &c);
+        if (st == KB_STATUS_SUCCESS && !c.docid)
+            st = KB_STATUS_DB_CORRUPT;
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdb_get_document(s->db, c.docid, doc);
+    }
+    kb_buf_free(&term);
+    return st;
+}
+
 /* Run BUILT and fill R's hits. */
 static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
                          unsigned limit, kb_results_t *r)
@@ -220,12 +285,33 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
         const char *data;
         size_t len;
         char *text = NULL, *raw = NULL;
+        char *question = NULL;
         st = kb_xmset_document(m, i, &doc);
         if (st == KB_STATUS_SUCCESS)
             st = kb_xdoc_get_data(doc, &data, &len);
+        if (st == KB_STATUS_SUCCESS && (question = kbs_question_from_data(data, len))) {
+            /* A question matched best: show the article's best section. */
+            const char *v;
+            size_t vl;
+            char *id = NULL;
+            st = kb_xdoc_get_value(doc, KB_SLOT_ARTICLE, &v, &vl);
+            if (st == KB_STATUS_SUCCESS && !(id = kb_strndup(v, vl)))
+                st = KB_STATUS_OUT_OF_MEMORY;
+            kb_xdoc_free(doc);
+            doc = NULL;
+            if (st == KB_STATUS_SUCCESS)
+                st = best_section(s, built->query, id, &doc);
+            free(id);
+            if (st == KB_STATUS_SUCCESS)
+                st = kb_xdoc_get_data(doc, &data, &len);
+        }
         if (st == KB_STATUS_SUCCESS)
             st = kbs_hit_from_data(h, data, len, &text);
         kb_xdoc_free(doc);
+        if (st == KB_STATUS_SUCCESS)
+            h->question = question;
+        else
+            free(question);
         if (st == KB_STATUS_SUCCESS)
             st = kb_xmset_snippet(m, text, strlen(text), snip, s->stem, 0, "\x01", "\x02",
                                   "\xe2\x80\xa6", &raw);
@@ -302,6 +388,12 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     memset(&built, 0, sizeof built);
     if (st == KB_STATUS_SUCCESS)
         st = kbs_build(s, &prep, req->plain, corrected, &built);
+    if (st == KB_STATUS_SUCCESS && built.query && !prep.words && !prep.categories.n &&
+        !prep.tags.n) {
+        /* Only stopwords: nothing the customer needs is named yet. */
+        kb_xquery_free(built.query);
+        built.query = NULL;
+    }
     if (st == KB_STATUS_SUCCESS && !built.query) {
         r->notice = notice_for(&prep, q);
         if (!r->notice)
@@ -415,16 +507,6 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
 
 /* ---------------------------------------------------------------- */
 /* Articles                                                           */
-
-typedef struct first_ctx {
-    kb_xdocid_t docid;
-} first_ctx_t;
-
-static int first_doc(void *vctx, kb_xdocid_t docid)
-{
-    ((first_ctx_t *)vctx)->docid = docid;
-    return 1;
-}
 
 /* The "article" object stored with section 0 of ID; caller cJSON_Deletes. */
 static kb_status_t load_article(kb_search_t *s, const char *id, cJSON **out)

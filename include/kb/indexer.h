@@ -1,7 +1,14 @@
 /* indexer.h - building and updating the index from a KB folder, and the
  * lint that checks a KB without writing.
  *
- * The index directory (DESIGN.md section 4) holds generations:
+ * Documents: one per section (DESIGN.md section 4), each carrying its
+ * article's title, questions and tags, plus one short document per customer
+ * question, so that a query close to one question finds its article even
+ * when the other questions and the sections say other things.  Collapsing on
+ * the article id gives one hit per article; a hit on a question document is
+ * shown with the article's best section.
+ *
+ * The index directory holds generations:
  *
  *     INDEX/XAPIANDB       a Xapian stub file naming the current generation
  *     INDEX/gen-000007/    the current glass database
@@ -28,14 +35,14 @@ extern "C" {
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-3"
+#define KB_INDEX_FORMAT "kb-index-4"
 
 /* Value slots and term prefixes of the index (DESIGN.md section 4). */
 enum {
     KB_SLOT_ARTICLE = 0,   /* article id: the collapse key */
     KB_SLOT_UPDATED = 1,   /* "YYYYMMDD" */
     KB_SLOT_CATEGORY = 2,
-    KB_SLOT_SECTION = 3    /* section number, decimal */
+    KB_SLOT_SECTION = 3    /* section number, decimal; "q" on question documents */
 };
 #define KB_PREFIX_ID "Q"          /* article id, on every section document */
 #define KB_PREFIX_ARTICLE "XD"    /* article id, on section 0 only (show) */
@@ -46,6 +53,7 @@ enum {
 #define KB_PREFIX_TITLE "S"       /* free text of the title */
 #define KB_PREFIX_QUESTION "XQ"   /* free text of the questions */
 #define KB_PREFIX_HEADING "XH"    /* free text of the section heading */
+#define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
 
 /* Metadata keys. */
 #define KB_META_FORMAT "kb:format"

@@ -82,6 +82,8 @@ typedef struct kb_hit {
     char *escalation;       /* the article's escalation tier id, or NULL */
     double score;           /* 0..1 */
     double weight;          /* the raw ranking weight */
+    char *question;         /* the customer question (from the article's
+                               questions) that matched best, or NULL */
     kb_match_t *explain;    /* with kb_request_t.explain */
     size_t n_explain;
 } kb_hit_t;
