@@ -176,8 +176,6 @@ static char *section_json(const kb_article_t *a, size_t i)
     cJSON_AddNumberToObject(o, "steps", s->steps);
     add_str(o, "escalation", a->escalation);
     add_str(o, "text", s->text);
-    if (i == 0)
-        cJSON_AddItemToObject(o, "article", article_object(a));
     char *out = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return out;
@@ -283,7 +281,7 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
     if (st == KB_STATUS_SUCCESS)
         st = add_common(doc, a, pathterm);
     if (st == KB_STATUS_SUCCESS && i == 0)
-        st = add_boolean(doc, KB_PREFIX_ARTICLE, a->id);
+        st = add_boolean(doc, KB_PREFIX_LEAD, a->id);
     if (st == KB_STATUS_SUCCESS && a->updated) {
         char ymd[9];
         memcpy(ymd, a->updated, 4);
@@ -350,6 +348,39 @@ static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, size_
     return KB_STATUS_SUCCESS;
 }
 
+/* The article document: the whole article as JSON (for show, related and
+ * the escalation op), found by its XD term.  It has no free text and no
+ * filter terms, so no search ever returns it. */
+static kb_status_t build_article_doc(const kb_article_t *a, const char *pathterm,
+                                     kb_xdoc_t **out)
+{
+    *out = NULL;
+    kb_xdoc_t *doc;
+    kb_status_t st = kb_xdoc_new(&doc);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    st = add_boolean(doc, KB_PREFIX_ARTICLE, a->id);
+    if (st == KB_STATUS_SUCCESS)
+        st = add_boolean(doc, KB_PREFIX_ID, a->id);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_term(doc, pathterm, 0);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_value(doc, KB_SLOT_ARTICLE, a->id, strlen(a->id));
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, "a", 1);
+    if (st == KB_STATUS_SUCCESS) {
+        char *data = kbi_article_json(a);
+        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
+        free(data);
+    }
+    if (st != KB_STATUS_SUCCESS) {
+        kb_xdoc_free(doc);
+        return st;
+    }
+    *out = doc;
+    return KB_STATUS_SUCCESS;
+}
+
 kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const char *rel,
                               kbi_docset_t *out)
 {
@@ -357,7 +388,7 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     char *pathterm = kbi_path_term(rel);
     if (!pathterm)
         return KB_STATUS_OUT_OF_MEMORY;
-    out->docs = calloc(a->n_sections + a->questions.n + 1, sizeof *out->docs);
+    out->docs = calloc(a->n_sections + a->questions.n + 2, sizeof *out->docs);
     kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
     kb_strlist_t words = {0};
     spell_ctx_t sc = {&words, 0};
@@ -377,6 +408,12 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n; q++) {
         kb_xdoc_t *doc;
         st = build_question(b, a, q, pathterm, &doc);
+        if (st == KB_STATUS_SUCCESS)
+            out->docs[out->n++] = doc;
+    }
+    if (st == KB_STATUS_SUCCESS) {
+        kb_xdoc_t *doc;
+        st = build_article_doc(a, pathterm, &doc);
         if (st == KB_STATUS_SUCCESS)
             out->docs[out->n++] = doc;
     }

@@ -1,9 +1,10 @@
 /* docbuild.h - an article into its Xapian documents (internal to libkb).
  *
  * One document per section (DESIGN.md section 4), each carrying the
- * article's title, questions and tags; section 0 also carries the whole
- * article (for show) and the XD term.  A builder holds one thread's term
- * generator and stemmer: use one builder per thread.
+ * article's title, questions and tags; one per customer question; and one
+ * article document holding the whole article as JSON (for show), found by
+ * its XD term.  A builder holds one thread's term generator and stemmer:
+ * use one builder per thread.
  */
 #ifndef KB_INDEXER_DOCBUILD_H
 #define KB_INDEXER_DOCBUILD_H

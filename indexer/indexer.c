@@ -16,6 +16,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dictionary.h"
 #include "docbuild.h"
 #include "frontmatter.h"
 #include "layout.h"
@@ -720,6 +721,11 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         st = run_jobs(&r);
     if (st == KB_STATUS_SUCCESS)
         st = apply_synonyms(&r);
+    if (st == KB_STATUS_SUCCESS) {
+        int changed;
+        st = kbi_dictionary_apply(r.db, r.full, &changed);
+        r.dirty += (size_t)changed;
+    }
     if (st == KB_STATUS_SUCCESS && !r.full && r.dirty == 0) {
         /* Nothing changed: leave the index (and its readers) alone. */
         st = kb_xdb_cancel_transaction(r.db);

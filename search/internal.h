@@ -2,6 +2,7 @@
 #ifndef KB_SEARCH_INTERNAL_H
 #define KB_SEARCH_INTERNAL_H
 
+#include <cjson/cJSON.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -23,7 +24,7 @@ typedef struct kbs_tier {
     char *next;
     char *escalation;          /* cue articles: the path they suggest */
     kb_strlist_t triggers;     /* as written */
-    kb_strlist_t trigger_keys; /* stem keys, same order */
+    kb_strlist_t trigger_keys; /* " stem key ", same order, framed by spaces */
     int known_hours;
     kb_hours_t parsed_hours;
 } kbs_tier_t;
@@ -117,8 +118,8 @@ kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char 
 time_t kbs_now(const kb_search_t *s);
 
 /* dict.c */
-/* 1 if WORD is in the English word list (any case). */
-int kbs_dict_has(const char *word);
+/* 1 if WORD (lowercase) is in the English word list stored in the index. */
+int kbs_dict_has(kb_search_t *s, const char *word);
 
 /* snippet.c */
 /* Turn Xapian's snippet (HTML-escaped, with \x01 ... \x02 around matches)
@@ -128,11 +129,9 @@ kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
 
 /* results.c */
 void kbs_hit_clear(kb_hit_t *h);
-/* Fill H from a section document's data (JSON). */
-kb_status_t kbs_hit_from_data(kb_hit_t *h, const char *data, size_t len, char **text);
-/* The question a question document holds (malloc'd), or NULL when DATA is
- * a section document's. */
-char *kbs_question_from_data(const char *data, size_t len);
+/* Fill H from a section document's data; *TEXT is the section text
+ * (malloc'd). */
+kb_status_t kbs_hit_from_json(kb_hit_t *h, const cJSON *o, char **text);
 
 /* search.c */
 /* Make sure S->db is the latest index (reopen when kb-index changed it). */

@@ -25,6 +25,9 @@
  * "where is my card" and "how do I use my card" differ only in them, and
  * the questions of the articles are written with them. */
 #define STOP_WEIGHT 0.8
+/* Alternatives taken from one synonym group: a few carry the meaning; more
+ * only lengthen the query. */
+#define MAX_ALTERNATIVES 8
 /* Weight of a synonym alternative against the word the officer typed. */
 #define SYN_WEIGHT 0.2
 /* More excluded articles than this and exclusion works per section. */
@@ -79,6 +82,7 @@ static kb_status_t qlist_combine(qlist_t *l, kb_xop_t op, unsigned window, kb_xq
 
 typedef struct builder {
     kb_search_t *s;
+    qlist_t *stops;       /* stopword queries collected for the boost */
     const kbs_prepared_t *prep;
     int plain;
     int corrected;
@@ -119,7 +123,8 @@ static kb_status_t term_query(const char *prefix, const char *text, kb_buf_t *tm
 {
     *q = NULL;
     kb_buf_clear(tmp);
-    kb_buf_printf(tmp, "%s%s", prefix, text);
+    kb_buf_adds(tmp, prefix);
+    kb_buf_adds(tmp, text);
     if (tmp->oom)
         return KB_STATUS_OUT_OF_MEMORY;
     if (tmp->len > KB_XTERM_MAX || !text[0])
@@ -167,7 +172,7 @@ static int collect_syn(void *vctx, const char *s, size_t len)
         c->oom = 1;
         return 1;
     }
-    return c->found.n >= 32;   /* enough alternatives */
+    return c->found.n >= MAX_ALTERNATIVES;
 }
 
 /* The query for one synonym alternative, written as words ("add money"):
@@ -261,12 +266,28 @@ static kb_status_t span_query(builder_t *b, const kbs_item_t *it, size_t i, size
             if (st == KB_STATUS_SUCCESS)
                 st = qlist_push(&own, t);
         }
+        kb_strmap_t *seen = NULL;
+        st = st == KB_STATUS_SUCCESS ? kb_strmap_new(&seen) : st;
         for (size_t a = 0; a < c.found.n && st == KB_STATUS_SUCCESS; a++) {
             kb_xquery_t *aq;
             st = alternative_query(b, c.found.items[a], words.data, tmp, &aq);
-            if (st == KB_STATUS_SUCCESS)
+            /* "pay money in" and "paying money in" are one alternative. */
+            char *desc = NULL;
+            if (st == KB_STATUS_SUCCESS && aq)
+                st = kb_xquery_describe(aq, &desc);
+            int dup = 0;
+            if (st == KB_STATUS_SUCCESS && desc) {
+                kb_strmap_get(seen, desc, &dup);
+                if (!dup)
+                    st = kb_strmap_set(seen, desc, NULL);
+            }
+            free(desc);
+            if (st == KB_STATUS_SUCCESS && !dup)
                 st = qlist_push(&alts, aq);
+            else
+                kb_xquery_free(aq);
         }
+        kb_strmap_free(seen);
         kb_xquery_t *ownq = NULL, *altq = NULL, *scaled = NULL;
         if (st == KB_STATUS_SUCCESS)
             st = qlist_combine(&own, KB_XOP_AND, 0, &ownq);
@@ -331,8 +352,14 @@ static kb_status_t text_query(builder_t *b, const kbs_item_t *it, kb_buf_t *tmp,
         }
         if (st == KB_STATUS_SUCCESS && !sq && !it->tokens[i].stop)
             st = token_query(b, &it->tokens[i], tmp, &sq);
-        else if (st == KB_STATUS_SUCCESS && !sq && !b->plain)
-            st = stopword_query(b, &it->tokens[i], tmp, &sq);
+        else if (st == KB_STATUS_SUCCESS && !sq && !b->plain && b->stops) {
+            /* Stopwords only add weight to what the other words match:
+             * their long posting lists are not worth scanning for hits. */
+            kb_xquery_t *stop = NULL;
+            st = stopword_query(b, &it->tokens[i], tmp, &stop);
+            if (st == KB_STATUS_SUCCESS)
+                st = qlist_push(b->stops, stop);
+        }
         if (st == KB_STATUS_SUCCESS)
             st = qlist_push(&parts, sq);
         i += used;
@@ -521,7 +548,9 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int
                       kbs_built_t *out)
 {
     memset(out, 0, sizeof *out);
-    builder_t b = {s, prep, plain, corrected, out, NULL};
+    qlist_t stops = {0};
+    builder_t b = {.s = s, .stops = &stops, .prep = prep, .plain = plain, .corrected = corrected,
+                   .out = out, .seen = NULL};
     kb_status_t st = kb_strmap_new(&b.seen);
     if (st != KB_STATUS_SUCCESS)
         return st;
@@ -537,6 +566,7 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int
             builder_t bx = b;
             bx.plain = 1;
             bx.corrected = 0;
+            bx.stops = NULL;
             st = text_query(&bx, it, &tmp, &q);
         } else {
             st = text_query(&b, it, &tmp, &q);
@@ -560,10 +590,18 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int
         kb_xquery_free(wq);
     }
     if (st == KB_STATUS_SUCCESS && main && !plain) {
-        kb_xquery_t *boost;
+        kb_xquery_t *boost = NULL, *sw = NULL;
         st = boost_query(&b, &tmp, &boost);
         if (st == KB_STATUS_SUCCESS)
+            st = qlist_combine(&stops, KB_XOP_OR, 0, &sw);
+        if (st == KB_STATUS_SUCCESS)
+            st = join(KB_XOP_OR, boost, sw, &boost);
+        else
+            kb_xquery_free(sw);
+        if (st == KB_STATUS_SUCCESS)
             st = join(KB_XOP_AND_MAYBE, main, boost, &main);
+        else
+            kb_xquery_free(boost);
     }
     if (st == KB_STATUS_SUCCESS)
         st = filter_query(prep, &tmp, &fq);
@@ -601,6 +639,7 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int
     qlist_clear(&words);
     qlist_clear(&phrases);
     qlist_clear(&excl);
+    qlist_clear(&stops);
     kb_buf_free(&tmp);
     kb_strmap_free(b.seen);
     if (st != KB_STATUS_SUCCESS) {

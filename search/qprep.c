@@ -80,7 +80,7 @@ static kb_status_t correct(kb_search_t *s, kbs_token_t *t)
     if (st != KB_STATUS_SUCCESS || yes)
         return st;
     /* A real English word is what the customer said, not a typo. */
-    if (kbs_dict_has(t->word))
+    if (kbs_dict_has(s, t->word))
         return KB_STATUS_SUCCESS;
     /* Short words get one edit, longer ones two. */
     unsigned edits = kb_utf8_width(t->word, strlen(t->word)) <= 5 ? 1 : 2;

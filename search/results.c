@@ -55,12 +55,9 @@ static unsigned num_of(const cJSON *o, const char *key)
     return cJSON_IsNumber(v) && v->valuedouble >= 0 ? (unsigned)v->valuedouble : 0;
 }
 
-kb_status_t kbs_hit_from_data(kb_hit_t *h, const char *data, size_t len, char **text)
+kb_status_t kbs_hit_from_json(kb_hit_t *h, const cJSON *o, char **text)
 {
     *text = NULL;
-    cJSON *o = cJSON_ParseWithLength(data, len);
-    if (!o)
-        return KB_STATUS_DB_CORRUPT;
     h->id = str_of(o, "id");
     h->title = str_of(o, "title");
     h->category = str_of(o, "category");
@@ -71,7 +68,6 @@ kb_status_t kbs_hit_from_data(kb_hit_t *h, const char *data, size_t len, char **
     h->section_index = num_of(o, "n");
     h->steps = num_of(o, "steps");
     *text = str_of(o, "text");
-    cJSON_Delete(o);
     if (!h->id || !h->title || !h->path || !h->section || !h->section_path || !*text) {
         /* Missing fields: a document kb-index did not write. */
         free(*text);
@@ -80,12 +76,4 @@ kb_status_t kbs_hit_from_data(kb_hit_t *h, const char *data, size_t len, char **
         return KB_STATUS_DB_CORRUPT;
     }
     return KB_STATUS_SUCCESS;
-}
-
-char *kbs_question_from_data(const char *data, size_t len)
-{
-    cJSON *o = cJSON_ParseWithLength(data, len);
-    char *q = o ? str_of(o, "question") : NULL;
-    cJSON_Delete(o);
-    return q;
 }

@@ -202,24 +202,36 @@ static int add_explain(void *vctx, const char *term, size_t len, unsigned count)
     return 0;
 }
 
-/* The document of article ID to show for QUERY: its best-matching section
- * (question documents left out), else its lead.  Caller frees *DOC. */
-static kb_status_t best_section(kb_search_t *s, const kb_xquery_t *query, const char *id,
-                                kb_xdoc_t **doc)
+/* A query for the term PREFIX+VALUE; caller frees. */
+static kb_status_t id_term(const char *prefix, const char *value, kb_xquery_t **q)
 {
-    *doc = NULL;
-    kb_buf_t term = KB_BUF_INIT;
-    kb_buf_printf(&term, "%s%s", KB_PREFIX_ID, id);
-    if (term.oom)
-        return KB_STATUS_OUT_OF_MEMORY;
-    kb_xquery_t *qid = NULL, *qdoc = NULL, *in = NULL, *sections = NULL;
+    kb_buf_t t = KB_BUF_INIT;
+    kb_buf_printf(&t, "%s%s", prefix, value);
+    kb_status_t st = t.oom ? KB_STATUS_OUT_OF_MEMORY : kb_xquery_term(t.data, 1, 0, q);
+    kb_buf_free(&t);
+    return st;
+}
+
+/* For hits that came through a question document, the article's
+ * best-matching section: one more query, QUERY restricted to those
+ * articles' section documents, one per article.  DOCS[i] gets the section
+ * of IDS[i], or its lead when no section matches; caller frees them. */
+static kb_status_t best_sections(kb_search_t *s, const kb_xquery_t *query, char **ids, size_t n,
+                                 kb_xdoc_t **docs)
+{
+    kb_xquery_t **idq = calloc(n, sizeof *idq);
+    kb_xquery_t *any = NULL, *qdoc = NULL, *in = NULL, *sections = NULL;
     kb_xenquire_t *enq = NULL;
     kb_xmset_t *m = NULL;
-    kb_status_t st = kb_xquery_term(term.data, 1, 0, &qid);
+    kb_status_t st = idq ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
+    for (size_t i = 0; i < n && st == KB_STATUS_SUCCESS; i++)
+        st = id_term(KB_PREFIX_ID, ids[i], &idq[i]);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xquery_combine(KB_XOP_OR, (const kb_xquery_t *const *)idq, n, 0, &any);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xquery_term(KB_TERM_QUESTION_DOC, 1, 0, &qdoc);
     if (st == KB_STATUS_SUCCESS) {
-        const kb_xquery_t *pair[2] = {query, qid};
+        const kb_xquery_t *pair[2] = {query, any};
         st = kb_xquery_combine(KB_XOP_FILTER, pair, 2, 0, &in);
     }
     if (st == KB_STATUS_SUCCESS) {
@@ -231,29 +243,79 @@ static kb_status_t best_section(kb_search_t *s, const kb_xquery_t *query, const 
     if (st == KB_STATUS_SUCCESS)
         st = kb_xenquire_set_query(enq, sections, 0);
     if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_set_collapse_key(enq, KB_SLOT_ARTICLE, 1);
+    if (st == KB_STATUS_SUCCESS)
         st = kb_xenquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5);
     if (st == KB_STATUS_SUCCESS)
-        st = kb_xenquire_get_mset(enq, 0, 1, 0, &m);
-    if (st == KB_STATUS_SUCCESS && kb_xmset_size(m))
-        st = kb_xmset_document(m, 0, doc);
-    kb_xmset_free(m);
-    kb_xenquire_free(enq);
-    kb_xquery_free(qid);
-    kb_xquery_free(qdoc);
-    kb_xquery_free(in);
-    kb_xquery_free(sections);
-    if (st == KB_STATUS_SUCCESS && !*doc) {
-        /* Only the question matched: show the lead. */
+        st = kb_xenquire_get_mset(enq, 0, (unsigned)n, 0, &m);
+    for (unsigned k = 0; st == KB_STATUS_SUCCESS && k < kb_xmset_size(m); k++) {
+        kb_xdoc_t *d;
+        const char *v;
+        size_t vl;
+        st = kb_xmset_document(m, k, &d);
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdoc_get_value(d, KB_SLOT_ARTICLE, &v, &vl);
+        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < n && d; i++) {
+            if (!docs[i] && strlen(ids[i]) == vl && memcmp(ids[i], v, vl) == 0) {
+                docs[i] = d;
+                d = NULL;
+            }
+        }
+        kb_xdoc_free(d);
+    }
+    /* Only a question matched: show the lead. */
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
+        if (docs[i])
+            continue;
         first_ctx_t c = {0};
-        kb_buf_clear(&term);
-        kb_buf_printf(&term, "%s%s", KB_PREFIX_ARTICLE, id);
-        st = term.oom ? KB_STATUS_OUT_OF_MEMORY : kb_xdb_postlist(s->db, term.data, first_doc, &c);
+        kb_buf_t t = KB_BUF_INIT;
+        kb_buf_printf(&t, "%s%s", KB_PREFIX_LEAD, ids[i]);
+        st = t.oom ? KB_STATUS_OUT_OF_MEMORY : kb_xdb_postlist(s->db, t.data, first_doc, &c);
+        kb_buf_free(&t);
         if (st == KB_STATUS_SUCCESS && !c.docid)
             st = KB_STATUS_DB_CORRUPT;
         if (st == KB_STATUS_SUCCESS)
-            st = kb_xdb_get_document(s->db, c.docid, doc);
+            st = kb_xdb_get_document(s->db, c.docid, &docs[i]);
     }
-    kb_buf_free(&term);
+    for (size_t i = 0; idq && i < n; i++)
+        kb_xquery_free(idq[i]);
+    free(idq);
+    kb_xquery_free(any);
+    kb_xquery_free(qdoc);
+    kb_xquery_free(in);
+    kb_xquery_free(sections);
+    kb_xmset_free(m);
+    kb_xenquire_free(enq);
+    return st;
+}
+
+static char *json_str(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsString(v) ? kb_strdup(v->valuestring) : NULL;
+}
+
+/* Fill hit H from section document DOC, with a snippet made for M. */
+static kb_status_t fill_hit(kb_search_t *s, kb_xmset_t *m, kb_xdoc_t *doc, size_t snip,
+                            kb_hit_t *h)
+{
+    const char *data;
+    size_t len;
+    char *text = NULL, *raw = NULL;
+    kb_status_t st = kb_xdoc_get_data(doc, &data, &len);
+    cJSON *o = st == KB_STATUS_SUCCESS ? cJSON_ParseWithLength(data, len) : NULL;
+    if (st == KB_STATUS_SUCCESS && !o)
+        st = KB_STATUS_DB_CORRUPT;
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_hit_from_json(h, o, &text);
+    cJSON_Delete(o);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xmset_snippet(m, text, strlen(text), snip, s->stem, 0, "\x01", "\x02",
+                              "\xe2\x80\xa6", &raw);
+    free(text);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_snippet_clean(raw, &h->snippet, &h->highlights, &h->n_highlights);
+    free(raw);
     return st;
 }
 
@@ -273,6 +335,42 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
     if (st == KB_STATUS_SUCCESS)
         st = kb_xenquire_get_mset(enq, req->offset, limit, req->offset + limit, &m);
     unsigned n = kb_xmset_size(m);
+    /* Per item: its document (a section), or the question that matched and
+     * the article whose best section is looked up afterwards. */
+    kb_xdoc_t **docs = calloc(n ? n : 1, sizeof *docs);
+    char **questions = calloc(n ? n : 1, sizeof *questions);
+    char **ids = calloc(n ? n : 1, sizeof *ids);
+    size_t *which = calloc(n ? n : 1, sizeof *which);
+    kb_xdoc_t **found = calloc(n ? n : 1, sizeof *found);
+    size_t n_ids = 0;
+    if (st == KB_STATUS_SUCCESS && (!docs || !questions || !ids || !which || !found))
+        st = KB_STATUS_OUT_OF_MEMORY;
+    for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
+        const char *v;
+        size_t vl;
+        st = kb_xmset_document(m, i, &docs[i]);
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdoc_get_value(docs[i], KB_SLOT_SECTION, &v, &vl);
+        if (st != KB_STATUS_SUCCESS || vl != 1 || v[0] != 'q')
+            continue;
+        const char *data;
+        size_t len;
+        st = kb_xdoc_get_data(docs[i], &data, &len);
+        cJSON *o = st == KB_STATUS_SUCCESS ? cJSON_ParseWithLength(data, len) : NULL;
+        questions[i] = o ? json_str(o, "question") : NULL;
+        ids[n_ids] = o ? json_str(o, "id") : NULL;
+        cJSON_Delete(o);
+        if (st == KB_STATUS_SUCCESS && (!questions[i] || !ids[n_ids]))
+            st = KB_STATUS_DB_CORRUPT;
+        which[n_ids++] = i;
+    }
+    if (st == KB_STATUS_SUCCESS && n_ids && !getenv("NOBS"))
+        st = best_sections(s, built->query, ids, n_ids, found);
+    for (size_t k = 0; k < n_ids; k++) {
+        kb_xdoc_free(docs[which[k]]);
+        docs[which[k]] = found[k];
+        found[k] = NULL;
+    }
     if (st == KB_STATUS_SUCCESS && n) {
         r->hits = calloc(n, sizeof *r->hits);
         if (!r->hits)
@@ -281,49 +379,14 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
     size_t snip = req->snippet_bytes ? req->snippet_bytes : SNIPPET_DEFAULT;
     for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
         kb_hit_t *h = &r->hits[r->n];
-        kb_xdoc_t *doc = NULL;
-        const char *data;
-        size_t len;
-        char *text = NULL, *raw = NULL;
-        char *question = NULL;
-        st = kb_xmset_document(m, i, &doc);
-        if (st == KB_STATUS_SUCCESS)
-            st = kb_xdoc_get_data(doc, &data, &len);
-        if (st == KB_STATUS_SUCCESS && (question = kbs_question_from_data(data, len))) {
-            /* A question matched best: show the article's best section. */
-            const char *v;
-            size_t vl;
-            char *id = NULL;
-            st = kb_xdoc_get_value(doc, KB_SLOT_ARTICLE, &v, &vl);
-            if (st == KB_STATUS_SUCCESS && !(id = kb_strndup(v, vl)))
-                st = KB_STATUS_OUT_OF_MEMORY;
-            kb_xdoc_free(doc);
-            doc = NULL;
-            if (st == KB_STATUS_SUCCESS)
-                st = best_section(s, built->query, id, &doc);
-            free(id);
-            if (st == KB_STATUS_SUCCESS)
-                st = kb_xdoc_get_data(doc, &data, &len);
-        }
-        if (st == KB_STATUS_SUCCESS)
-            st = kbs_hit_from_data(h, data, len, &text);
-        kb_xdoc_free(doc);
-        if (st == KB_STATUS_SUCCESS)
-            h->question = question;
-        else
-            free(question);
-        if (st == KB_STATUS_SUCCESS)
-            st = kb_xmset_snippet(m, text, strlen(text), snip, s->stem, 0, "\x01", "\x02",
-                                  "\xe2\x80\xa6", &raw);
-        free(text);
-        if (st == KB_STATUS_SUCCESS)
-            st = kbs_snippet_clean(raw, &h->snippet, &h->highlights, &h->n_highlights);
-        free(raw);
+        st = fill_hit(s, m, docs[i], snip, h);
         if (st != KB_STATUS_SUCCESS) {
             kbs_hit_clear(h);
             break;
         }
         r->n++;
+        h->question = questions[i];
+        questions[i] = NULL;
         h->rank = req->offset + i + 1;
         h->weight = kb_xmset_weight(m, i);
         h->score = kb_xmset_percent(m, i) / 100.0;
@@ -340,6 +403,19 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
     }
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])
         kbs_set_error(s, "%s", kb_xdb_last_error(s->db));
+    for (unsigned i = 0; i < n; i++) {
+        if (docs)
+            kb_xdoc_free(docs[i]);
+        if (questions)
+            free(questions[i]);
+    }
+    for (size_t k = 0; k < n_ids; k++)
+        free(ids[k]);
+    free(docs);
+    free(questions);
+    free(ids);
+    free(which);
+    free(found);
     kb_xmset_free(m);
     kb_xenquire_free(enq);
     return st;
@@ -508,7 +584,7 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
 /* ---------------------------------------------------------------- */
 /* Articles                                                           */
 
-/* The "article" object stored with section 0 of ID; caller cJSON_Deletes. */
+/* The article document of ID, parsed; caller cJSON_Deletes. */
 static kb_status_t load_article(kb_search_t *s, const char *id, cJSON **out)
 {
     *out = NULL;
@@ -537,12 +613,9 @@ static kb_status_t load_article(kb_search_t *s, const char *id, cJSON **out)
         if (st == KB_STATUS_SUCCESS)
             st = kb_xdoc_get_data(doc, &data, &len);
         if (st == KB_STATUS_SUCCESS) {
-            cJSON *o = cJSON_ParseWithLength(data, len);
-            cJSON *a = o ? cJSON_DetachItemFromObjectCaseSensitive(o, "article") : NULL;
-            cJSON_Delete(o);
-            if (!a)
+            *out = cJSON_ParseWithLength(data, len);
+            if (!*out)
                 st = KB_STATUS_DB_CORRUPT;
-            *out = a;
         }
         kb_xdoc_free(doc);
         if (st == KB_STATUS_SUCCESS || !retryable(st))

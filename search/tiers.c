@@ -99,9 +99,15 @@ static int load_one(void *vctx, const char *key, size_t len)
             c->st = KB_STATUS_OUT_OF_MEMORY;
             break;
         }
-        if (k[0] && (!kb_strlist_push(&t->triggers, x->valuestring, strlen(x->valuestring)) ||
-                     !kb_strlist_push(&t->trigger_keys, k, strlen(k))))
+        /* Keys are kept framed by spaces, ready for strstr() on the
+         * framed query: whole words only. */
+        kb_buf_t framed = KB_BUF_INIT;
+        kb_buf_printf(&framed, " %s ", k);
+        if (k[0] && (framed.oom ||
+                     !kb_strlist_push(&t->triggers, x->valuestring, strlen(x->valuestring)) ||
+                     !kb_strlist_push(&t->trigger_keys, framed.data, framed.len)))
             c->st = KB_STATUS_OUT_OF_MEMORY;
+        kb_buf_free(&framed);
         free(k);
     }
     cJSON_Delete(o);
@@ -236,23 +242,21 @@ static const kbs_tier_t *find_trigger(const kb_search_t *s, const char *qk, int 
 {
     const kbs_tier_t *best = NULL;
     size_t best_len = 0;
-    kb_buf_t pat = KB_BUF_INIT;
     for (size_t i = 0; i < s->tiers.n; i++) {
         const kbs_tier_t *t = &s->tiers.items[i];
         int is_esc = t->category && strcmp(t->category, "escalation") == 0;
         if (is_esc != escalation)
             continue;
         for (size_t k = 0; k < t->trigger_keys.n; k++) {
-            kb_buf_clear(&pat);
-            kb_buf_printf(&pat, " %s ", t->trigger_keys.items[k]);
-            if (!pat.oom && strstr(qk, pat.data) && pat.len > best_len) {
+            const char *key = t->trigger_keys.items[k];
+            size_t len = strlen(key);
+            if (len > best_len && strstr(qk, key)) {
                 best = t;
-                best_len = pat.len;
+                best_len = len;
                 *which = t->triggers.items[k];
             }
         }
     }
-    kb_buf_free(&pat);
     return best;
 }
 

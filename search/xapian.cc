@@ -15,6 +15,7 @@
 #include <memory>
 #include <new>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "kb/xapian.h"
@@ -29,6 +30,36 @@ struct kb_xdoc {
     Xapian::Document doc;
     std::string data;    /* cache behind kb_xdoc_get_data() */
     std::string value;   /* cache behind kb_xdoc_get_value() */
+};
+
+/* A stemmer that remembers: the same words come back again and again
+ * (every snippet stems its section's words, every document its text), and
+ * Snowball costs far more than a hash lookup.  The cache is cleared when
+ * it holds CACHE_MAX words, so memory stays bounded on any corpus. */
+class CachingStem : public Xapian::StemImplementation {
+    static const size_t CACHE_MAX = 65536;
+    Xapian::Stem real;
+    std::unordered_map<std::string, std::string> cache;
+
+  public:
+    explicit CachingStem(const Xapian::Stem &s) : real(s) {}
+
+    std::string operator()(const std::string &word) override
+    {
+        auto it = cache.find(word);
+        if (it != cache.end())
+            return it->second;
+        std::string stem = real(word);
+        if (cache.size() >= CACHE_MAX)
+            cache.clear();
+        cache.emplace(word, stem);
+        return stem;
+    }
+
+    std::string get_description() const override
+    {
+        return "kb caching " + real.get_description();
+    }
 };
 
 struct kb_xstem {
@@ -644,7 +675,9 @@ kb_status_t kb_xstem_new(const char *lang, kb_xstem_t **stem)
     KB_CHECK(lang && stem);
     KB_TRY
         std::unique_ptr<kb_xstem> s(new kb_xstem);
-        s->stem = Xapian::Stem(lang);
+        Xapian::Stem real(lang);
+        if (!real.is_none())
+            s->stem = Xapian::Stem(new CachingStem(real));
         *stem = s.release();
         return KB_STATUS_SUCCESS;
     KB_CATCH(nullptr)

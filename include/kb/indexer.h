@@ -4,9 +4,11 @@
  * Documents: one per section (DESIGN.md section 4), each carrying its
  * article's title, questions and tags, plus one short document per customer
  * question, so that a query close to one question finds its article even
- * when the other questions and the sections say other things.  Collapsing on
- * the article id gives one hit per article; a hit on a question document is
- * shown with the article's best section.
+ * when the other questions and the sections say other things; and one
+ * article document with the whole article as JSON.  Collapsing on the
+ * article id gives one hit per article; a hit on a question document is
+ * shown with the article's best section.  One more document holds the
+ * English word list (XW terms) that spelling correction must leave alone.
  *
  * The index directory holds generations:
  *
@@ -35,17 +37,19 @@ extern "C" {
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-4"
+#define KB_INDEX_FORMAT "kb-index-5"
 
 /* Value slots and term prefixes of the index (DESIGN.md section 4). */
 enum {
     KB_SLOT_ARTICLE = 0,   /* article id: the collapse key */
     KB_SLOT_UPDATED = 1,   /* "YYYYMMDD" */
     KB_SLOT_CATEGORY = 2,
-    KB_SLOT_SECTION = 3    /* section number, decimal; "q" on question documents */
+    KB_SLOT_SECTION = 3    /* section number, decimal; "q" on question documents,
+                              "a" on the article document */
 };
 #define KB_PREFIX_ID "Q"          /* article id, on every section document */
-#define KB_PREFIX_ARTICLE "XD"    /* article id, on section 0 only (show) */
+#define KB_PREFIX_ARTICLE "XD"    /* article id, on the article document only */
+#define KB_PREFIX_LEAD "XL"       /* article id, on its section 0 (the lead) only */
 #define KB_PREFIX_PATH "XP"       /* source path relative to the KB folder */
 #define KB_PREFIX_CATEGORY "XC"
 #define KB_PREFIX_TAG "K"
@@ -54,12 +58,15 @@ enum {
 #define KB_PREFIX_QUESTION "XQ"   /* free text of the questions */
 #define KB_PREFIX_HEADING "XH"    /* free text of the section heading */
 #define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
+#define KB_TERM_DICTIONARY "XKdictionary" /* the one word-list document */
+#define KB_PREFIX_DICTIONARY "XW" /* + an ordinary English word (lowercase) */
 
 /* Metadata keys. */
 #define KB_META_FORMAT "kb:format"
 #define KB_META_ROOT "kb:root"          /* the KB folder as given */
 #define KB_META_BUILT "kb:built"        /* time of the last commit, ISO 8601 */
 #define KB_META_SYNONYMS "kb:synonyms"  /* hash of the synonyms file */
+#define KB_META_DICTIONARY "kb:dictionary" /* hash of the word list */
 #define KB_META_FILE "F:"               /* + relative path: "size mtime hash id" */
 #define KB_META_IDMAP "I:"              /* + article id: relative path */
 #define KB_META_TIER "E:"               /* + id: JSON of an escalation tier or cue article */
