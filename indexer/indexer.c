@@ -404,7 +404,8 @@ static kb_status_t apply(run_t *r, job_t *j)
     free(rec);
     if (st != KB_STATUS_SUCCESS)
         return st;
-    r->stats->sections += j->docs.n;
+    /* Every document but the question and article documents is a section. */
+    r->stats->sections += j->docs.n - a->questions.n - 1;
     if (had)
         r->stats->updated++;
     else
