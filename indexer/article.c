@@ -30,6 +30,7 @@ void kb_article_free(kb_article_t *a)
     free(a->category);
     kb_strlist_clear(&a->tags);
     kb_strlist_clear(&a->questions);
+    kb_strlist_clear(&a->phrases);
     free(a->escalation);
     free(a->updated);
     free(a->review_by);
@@ -168,6 +169,7 @@ static const field_t fields[] = {
     FIELD("category", F_STRING, category),
     FIELD("tags", F_LIST, tags),
     FIELD("questions", F_LIST, questions),
+    FIELD("phrases", F_LIST, phrases),
     FIELD("escalation", F_STRING, escalation),
     FIELD("updated", F_DATE, updated),
     FIELD("review_by", F_DATE, review_by),

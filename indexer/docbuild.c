@@ -107,6 +107,7 @@ static cJSON *article_object(const kb_article_t *a)
     add_str(o, "category", a->category);
     add_strlist(o, "tags", &a->tags);
     add_strlist(o, "questions", &a->questions);
+    add_strlist(o, "phrases", &a->phrases);
     add_str(o, "escalation", a->escalation);
     add_str(o, "updated", a->updated);
     add_str(o, "review_by", a->review_by);
@@ -271,6 +272,8 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
             st = index_field(b, a->title ? a->title : a->id, W_TITLE, KB_PREFIX_TITLE);
         for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n; q++)
             st = index_field(b, a->questions.items[q], W_QUESTION, KB_PREFIX_QUESTION);
+        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->phrases.n; q++)
+            st = index_field(b, a->phrases.items[q], W_QUESTION, KB_PREFIX_QUESTION);
         for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
             st = index_field(b, a->tags.items[t], W_TAG, NULL);
         if (st == KB_STATUS_SUCCESS && i > 0)
@@ -308,9 +311,9 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
     return KB_STATUS_SUCCESS;
 }
 
-/* A question document: the question's words only, so that BM25 scores a
- * query against each way customers ask on its own. */
-static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, size_t q,
+/* A question document: one question's (or phrase's) words only, so that
+ * BM25 scores a query against each way customers ask on its own. */
+static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, const char *text,
                                   const char *pathterm, kb_xdoc_t **out)
 {
     *out = NULL;
@@ -318,7 +321,6 @@ static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, size_
     kb_status_t st = kb_xdoc_new(&doc);
     if (st != KB_STATUS_SUCCESS)
         return st;
-    const char *text = a->questions.items[q];
     st = kb_xtermgen_set_document(b->tg, doc);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xtermgen_index_text(b->tg, text, strlen(text), 1, "");
@@ -388,7 +390,7 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     char *pathterm = kbi_path_term(rel);
     if (!pathterm)
         return KB_STATUS_OUT_OF_MEMORY;
-    out->docs = calloc(a->n_sections + a->questions.n + 2, sizeof *out->docs);
+    out->docs = calloc(a->n_sections + a->questions.n + a->phrases.n + 2, sizeof *out->docs);
     kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
     kb_strlist_t words = {0};
     spell_ctx_t sc = {&words, 0};
@@ -405,9 +407,11 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
         if (st == KB_STATUS_SUCCESS && sc.oom)
             st = KB_STATUS_OUT_OF_MEMORY;
     }
-    for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n; q++) {
+    for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n + a->phrases.n; q++) {
         kb_xdoc_t *doc;
-        st = build_question(b, a, q, pathterm, &doc);
+        const char *text = q < a->questions.n ? a->questions.items[q]
+                                              : a->phrases.items[q - a->questions.n];
+        st = build_question(b, a, text, pathterm, &doc);
         if (st == KB_STATUS_SUCCESS)
             out->docs[out->n++] = doc;
     }

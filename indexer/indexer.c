@@ -66,6 +66,7 @@ typedef struct run {
     kb_xstem_t *stem;
     int full;
     int in_txn;
+    int unreadable;          /* a folder of the KB could not be read */
     size_t batch;
     size_t dirty;            /* changes written in this run */
     job_t *jobs;
@@ -405,7 +406,7 @@ static kb_status_t apply(run_t *r, job_t *j)
     if (st != KB_STATUS_SUCCESS)
         return st;
     /* Every document but the question and article documents is a section. */
-    r->stats->sections += j->docs.n - a->questions.n - 1;
+    r->stats->sections += j->docs.n - a->questions.n - a->phrases.n - 1;
     if (had)
         r->stats->updated++;
     else
@@ -607,6 +608,12 @@ static kb_status_t remove_deleted(run_t *r)
     size_t pos = 0;
     const char *rel, *rec;
     kb_status_t st = KB_STATUS_SUCCESS;
+    if (r->unreadable) {
+        /* Its articles are hidden, not deleted: keep them and every other. */
+        kb_diags_add(r->diags, KB_DIAG_WARNING, r->root, 0,
+                     "a folder could not be read: no article is removed in this run");
+        return st;
+    }
     while (st == KB_STATUS_SUCCESS && kb_strmap_next(r->records, &pos, &rel, &rec)) {
         int found;
         kb_strmap_get(r->present, rel, &found);
@@ -666,7 +673,10 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
     if (st != KB_STATUS_SUCCESS)
         goto out;
 
+    /* The scan's only errors are folders it cannot read. */
+    size_t errors = kb_diags_errors(diags);
     st = kbi_scan(r.root, diags, &r.scan);
+    r.unreadable = kb_diags_errors(diags) > errors;
     if (st != KB_STATUS_SUCCESS) {
         if (st == KB_STATUS_FILE_ERROR)
             kb_buf_printf(&r.msg, "cannot read the KB folder %s: %s", r.root, strerror(errno));
@@ -683,6 +693,12 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         st = open_incremental(&r, cur);
         if (st != KB_STATUS_SUCCESS)
             goto out;
+    }
+    if (r.full && cur && r.unreadable) {
+        st = KB_STATUS_FILE_ERROR;
+        kb_buf_printf(&r.msg, "a folder of %s cannot be read (see above); a full rebuild would "
+                              "drop its articles, so the index is left as it was", r.root);
+        goto out;
     }
     if (r.full) {
         /* A killed full run may have left a newer generation behind. */

@@ -55,6 +55,8 @@ typedef struct kb_article {
     char *category;      /* may be NULL */
     kb_strlist_t tags;
     kb_strlist_t questions;
+    kb_strlist_t phrases;  /* more ways customers say it: searched like the
+                              questions, not part of the body */
     char *escalation;    /* id of an escalation article, or NULL */
     char *updated;       /* "YYYY-MM-DD" or NULL */
     char *review_by;     /* "YYYY-MM-DD" or NULL */
