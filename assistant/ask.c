@@ -1,0 +1,384 @@
+/* ask.c - questions and the numbered list they make: asking, :more,
+ * :related, :why, and turning "N" or an article id into an answer. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assistant.h"
+#include "kb/query.h"
+
+void kba_list_clear(kba_list_t *l)
+{
+    for (size_t i = 0; i < l->n_pages; i++)
+        kb_results_free(l->pages[i]);
+    free(l->pages);
+    free(l->related_id);
+    memset(l, 0, sizeof *l);
+}
+
+/* Add R to L (which takes it); 0 when out of memory (R is freed). */
+static int list_add(kba_list_t *l, kb_results_t *r)
+{
+    kb_results_t **p = realloc(l->pages, (l->n_pages + 1) * sizeof *p);
+    if (!p) {
+        kb_results_free(r);
+        return 0;
+    }
+    l->pages = p;
+    l->pages[l->n_pages++] = r;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->hits[i].rank > l->shown)
+            l->shown = r->hits[i].rank;
+    l->total = r->total;
+    return 1;
+}
+
+static const kb_hit_t *list_hit(const kba_list_t *l, unsigned rank, const char *id)
+{
+    for (size_t p = l->n_pages; p-- > 0;)
+        for (size_t i = 0; i < l->pages[p]->n; i++) {
+            const kb_hit_t *h = &l->pages[p]->hits[i];
+            if ((id && !strcmp(h->id, id)) || (!id && h->rank == rank))
+                return h;
+        }
+    return NULL;
+}
+
+unsigned kba_number_of(const kba_session_t *S, const char *id)
+{
+    const kb_hit_t *h = S->view ? list_hit(S->view, 0, id) : NULL;
+    return h ? h->rank : 0;
+}
+
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+int kba_resolve(kba_session_t *S, const char *cmd, const char *arg, const char **id,
+                const kb_hit_t **hit)
+{
+    *id = NULL;
+    *hit = NULL;
+    if (!arg || !*arg) {
+        kba_say("Which answer? :%s N (a number from the list) or :%s ARTICLE-ID", cmd, cmd);
+        return 0;
+    }
+    if (all_digits(arg)) {
+        unsigned long n = strlen(arg) > 6 ? 0 : strtoul(arg, NULL, 10);
+        if (!S->view) {
+            kba_say("No answers yet: ask a question first (or give an article id).");
+            return 0;
+        }
+        if (!S->view->shown) {
+            kba_say("The last %s has no answers to number; ask again (or give an article id).",
+                    S->view->related_id ? "list" : "question");
+            return 0;
+        }
+        if (n < 1 || n > S->view->shown) {
+            kba_say("There is no answer %s: the list shows 1-%u%s.", arg, S->view->shown,
+                    S->view->shown < S->view->total ? " (:more shows more)" : "");
+            return 0;
+        }
+        *hit = list_hit(S->view, (unsigned)n, NULL);
+        if (!*hit) {
+            kba_say("There is no answer %s.", arg);
+            return 0;
+        }
+        *id = (*hit)->id;
+        return 1;
+    }
+    if (!kb_id_valid(arg)) {
+        kba_say("'%s' is neither an answer number nor an article id (see :help %s).", arg, cmd);
+        return 0;
+    }
+    *id = arg;
+    *hit = S->view ? list_hit(S->view, 0, arg) : NULL;
+    return 1;
+}
+
+/* Snippet bytes for about three lines at the terminal's width. */
+static size_t snippet_bytes(void)
+{
+    int w = kba_width() - 4;
+    size_t n = (size_t)w * 3;
+    return n < 160 ? 160 : n > 600 ? 600 : n;
+}
+
+static void say_failure(kba_session_t *S, kb_status_t st)
+{
+    switch (st) {
+    case KB_STATUS_TOO_LARGE:
+        kba_say("That is too long to search (at most %d bytes); shorten it.", KB_QUERY_MAX_BYTES);
+        break;
+    case KB_STATUS_PARSE_ERROR:
+        kba_say("That is not valid UTF-8 text; retype it.");
+        break;
+    default: {
+        const char *msg = kb_search_last_error(S->s);
+        kba_say("The search failed: %s", msg[0] ? msg : kb_status_to_string(st));
+    }
+    }
+}
+
+/* Record the cards just shown. */
+static void record_cards(kba_session_t *S, cJSON *shown, const char *why, const kb_escalation_t *banner)
+{
+    cJSON *ev = kba_event("cards");
+    cJSON_AddStringToObject(ev, "after", why);
+    cJSON_AddItemToObject(ev, "cards", shown);
+    if (banner)
+        cJSON_AddItemToObject(ev, "banner", kba_path_json(banner));
+    kba_record_write(S, ev);
+}
+
+static cJSON *result_ids(const kb_results_t *r)
+{
+    cJSON *a = cJSON_CreateArray();
+    for (size_t i = 0; i < r->n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(r->hits[i].id));
+    return a;
+}
+
+static int is_banner(const kb_escalation_t *e)
+{
+    return e && e->kind && (!strcmp(e->kind, "trigger") || !strcmp(e->kind, "cue"));
+}
+
+void kba_ask(kba_session_t *S, const char *q)
+{
+    kb_request_t req = KB_REQUEST_INIT;
+    req.q = q;
+    req.limit = KBA_PAGE;
+    req.categories = (const char *const *)S->categories.items;
+    req.n_categories = S->categories.n;
+    req.tags = (const char *const *)S->tags.items;
+    req.n_tags = S->tags.n;
+    req.snippet_bytes = snippet_bytes();
+    kb_results_t *r;
+    kb_status_t st = kb_search_run(S->s, &req, &r);
+    cJSON *ev = kba_event("query");
+    cJSON_AddStringToObject(ev, "q", q);
+    if (st != KB_STATUS_SUCCESS) {
+        cJSON_AddStringToObject(ev, "error", kb_status_to_string(st));
+        kba_record_write(S, ev);
+        say_failure(S, st);
+        return;
+    }
+    kba_list_clear(&S->ask);
+    kba_list_clear(&S->rel);
+    free(S->question);
+    S->question = kb_strdup(q);
+    S->view = &S->ask;
+
+    if (r->corrected)
+        cJSON_AddStringToObject(ev, "corrected", r->corrected);
+    else
+        cJSON_AddNullToObject(ev, "corrected");
+    cJSON *f = cJSON_AddObjectToObject(ev, "filters");
+    cJSON_AddItemToObject(f, "categories", kba_json_strlist(&r->categories));
+    cJSON_AddItemToObject(f, "tags", kba_json_strlist(&r->tags));
+    cJSON_AddNumberToObject(ev, "total", r->total);
+    cJSON_AddItemToObject(ev, "results", result_ids(r));
+    if (r->escalation)
+        cJSON_AddStringToObject(ev, "escalation", r->escalation->kind ? r->escalation->kind : "");
+    kba_record_write(S, ev);
+
+    /* For the summary: the question, how it was read, the top answer. */
+    kb_buf_t line = KB_BUF_INIT;
+    kb_buf_printf(&line, "\"%s\"", q);
+    if (r->corrected)
+        kb_buf_printf(&line, " (read as \"%s\")", r->corrected);
+    if (r->n)
+        kb_buf_printf(&line, ": top answer %s [%s]", r->hits[0].title, r->hits[0].id);
+    else
+        kb_buf_adds(&line, ": no answers");
+    if (is_banner(r->escalation) && r->escalation->n_path)
+        kb_buf_printf(&line, "; %s \"%s\": %s", r->escalation->kind,
+                      r->escalation->trigger ? r->escalation->trigger : "",
+                      r->escalation->path[0].title);
+    kba_call_add(&S->call.questions, line.data, 0);
+    kb_buf_free(&line);
+
+    kb_buf_t out = KB_BUF_INIT;
+    cJSON *shown = kba_print_cards(S, r, 0, 1, NULL, &out);
+    record_cards(S, shown, "query", is_banner(r->escalation) ? r->escalation : NULL);
+    kba_flush_buf(&out);
+    kb_buf_free(&out);
+    list_add(&S->ask, r);
+}
+
+void kba_more(kba_session_t *S)
+{
+    kba_list_t *l = S->view;
+    if (!l || !l->n_pages) {
+        kba_say("Ask a question first; :more shows its next answers.");
+        return;
+    }
+    kb_results_t *r;
+    kb_status_t st;
+    unsigned after = l->shown;
+    if (l->related_id) {
+        unsigned limit = after + KBA_PAGE > KB_LIMIT_MAX ? KB_LIMIT_MAX : after + KBA_PAGE;
+        st = kb_search_related(S->s, l->related_id, limit, &r);
+    } else {
+        const kb_results_t *q = l->pages[0];
+        kb_request_t req = KB_REQUEST_INIT;
+        req.q = S->question;
+        req.limit = KBA_PAGE;
+        req.offset = after;
+        req.categories = (const char *const *)q->categories.items;
+        req.n_categories = q->categories.n;
+        req.tags = (const char *const *)q->tags.items;
+        req.n_tags = q->tags.n;
+        req.snippet_bytes = snippet_bytes();
+        st = kb_search_run(S->s, &req, &r);
+    }
+    if (st != KB_STATUS_SUCCESS) {
+        say_failure(S, st);
+        return;
+    }
+    kb_buf_t out = KB_BUF_INIT;
+    cJSON *shown = kba_print_cards(S, r, after, 0, "No more answers.", &out);
+    record_cards(S, shown, "more", NULL);
+    kba_flush_buf(&out);
+    kb_buf_free(&out);
+    list_add(l, r);
+}
+
+void kba_related(kba_session_t *S, const char *arg)
+{
+    const char *id;
+    const kb_hit_t *hit;
+    if (!kba_resolve(S, "related", arg, &id, &hit))
+        return;
+    char *want = kb_strdup(id); /* ID may point into the list freed below */
+    kb_results_t *r;
+    kb_status_t st = kb_search_related(S->s, want, KBA_PAGE, &r);
+    if (st == KB_STATUS_NOT_FOUND) {
+        kba_say("There is no article '%s'.", want);
+        free(want);
+        return;
+    }
+    if (st != KB_STATUS_SUCCESS) {
+        say_failure(S, st);
+        free(want);
+        return;
+    }
+    kba_list_clear(&S->rel);
+    S->rel.related_id = want;
+    S->view = &S->rel;
+    kb_buf_t out = KB_BUF_INIT;
+    kb_buf_printf(&out, "Articles like %s:\n\n", want);
+    cJSON *shown = kba_print_cards(S, r, 0, 0, "No related articles.", &out);
+    cJSON *ev = kba_event("related");
+    cJSON_AddStringToObject(ev, "id", want);
+    cJSON_AddItemToObject(ev, "results", result_ids(r));
+    cJSON_AddItemToObject(ev, "cards", shown);
+    kba_record_write(S, ev);
+    kba_flush_buf(&out);
+    kb_buf_free(&out);
+    list_add(&S->rel, r);
+}
+
+void kba_why(kba_session_t *S, const char *arg)
+{
+    if (!S->question || !S->ask.n_pages) {
+        kba_say("Ask a question first; :why N says what in it matched answer N.");
+        return;
+    }
+    const char *id;
+    const kb_hit_t *hit;
+    if (!kba_resolve(S, "why", arg, &id, &hit))
+        return;
+    const kb_results_t *q = S->ask.pages[0];
+    kb_request_t req = KB_REQUEST_INIT;
+    req.q = S->question;
+    req.limit = KB_LIMIT_MAX;
+    req.categories = (const char *const *)q->categories.items;
+    req.n_categories = q->categories.n;
+    req.tags = (const char *const *)q->tags.items;
+    req.n_tags = q->tags.n;
+    req.explain = 1;
+    req.snippet_bytes = 1;
+    kb_results_t *r;
+    kb_status_t st = kb_search_run(S->s, &req, &r);
+    if (st != KB_STATUS_SUCCESS) {
+        say_failure(S, st);
+        return;
+    }
+    const kb_hit_t *h = NULL;
+    for (size_t i = 0; i < r->n && !h; i++)
+        if (!strcmp(r->hits[i].id, id))
+            h = &r->hits[i];
+    kb_buf_t b = KB_BUF_INIT;
+    int c = S->color;
+    if (!h) {
+        kba_say("%s is not among the answers to \"%s\".", id, S->question);
+        kb_results_free(r);
+        return;
+    }
+    int width = kba_width();
+    kb_buf_t t = KB_BUF_INIT;
+    kb_buf_printf(&t, "%s%u. ", kba_sty(c, KBA_BOLD), h->rank);
+    kba_buf_clean(&t, h->title);
+    kb_buf_printf(&t, "%s matched \"", kba_sty(c, KBA_OFF));
+    kba_buf_clean(&t, S->question);
+    kb_buf_adds(&t, "\"");
+    if (r->corrected) {
+        kb_buf_adds(&t, " (read as \"");
+        kba_buf_clean(&t, r->corrected);
+        kb_buf_adds(&t, "\")");
+    }
+    kb_buf_adds(&t, ":");
+    kba_wrap_styled(&b, t.data, width, "", "  ");
+    kb_buf_clear(&t);
+    size_t ww = 4, kw = 4;
+    for (size_t i = 0; i < h->n_explain; i++) {
+        size_t a = kba_cols(h->explain[i].word, strlen(h->explain[i].word));
+        size_t k = strlen(h->explain[i].kind);
+        ww = a > ww ? a : ww;
+        kw = k > kw ? k : kw;
+    }
+    if (h->n_explain)
+        kb_buf_printf(&b, "  %s%-*s  %-*s  %s%s\n", kba_sty(c, KBA_DIM), (int)ww, "word", (int)kw,
+                      "kind", "detail", kba_sty(c, KBA_OFF));
+    cJSON *m = cJSON_CreateArray();
+    for (size_t i = 0; i < h->n_explain; i++) {
+        const kb_match_t *x = &h->explain[i];
+        size_t a = kba_cols(x->word, strlen(x->word));
+        kb_buf_adds(&b, "  ");
+        kba_buf_clean(&b, x->word);
+        kb_buf_printf(&b, "%*s  %-*s  ", (int)(ww - a), "", (int)kw, x->kind);
+        kba_buf_clean(&b, x->detail ? x->detail : "");
+        /* No trailing blanks on a line. */
+        while (b.len && b.data[b.len - 1] == ' ')
+            b.data[--b.len] = '\0';
+        kb_buf_addc(&b, '\n');
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "word", x->word);
+        cJSON_AddStringToObject(o, "kind", x->kind);
+        if (x->detail)
+            cJSON_AddStringToObject(o, "detail", x->detail);
+        cJSON_AddItemToArray(m, o);
+    }
+    if (!h->n_explain)
+        kb_buf_adds(&b, "  no word of the question: it matched through a filter alone\n");
+    kb_buf_printf(&t, "%sscore %.2f; best section: ", kba_sty(c, KBA_DIM), h->score);
+    kba_buf_clean(&t, h->section && h->section[0] ? h->section : "the introduction");
+    kb_buf_adds(&t, kba_sty(c, KBA_OFF));
+    kba_wrap_styled(&b, t.data, width, "  ", "    ");
+    kb_buf_free(&t);
+    cJSON *ev = kba_event("why");
+    cJSON_AddStringToObject(ev, "id", id);
+    cJSON_AddItemToObject(ev, "matches", m);
+    kba_record_write(S, ev);
+    kba_flush_buf(&b);
+    kb_buf_free(&b);
+    kb_results_free(r);
+}

@@ -1,0 +1,273 @@
+/* assistant.h - what the files of kb-assistant share: the session (one
+ * officer, one call at a time), and the kba_ functions each file offers
+ * the others.  Nothing here is public: the program is the only user.
+ *
+ * Files, one job each:
+ *   kb-assistant.c  options, start-up, the read-eval loop, the prompt
+ *   input.c         reading lines (readline on a terminal, plain lines
+ *                   otherwise), Ctrl-C, the persistent history
+ *   commands.c      the command table, parsing a line, :help and the small
+ *                   commands (filter, clear, note, good/bad, history, new)
+ *   ask.c           questions, :more, :related, :why; the numbered list
+ *   cards.c         answer cards, the escalation banner, hints and paths
+ *   article.c       :open (the article rendered for the terminal), :esc
+ *   steps.c         :steps, walking the numbered steps of an answer
+ *   record.c        the call record (JSON lines, one event per line)
+ *   summary.c       what the call did, and :summary
+ *   complete.c      tab completion
+ *   pager.c         long text through $PAGER, without a shell
+ *   text.c          colour, display width, wrapping, cleaning
+ */
+#ifndef KBA_ASSISTANT_H
+#define KBA_ASSISTANT_H
+
+#include <cjson/cJSON.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "kb/search.h"
+#include "kb/util.h"
+
+#define KBA_PROG "kb-assistant"
+/* Cards per question and per :more. */
+#define KBA_PAGE 3
+/* Lines of history kept in the history file. */
+#define KBA_HISTORY_MAX 1000
+
+/* ---------------------------------------------------------------- */
+/* The numbered list the officer sees                                 */
+
+/* The answers shown since the last question (or :related): the numbers
+ * the officer types refer to kb_hit_t.rank across the pages. */
+typedef struct kba_list {
+    kb_results_t **pages;
+    size_t n_pages;
+    unsigned shown;       /* cards shown so far: ranks 1..shown */
+    unsigned total;       /* matching articles */
+    char *related_id;     /* NULL for a question; else "articles like this" */
+} kba_list_t;
+
+/* ---------------------------------------------------------------- */
+/* What the call did, for :summary (summary.c)                        */
+
+typedef struct kba_call {
+    time_t start;
+    kb_strlist_t questions;   /* one line each, ready to print */
+    kb_strlist_t opened;      /* "Title [id]", each once */
+    kb_strlist_t steps;       /* one line per walk */
+    kb_strlist_t escalations; /* one line per path viewed, each once */
+    kb_strlist_t feedback;
+    kb_strlist_t notes;
+    char *outcome;            /* "step 2 of ... fixed it", or NULL */
+} kba_call_t;
+
+/* ---------------------------------------------------------------- */
+/* The call record (record.c)                                         */
+
+typedef struct kba_record {
+    char *dir;        /* <state>/calls */
+    char *path;       /* <dir>/<call id>.jsonl, or NULL when not recording */
+    char *call_id;    /* YYYY-MM-DD-HHMMSS-PID[-N] */
+    unsigned seq;     /* calls started by this process */
+    int warned;       /* a write failure has been reported */
+} kba_record_t;
+
+/* ---------------------------------------------------------------- */
+/* The session                                                        */
+
+typedef struct kba_session {
+    kb_search_t *s;
+    char *db_path;
+    char *state_dir;          /* $XDG_STATE_HOME/kb; NULL without HOME */
+    char *feedback_path;      /* kb_feedback_default_path() */
+    char *history_path;
+    int interactive;          /* stdin is a terminal: readline, prompt */
+    int color;                /* bold and colour allowed on stdout */
+
+    char *question;           /* the last question, as typed */
+    kba_list_t ask;           /* its answers */
+    kba_list_t rel;           /* the last :related list */
+    kba_list_t *view;         /* the list the numbers refer to, or NULL */
+
+    kb_strlist_t categories;  /* :filter context, sticks until :clear */
+    kb_strlist_t tags;
+
+    kb_strlist_t known_categories; /* from the index, loaded on first use */
+    kb_strlist_t known_tags;
+    kb_strlist_t known_ids;
+    int lists_loaded;
+
+    kba_record_t rec;
+    kba_call_t call;
+    int quit;
+} kba_session_t;
+
+/* ---------------------------------------------------------------- */
+/* text.c                                                             */
+
+typedef enum kba_style {
+    KBA_OFF,
+    KBA_BOLD,
+    KBA_DIM,
+    KBA_RED,
+    KBA_GREEN,
+    KBA_YELLOW,
+    KBA_CYAN,
+    KBA_BOLD_RED,
+    KBA_BOLD_YELLOW
+} kba_style_t;
+
+/* The escape sequence for STYLE, or "" without colour. */
+const char *kba_sty(int color, kba_style_t style);
+/* Columns the terminal uses for LEN bytes of UTF-8 S (wide characters
+ * count 2 when the locale knows them; invalid bytes 1; "ESC [ ... letter"
+ * sequences 0). */
+size_t kba_cols(const char *s, size_t len);
+/* Append S to B with control characters (C0, DEL, C1) replaced by '?', so
+ * text from the index can never move the cursor or change colours. */
+void kba_buf_clean(kb_buf_t *b, const char *s);
+/* Append TEXT to B word-wrapped at WIDTH columns: FIRST before the first
+ * line, REST before the others (they may hold our own escape codes), at most MAX_LINES lines (0:
+ * no limit; a cut ends in "…").  The byte ranges HL (sorted, may be NULL)
+ * are set in bold when COLOR.  White space runs become one space; control
+ * characters become '?'.  Every line ends with '\n'. */
+void kba_wrap(kb_buf_t *b, const char *text, const kb_highlight_t *hl, size_t n_hl, int color,
+              int width, const char *first, const char *rest, int max_lines);
+/* Like kba_wrap for TEXT built here: already cleaned (kba_buf_clean), it
+ * may hold our own escape codes, which take no columns, and KBA_GLUE,
+ * printed as a space where no line may break. */
+#define KBA_GLUE '\037'
+void kba_wrap_styled(kb_buf_t *b, const char *text, int width, const char *first, const char *rest);
+/* The width to wrap at: the terminal's, at least 40. */
+int kba_width(void);
+/* Print a one-line message for the officer on stderr (after flushing
+ * stdout, so piped output keeps its order). */
+void kba_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Write B to stdout and empty it. */
+void kba_flush_buf(kb_buf_t *b);
+
+/* ---------------------------------------------------------------- */
+/* input.c                                                            */
+
+typedef enum kba_read { KBA_READ_LINE, KBA_READ_EOF, KBA_READ_INTERRUPT } kba_read_t;
+
+/* Set up reading: signals, readline and the history (interactive only). */
+void kba_input_init(kba_session_t *S);
+/* Read one line into *LINE (caller frees; no newline).  PROMPT is shown
+ * only when interactive.  KBA_READ_INTERRUPT after Ctrl-C (the line is
+ * dropped), KBA_READ_EOF at the end of input or Ctrl-D. */
+kba_read_t kba_read_line(kba_session_t *S, const char *prompt, char **line /* OUT */);
+/* Add LINE to the history and append it to the history file. */
+void kba_history_add(kba_session_t *S, const char *line);
+/* Print the last N history lines (0: all this session can see). */
+void kba_history_print(kba_session_t *S, int n);
+/* Trim the history file, free readline's state. */
+void kba_input_end(kba_session_t *S);
+/* The signal (SIGHUP, SIGTERM) that ended input, or 0. */
+int kba_input_signal(void);
+/* While a child (the pager) owns the terminal (HOLD 1, then 0): leave
+ * Ctrl-C and Ctrl-Z to it.  Interactive only. */
+void kba_input_hold_signals(int hold);
+
+/* ---------------------------------------------------------------- */
+/* commands.c                                                         */
+
+/* Run one non-empty line: a command, a bare number (open it), or a question. */
+void kba_dispatch(kba_session_t *S, const char *line);
+/* Command names for completion: the Ith, or NULL past the end. */
+const char *kba_command_name(size_t i);
+/* The command NAME stands for (exact, alias or unique prefix), or NULL. */
+const char *kba_command_resolve(const char *name);
+/* Start the next call (also used at start-up). */
+void kba_new_call(kba_session_t *S, const char *why_ended);
+/* Load the index's categories, tags and ids once. */
+void kba_load_lists(kba_session_t *S);
+
+/* ---------------------------------------------------------------- */
+/* ask.c                                                              */
+
+void kba_ask(kba_session_t *S, const char *q);
+void kba_more(kba_session_t *S);
+void kba_related(kba_session_t *S, const char *arg);
+void kba_why(kba_session_t *S, const char *arg);
+void kba_list_clear(kba_list_t *l);
+/* Resolve ARG (an answer number or an article id) for command CMD.  On
+ * success *ID is the article id (borrowed) and *HIT the card (NULL when
+ * ARG was an id not on the list); returns 0 after telling the officer
+ * what is wrong. */
+int kba_resolve(kba_session_t *S, const char *cmd, const char *arg, const char **id /* OUT */,
+                const kb_hit_t **hit /* OUT */);
+/* "N" for the card of article ID in the current list, else 0. */
+unsigned kba_number_of(const kba_session_t *S, const char *id);
+
+/* ---------------------------------------------------------------- */
+/* cards.c                                                            */
+
+/* Append to OUT the cards of R with rank > AFTER; BANNER: also "did you
+ * mean" and the escalation banner.  When no card is left, say EMPTY (NULL:
+ * "No answers" with the library's notice).  Returns the JSON array of the
+ * cards, for the record (caller frees).  The caller records, then prints:
+ * what the officer saw is on disk first. */
+cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, int banner,
+                       const char *empty, kb_buf_t *out);
+/* The full escalation path, tier by tier, with contact, hours, SLA and
+ * whether each is open now. */
+void kba_print_path(kba_session_t *S, const kb_escalation_t *e, const char *heading);
+/* The same, appended to OUT; REASON 0 leaves out the reason line. */
+void kba_path_text(kb_buf_t *out, const kba_session_t *S, const kb_escalation_t *e,
+                   const char *heading, int reason);
+/* One line for the call summary. */
+void kba_path_summary(kb_buf_t *b, const kb_escalation_t *e);
+/* The path as JSON for the record (caller frees). */
+cJSON *kba_path_json(const kb_escalation_t *e);
+
+/* ---------------------------------------------------------------- */
+/* article.c, steps.c                                                 */
+
+void kba_open(kba_session_t *S, const char *arg);
+void kba_esc(kba_session_t *S, const char *arg);
+void kba_steps(kba_session_t *S, const char *arg);
+/* The stored article ID as parsed JSON (caller frees with cJSON_Delete),
+ * or NULL after telling the officer why. */
+cJSON *kba_article_json(kba_session_t *S, const char *id);
+/* A string member of O, or DEF. */
+const char *kba_jstr(const cJSON *o, const char *key, const char *def);
+
+/* ---------------------------------------------------------------- */
+/* record.c                                                           */
+
+/* Start a new record file for a new call and write its "call_start". */
+void kba_record_begin(kba_session_t *S);
+/* A new event object {"time", "event": NAME}; add fields, then write it
+ * with kba_record_write(), which also frees it. */
+cJSON *kba_event(const char *name);
+void kba_record_write(kba_session_t *S, cJSON *ev);
+/* mkdir -p DIR with mode 0700, and tighten it to 0700 if it is ours and
+ * was made looser by hand; 0 when it cannot be made. */
+int kba_private_dir(const char *dir);
+/* Write "call_end" with REASON. */
+void kba_record_end(kba_session_t *S, const char *reason);
+/* A string list as a JSON array (caller frees). */
+cJSON *kba_json_strlist(const kb_strlist_t *l);
+
+/* ---------------------------------------------------------------- */
+/* summary.c                                                          */
+
+void kba_call_reset(kba_call_t *c);
+void kba_call_free(kba_call_t *c);
+/* Append a line to a list of the call; ONCE: skip it if already there. */
+void kba_call_add(kb_strlist_t *l, const char *line, int once);
+/* The plain-text summary of the call (caller frees). */
+char *kba_summary_text(const kba_session_t *S);
+void kba_summary(kba_session_t *S);
+
+/* ---------------------------------------------------------------- */
+/* complete.c, pager.c                                                */
+
+/* Install the readline completion function (interactive only). */
+void kba_complete_init(kba_session_t *S);
+/* Show TEXT (LEN bytes), through the pager when stdout is a terminal and
+ * TEXT is longer than the screen. */
+void kba_page(kba_session_t *S, const char *text, size_t len);
+
+#endif

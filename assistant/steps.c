@@ -1,0 +1,219 @@
+/* steps.c - :steps N: walk the numbered steps of an answer's section one
+ * at a time.  The officer answers each step with done (or Enter), fixed
+ * (that fixed it), back, or quit; every answer and the outcome go into
+ * the call record. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "assistant.h"
+#include "kb/render.h"
+
+typedef enum { ANS_DONE, ANS_FIXED, ANS_BACK, ANS_QUIT, ANS_UNKNOWN } answer_t;
+
+static const char *answer_name[] = {"done", "fixed", "back", "quit", "?"};
+
+static answer_t parse_answer(const char *line)
+{
+    static const struct {
+        const char *word;
+        answer_t a;
+    } words[] = {
+        {"", ANS_DONE},          {"d", ANS_DONE},       {"done", ANS_DONE},
+        {"n", ANS_DONE},         {"next", ANS_DONE},    {"ok", ANS_DONE},
+        {"f", ANS_FIXED},        {"fixed", ANS_FIXED},  {"that fixed it", ANS_FIXED},
+        {"fixed it", ANS_FIXED}, {"solved", ANS_FIXED}, {"resolved", ANS_FIXED},
+        {"b", ANS_BACK},         {"back", ANS_BACK},    {"prev", ANS_BACK},
+        {"q", ANS_QUIT},         {"quit", ANS_QUIT},    {"stop", ANS_QUIT},
+        {":q", ANS_QUIT},        {":quit", ANS_QUIT},
+    };
+    /* Trimmed, case-insensitive, without a final '.' or '!'. */
+    char buf[32];
+    while (*line == ' ' || *line == '\t')
+        line++;
+    size_t n = strlen(line);
+    while (n && (line[n - 1] == ' ' || line[n - 1] == '\t' || line[n - 1] == '.' ||
+                 line[n - 1] == '!'))
+        n--;
+    if (n >= sizeof buf)
+        return ANS_UNKNOWN;
+    memcpy(buf, line, n);
+    buf[n] = '\0';
+    kb_ascii_lower(buf);
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strcmp(buf, words[i].word))
+            return words[i].a;
+    return ANS_UNKNOWN;
+}
+
+/* The section to walk: the answer's best one when it has steps, else the
+ * first section of the article that has some.  Borrowed from A or HIT. */
+static const char *pick_section(const cJSON *a, const kb_hit_t *hit, int *fallback)
+{
+    *fallback = 0;
+    if (hit && hit->steps)
+        return hit->section ? hit->section : "";
+    const cJSON *secs = cJSON_GetObjectItemCaseSensitive(a, "sections");
+    const cJSON *s;
+    cJSON_ArrayForEach(s, secs)
+    {
+        const cJSON *n = cJSON_GetObjectItemCaseSensitive(s, "steps");
+        if (cJSON_IsNumber(n) && n->valuedouble > 0) {
+            *fallback = hit != NULL;
+            return kba_jstr(s, "heading", "");
+        }
+    }
+    return NULL;
+}
+
+static void record_step(kba_session_t *S, const char *id, size_t step, const char *text,
+                        answer_t a)
+{
+    cJSON *ev = kba_event("step");
+    cJSON_AddStringToObject(ev, "id", id);
+    cJSON_AddNumberToObject(ev, "step", (double)step);
+    cJSON_AddStringToObject(ev, "text", text);
+    cJSON_AddStringToObject(ev, "answer", answer_name[a]);
+    kba_record_write(S, ev);
+}
+
+void kba_steps(kba_session_t *S, const char *arg)
+{
+    const char *id;
+    const kb_hit_t *hit;
+    if (!kba_resolve(S, "steps", arg, &id, &hit))
+        return;
+    cJSON *a = kba_article_json(S, id);
+    if (!a)
+        return;
+    const char *title = kba_jstr(a, "title", id);
+    const char *body = kba_jstr(a, "body", "");
+    int fallback;
+    const char *heading = pick_section(a, hit, &fallback);
+    kb_steps_t st = {NULL, 0};
+    if (heading && kb_render_steps(body, strlen(body), heading, &st) != KB_STATUS_SUCCESS)
+        st.n = 0;
+    unsigned num = hit ? hit->rank : kba_number_of(S, id);
+    if (!st.n) {
+        if (num)
+            kba_say("%s has no numbered steps; :open %u to read it.", title, num);
+        else
+            kba_say("%s has no numbered steps; :open %s to read it.", title, id);
+        kb_steps_free(&st);
+        cJSON_Delete(a);
+        return;
+    }
+    int c = S->color, width = kba_width();
+    kb_buf_t b = KB_BUF_INIT;
+    if (fallback)
+        kba_wrap(&b, "(The best section for the question has no numbered steps.)", NULL, 0, 0,
+                 width, "", "", 0);
+    kb_buf_t h = KB_BUF_INIT;
+    kb_buf_adds(&h, kba_sty(c, KBA_BOLD));
+    kba_buf_clean(&h, title);
+    if (heading[0]) {
+        kb_buf_adds(&h, " - ");
+        kba_buf_clean(&h, heading);
+    }
+    kb_buf_printf(&h, "%s (%zu steps)", kba_sty(c, KBA_OFF), st.n);
+    kba_wrap_styled(&b, h.data, width, "Steps: ", "  ");
+    kb_buf_free(&h);
+    kb_buf_t hint = KB_BUF_INIT;
+    kb_buf_printf(&hint, "%sAnswer each step: done (or Enter), fixed (that fixed it), back, quit.%s",
+                  kba_sty(c, KBA_DIM), kba_sty(c, KBA_OFF));
+    kba_wrap_styled(&b, hint.data, width, "", "");
+    kb_buf_free(&hint);
+    cJSON *ev = kba_event("steps_start");
+    cJSON_AddStringToObject(ev, "id", id);
+    cJSON_AddStringToObject(ev, "section", heading);
+    cJSON_AddNumberToObject(ev, "steps", (double)st.n);
+    kba_record_write(S, ev);
+    kba_flush_buf(&b);
+
+    size_t i = 0, fixed = 0, done = 0;
+    int stopped = 0;
+    while (i < st.n && !fixed && !stopped) {
+        char first[96];
+        snprintf(first, sizeof first, "%s  %zu/%zu%s  ", kba_sty(c, KBA_BOLD), i + 1, st.n,
+                 kba_sty(c, KBA_OFF));
+        char rest[32];
+        snprintf(rest, sizeof rest, "%*s", (int)kba_cols(first, strlen(first)), "");
+        kba_wrap(&b, st.items[i], NULL, 0, 0, width, first, rest, 0);
+        kba_flush_buf(&b);
+        answer_t ans = ANS_UNKNOWN;
+        while (ans == ANS_UNKNOWN) {
+            char prompt[96];
+            snprintf(prompt, sizeof prompt, "step %zu/%zu [done/fixed/back/quit]> ", i + 1, st.n);
+            char *line = NULL;
+            kba_read_t r = kba_read_line(S, prompt, &line);
+            if (r != KBA_READ_LINE) {
+                ans = ANS_QUIT;
+            } else {
+                ans = parse_answer(line);
+                if (ans == ANS_UNKNOWN)
+                    kba_say("Answer done (or Enter), fixed, back or quit.");
+            }
+            free(line);
+        }
+        record_step(S, id, i + 1, st.items[i], ans);
+        switch (ans) {
+        case ANS_DONE:
+            done = ++i;
+            break;
+        case ANS_FIXED: fixed = done = i + 1; break;
+        case ANS_BACK:
+            if (i)
+                i--;
+            break;
+        default: stopped = 1; break;
+        }
+    }
+
+    const char *outcome = fixed ? "fixed" : stopped ? "stopped" : "not_fixed";
+    ev = kba_event("steps_end");
+    cJSON_AddStringToObject(ev, "id", id);
+    cJSON_AddStringToObject(ev, "section", heading);
+    cJSON_AddStringToObject(ev, "outcome", outcome);
+    if (fixed)
+        cJSON_AddNumberToObject(ev, "resolved_by", (double)fixed);
+    else
+        cJSON_AddNullToObject(ev, "resolved_by");
+    cJSON_AddNumberToObject(ev, "done", (double)done);
+    kba_record_write(S, ev);
+
+    kb_buf_t line = KB_BUF_INIT;
+    kb_buf_printf(&line, "%s [%s]", title, id);
+    if (heading[0])
+        kb_buf_printf(&line, ", \"%s\"", heading);
+    if (fixed) {
+        printf("%sStep %zu fixed it.%s Resolved.\n", kba_sty(c, KBA_GREEN), fixed,
+               kba_sty(c, KBA_OFF));
+        kb_buf_printf(&line, ": step %zu of %zu fixed it", fixed, st.n);
+        kb_buf_t o = KB_BUF_INIT;
+        kb_buf_printf(&o, "resolved by step %zu (of %zu) of %s", fixed, st.n, title);
+        if (heading[0])
+            kb_buf_printf(&o, ", \"%s\"", heading);
+        free(S->call.outcome);
+        S->call.outcome = kb_buf_take(&o);
+    } else if (stopped) {
+        printf("Stopped at step %zu of %zu.\n", i + 1, st.n);
+        kb_buf_printf(&line, ": stopped at step %zu of %zu (%zu done)", i + 1, st.n, done);
+    } else {
+        kb_buf_t m = KB_BUF_INIT;
+        if (num)
+            kb_buf_printf(&m, "All %zu steps done and not fixed: :esc%c%u shows who to escalate to.",
+                          st.n, KBA_GLUE, num);
+        else
+            kb_buf_printf(&m, "All %zu steps done and not fixed: :esc%c%s shows who to escalate to.",
+                          st.n, KBA_GLUE, id);
+        kba_wrap_styled(&b, m.data, width, "", "");
+        kba_flush_buf(&b);
+        kb_buf_free(&m);
+        kb_buf_printf(&line, ": all %zu steps done, not fixed", st.n);
+    }
+    kba_call_add(&S->call.steps, line.data, 0);
+    kb_buf_free(&line);
+    kb_buf_free(&b);
+    kb_steps_free(&st);
+    cJSON_Delete(a);
+}
