@@ -162,7 +162,7 @@ install: all
 	install -m 0644 man/kb-index.1 man/kb-search.1 man/kb-assistant.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 format:
-	clang-format -i include/kb/*.h search/*.c search/*.cc indexer/*.c assistant/*.c tests/unit/*.c
+	clang-format -i include/kb/*.h search/*.c search/*.cc indexer/*.c assistant/*.c tests/unit/*.c tests/tools/*.c
 
 clean:
 	rm -rf build build-asan build-fuzz

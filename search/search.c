@@ -80,9 +80,27 @@ static kb_status_t open_db(kb_search_t *s)
         if (rc == KB_STATUS_DB_OPENING)
             kbs_set_error(s, "cannot open the index at %s: %s; build it with: kb-index --db %s "
                              "KB_DIR", s->path, msg ? msg : "", s->path);
+        else if (rc == KB_STATUS_DB_CORRUPT)
+            kbs_set_error(s, "the index at %s is damaged: %s; rebuild it with: kb-index --full "
+                             "--db %s KB_DIR", s->path, msg ? msg : "", s->path);
         else
             kbs_set_error(s, "cannot open the index at %s: %s", s->path, msg ? msg : "");
         free(msg);
+        return rc;
+    }
+    /* An index written by another version of kb-index holds other
+     * documents: refuse it rather than answer wrongly. */
+    char *format = NULL;
+    rc = kb_xdb_get_metadata(db, KB_META_FORMAT, &format, NULL);
+    if (rc == KB_STATUS_SUCCESS && strcmp(format, KB_INDEX_FORMAT) != 0) {
+        kbs_set_error(s, "the index at %s was built by another version of kb-index (format "
+                         "'%s', this is '%s'); rebuild it with: kb-index --full --db %s KB_DIR",
+                      s->path, format[0] ? format : "none", KB_INDEX_FORMAT, s->path);
+        rc = KB_STATUS_DB_OPENING;
+    }
+    free(format);
+    if (rc != KB_STATUS_SUCCESS) {
+        kb_xdb_close(db);
         return rc;
     }
     kb_xdb_close(s->db);

@@ -15,6 +15,18 @@ static const struct {
     char c;
 } entities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
 
+/* Stopwords are searched (they rank), but a bold "and" helps nobody. */
+static int is_stopword_span(const char *s, size_t n)
+{
+    char word[32];
+    if (n >= sizeof word)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        word[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+    word[n] = '\0';
+    return kb_text_is_stopword(word);
+}
+
 kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl, size_t *n_hl)
 {
     *text = NULL;
@@ -31,7 +43,7 @@ kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
             continue;
         }
         if (*p == '\x02') {
-            if (open != (size_t)-1 && b.len > open) {
+            if (open != (size_t)-1 && b.len > open && !is_stopword_span(b.data + open, b.len - open)) {
                 if (n == cap) {
                     cap = cap ? cap * 2 : 8;
                     kb_highlight_t *q = realloc(h, cap * sizeof *q);
