@@ -43,7 +43,7 @@ void kbs_prepared_clear(kbs_prepared_t *p)
 static int correctable(const char *w)
 {
     size_t n = strlen(w);
-    if (kb_utf8_width(w, n) < MIN_CORRECT)
+    if (kb_utf8_length(w, n) < MIN_CORRECT)
         return 0;
     for (const char *c = w; *c; c++)
         if ((*c >= '0' && *c <= '9') || *c == '_')
@@ -83,7 +83,7 @@ static kb_status_t correct(kb_search_t *s, kbs_token_t *t)
     if (kbs_dict_has(s, t->word))
         return KB_STATUS_SUCCESS;
     /* Short words get one edit, longer ones two. */
-    unsigned edits = kb_utf8_width(t->word, strlen(t->word)) <= 5 ? 1 : 2;
+    unsigned edits = kb_utf8_length(t->word, strlen(t->word)) <= 5 ? 1 : 2;
     char *sugg;
     st = kb_xdb_spelling_suggestion(s->db, t->word, edits, &sugg);
     if (st != KB_STATUS_SUCCESS)

@@ -169,16 +169,25 @@ static unsigned heading_style(int level)
 static size_t run_width(const char *s, size_t n)
 {
     size_t w = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == (unsigned char)MARK) {
-            i++;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == MARK) {
+            i += 2;
             continue;
         }
-        if ((c & 0xC0) != 0x80)
-            w++;
+        unsigned cp;
+        i += kb_utf8_decode(s + i, n - i, &cp);
+        w += (size_t)kb_unicode_width(cp);
     }
     return w;
+}
+
+/* 1 if the character at S (N bytes left) is wide: a line may break before
+ * and after it even without a space (Chinese and Japanese text has none). */
+static int wide_at(const char *s, size_t n)
+{
+    unsigned cp;
+    kb_utf8_decode(s, n, &cp);
+    return kb_unicode_width(cp) == 2;
 }
 
 /* 1 if N bytes of paragraph buffer S, markers skipped, equal string T. */
@@ -428,9 +437,11 @@ static size_t wrap(render_t *r, const char *s, size_t n)
         avail = 1;
     size_t widest = 0;
     int words = 0;  /* on the current line */
+    int gap = 0;    /* a space came before this word */
     size_t i = 0;
     while (i < n) {
         if (s[i] == ' ') {
+            gap = 1;
             i++;
             continue;
         }
@@ -439,12 +450,25 @@ static size_t wrap(render_t *r, const char *s, size_t n)
                 line_begin(r);
             line_end(r);
             words = 0;
+            gap = 0;
             i++;
             continue;
         }
+        /* A word runs to the next space, or is one wide character. */
         size_t j = i;
-        while (j < n && s[j] != ' ' && s[j] != '\n')
-            j += s[j] == MARK ? 2 : 1;
+        int wide = s[i] != MARK && wide_at(s + i, n - i);
+        while (j < n && s[j] != ' ' && s[j] != '\n') {
+            if (s[j] == MARK) {
+                j += 2;
+                continue;
+            }
+            if (j > i && wide_at(s + j, n - j))
+                break;
+            unsigned cp;
+            j += kb_utf8_decode(s + j, n - j, &cp);
+            if (wide)
+                break;
+        }
         if (j > n)
             j = n;
         size_t w = run_width(s + i, j - i);
@@ -456,14 +480,15 @@ static size_t wrap(render_t *r, const char *s, size_t n)
         }
         if (!r->line_open) {
             line_begin(r);
-        } else if (words && r->col + 1 + w > (size_t)avail) {
+        } else if (words && r->col + (gap ? 1 : 0) + w > (size_t)avail) {
             line_end(r);
             line_begin(r);
             words = 0;
-        } else if (words) {
+        } else if (words && gap) {
             kb_buf_addc(&r->out, ' ');
             r->col++;
         }
+        gap = 0;
         emit_run(r, s + i, j - i);
         r->col += w;
         if (r->col > widest)

@@ -221,13 +221,65 @@ size_t kb_utf8_prefix(const char *s, size_t len, size_t max)
     return i;
 }
 
-size_t kb_utf8_width(const char *s, size_t len)
+size_t kb_utf8_length(const char *s, size_t len)
 {
     size_t n = 0;
     for (size_t i = 0; i < len; i++)
         if (((unsigned char)s[i] & 0xC0) != 0x80)
             n++;
     return n;
+}
+
+size_t kb_utf8_decode(const char *s, size_t len, unsigned *cp)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t n = len ? utf8_seq(p, len) : 0;
+    if (!n) {
+        *cp = 0xFFFD;
+        return 1;
+    }
+    if (n == 1) {
+        *cp = p[0];
+        return 1;
+    }
+    unsigned c = p[0] & (0x7F >> n);
+    for (size_t i = 1; i < n; i++)
+        c = (c << 6) | (p[i] & 0x3F);
+    *cp = c;
+    return n;
+}
+
+int kb_unicode_width(unsigned cp)
+{
+    /* Zero width: combining marks, zero-width spaces and joiners,
+     * variation selectors. */
+    if ((cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+        (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+        (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0x200B && cp <= 0x200F) ||
+        (cp >= 0xFE00 && cp <= 0xFE0F))
+        return 0;
+    /* Wide: East Asian Wide and Fullwidth blocks, and emoji. */
+    if ((cp >= 0x1100 && cp <= 0x115F) || cp == 0x2329 || cp == 0x232A ||
+        (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+        (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) ||
+        (cp >= 0xA000 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+        (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE10 && cp <= 0xFE19) ||
+        (cp >= 0xFE30 && cp <= 0xFE6F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+        (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x1F300 && cp <= 0x1F64F) ||
+        (cp >= 0x1F900 && cp <= 0x1F9FF) || (cp >= 0x20000 && cp <= 0x3FFFD))
+        return 2;
+    return 1;
+}
+
+size_t kb_utf8_width(const char *s, size_t len)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < len;) {
+        unsigned cp;
+        i += kb_utf8_decode(s + i, len - i, &cp);
+        w += (size_t)kb_unicode_width(cp);
+    }
+    return w;
 }
 
 void kb_ascii_lower(char *s)

@@ -75,8 +75,16 @@ KB_API int kb_utf8_valid(const char *s, size_t len, size_t *bad);
 /* Length of the longest prefix of S (at most MAX bytes) that does not cut a
  * UTF-8 sequence. */
 KB_API size_t kb_utf8_prefix(const char *s, size_t len, size_t max);
-/* Number of code points (display columns, roughly) in LEN bytes. */
+/* Number of code points in LEN bytes. */
+KB_API size_t kb_utf8_length(const char *s, size_t len);
+/* Terminal columns of LEN bytes: East Asian wide characters count 2,
+ * combining marks and zero-width characters 0, others 1. */
 KB_API size_t kb_utf8_width(const char *s, size_t len);
+/* Decode the UTF-8 sequence at S (at most LEN bytes) into *CP; returns its
+ * length (1 for an invalid byte, decoded as U+FFFD). */
+KB_API size_t kb_utf8_decode(const char *s, size_t len, unsigned *cp);
+/* Terminal columns of code point CP (0, 1 or 2). */
+KB_API int kb_unicode_width(unsigned cp);
 /* Lowercase ASCII letters in place (UTF-8 safe: other bytes unchanged). */
 KB_API void kb_ascii_lower(char *s);
 /* 1 if S is a valid article id: lowercase kebab-case [a-z0-9]+(-[a-z0-9]+)*,
