@@ -7,6 +7,7 @@
  */
 #include <cjson/cJSON.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +128,8 @@ static int run_index(const char *db, const char *kb_dir, int full, int quiet, in
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "kb", kb_dir);
         cJSON_AddStringToObject(j, "db", db);
-        cJSON_AddBoolToObject(j, "ok", st == KB_STATUS_SUCCESS && s.rejected == 0);
+        cJSON_AddBoolToObject(j, "ok",
+                              st == KB_STATUS_SUCCESS && s.rejected == 0 && !kb_diags_errors(d));
         if (st != KB_STATUS_SUCCESS)
             cJSON_AddStringToObject(j, "error", msg ? msg : kb_status_to_string(st));
         cJSON_AddBoolToObject(j, "full", s.full);
@@ -154,10 +156,13 @@ static int run_index(const char *db, const char *kb_dir, int full, int quiet, in
                    s.sections, s.full ? "full rebuild" : "incremental", s.seconds);
     }
     free(msg);
+    /* Errors that reject no article (an unreadable folder, a broken synonyms
+     * file) are content errors too. */
+    size_t errors = kb_diags_errors(d);
     kb_diags_free(d);
     if (st != KB_STATUS_SUCCESS)
         return EXIT_IO;
-    return s.rejected ? EXIT_CONTENT : 0;
+    return s.rejected || errors ? EXIT_CONTENT : 0;
 }
 
 int main(int argc, char **argv)
@@ -171,6 +176,9 @@ int main(int argc, char **argv)
     };
     const char *db_opt = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, c;
+    /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
+     * reported like a full disk, not kill the indexer with SIGXFSZ. */
+    signal(SIGXFSZ, SIG_IGN);
     while ((c = getopt_long(argc, argv, "d:fcsqjhV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': db_opt = optarg; break;

@@ -45,6 +45,28 @@ static int foreign_content(const char *db_path, kb_buf_t *msg)
     return foreign;
 }
 
+/* Remove the stub temporaries (XAPIANDB.tmp.PID) of indexers killed during
+ * a switch.  Only the lock holder writes one, so with the lock held every
+ * one left is stale. */
+static void remove_stale_stubs(const char *db_path)
+{
+    DIR *d = opendir(db_path);
+    if (!d)
+        return;
+    struct dirent *e;
+    kb_buf_t p = KB_BUF_INIT;
+    while ((e = readdir(d)) != NULL) {
+        if (strncmp(e->d_name, STUB ".tmp.", sizeof STUB ".tmp." - 1) != 0)
+            continue;
+        kb_buf_clear(&p);
+        kb_buf_printf(&p, "%s/%s", db_path, e->d_name);
+        if (!p.oom)
+            unlink(p.data);
+    }
+    closedir(d);
+    kb_buf_free(&p);
+}
+
 kb_status_t kbi_layout_lock(const char *db_path, int *fd, kb_buf_t *msg)
 {
     *fd = -1;
@@ -80,6 +102,7 @@ kb_status_t kbi_layout_lock(const char *db_path, int *fd, kb_buf_t *msg)
         kb_buf_printf(msg, "cannot lock %s: %s", db_path, strerror(e));
         return KB_STATUS_FILE_ERROR;
     }
+    remove_stale_stubs(db_path);
     *fd = f;
     return KB_STATUS_SUCCESS;
 }
