@@ -673,10 +673,8 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
     if (st != KB_STATUS_SUCCESS)
         goto out;
 
-    /* The scan's only errors are folders it cannot read. */
-    size_t errors = kb_diags_errors(diags);
     st = kbi_scan(r.root, diags, &r.scan);
-    r.unreadable = kb_diags_errors(diags) > errors;
+    r.unreadable = r.scan.unreadable > 0;
     if (st != KB_STATUS_SUCCESS) {
         if (st == KB_STATUS_FILE_ERROR)
             kb_buf_printf(&r.msg, "cannot read the KB folder %s: %s", r.root, strerror(errno));

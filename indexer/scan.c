@@ -119,6 +119,7 @@ static void walk(walker_t *w, const char *rel, int depth)
     }
     DIR *d = opendir(dirpath.data);
     if (!d) {
+        w->out->unreadable++;
         kb_diags_add(w->diags, KB_DIAG_ERROR, dirpath.data, 0, "cannot read folder: %s",
                      strerror(errno));
         kb_buf_free(&dirpath);

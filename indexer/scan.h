@@ -18,6 +18,8 @@ typedef struct kbi_scan {
     kbi_file_t *files;      /* sorted by rel */
     size_t n;
     char *synonyms;         /* path of synonyms.txt / synonyms.yaml, or NULL */
+    size_t unreadable;      /* folders that could not be read (their files
+                               are missing from FILES) */
 } kbi_scan_t;
 
 /* Find every *.md file under KB_DIR (hidden names skipped).  Symlinks are
