@@ -19,7 +19,7 @@
 #define W_HEADING 2
 #define W_BODY 1
 
-/* Gap between fields so phrases do not match across them. */
+/* Gap between heading and body so phrases do not match across them. */
 #define FIELD_GAP 100
 
 struct kbi_builder {
@@ -222,17 +222,63 @@ static kb_status_t add_boolean(kb_xdoc_t *doc, const char *prefix, const char *v
     return st;
 }
 
-static kb_status_t index_field(kbi_builder_t *b, const char *text, unsigned w,
-                               const char *prefix)
+static kb_status_t index_field(kbi_builder_t *b, const char *text, unsigned w)
 {
     if (!text || !*text)
         return KB_STATUS_SUCCESS;
     kb_status_t st = kb_xtermgen_index_text(b->tg, text, strlen(text), w, "");
-    if (st == KB_STATUS_SUCCESS && prefix)
-        st = kb_xtermgen_index_text_without_positions(b->tg, text, strlen(text), 1, prefix);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xtermgen_increase_termpos(b->tg, FIELD_GAP);
     return st;
+}
+
+/* TEXT's stems only, under PREFIX ("ZXQcard"): what the query's title and
+ * question boosts look for. */
+static kb_status_t index_stems(kbi_builder_t *b, const char *text, const char *prefix)
+{
+    if (!text || !*text)
+        return KB_STATUS_SUCCESS;
+    kb_status_t st = kb_xtermgen_set_stemming_strategy(b->tg, KB_XSTEM_ALL_Z);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_index_text_without_positions(b->tg, text, strlen(text), 1, prefix);
+    kb_status_t st2 = kb_xtermgen_set_stemming_strategy(b->tg, KB_XSTEM_SOME);
+    return st == KB_STATUS_SUCCESS ? st2 : st;
+}
+
+/* The terms every section document of A shares: title, questions, phrases
+ * and tags, weighted, without positions, and the stems of the title and
+ * questions under their prefixes.  Made once per article, copied into each
+ * section (TermGenerator work once instead of once per section). */
+static kb_status_t header_terms(kbi_builder_t *b, const kb_article_t *a, kb_xdoc_t **out)
+{
+    *out = NULL;
+    kb_xdoc_t *doc;
+    kb_status_t st = kb_xdoc_new(&doc);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_set_document(b->tg, doc);
+    const char *title = a->title ? a->title : a->id;
+    const kb_strlist_t *lists[2] = {&a->questions, &a->phrases};
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xtermgen_index_text_without_positions(b->tg, title, strlen(title), W_TITLE, "");
+    if (st == KB_STATUS_SUCCESS)
+        st = index_stems(b, title, KB_PREFIX_TITLE);
+    for (size_t l = 0; l < 2; l++) {
+        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < lists[l]->n; q++) {
+            const char *t = lists[l]->items[q];
+            st = kb_xtermgen_index_text_without_positions(b->tg, t, strlen(t), W_QUESTION, "");
+            if (st == KB_STATUS_SUCCESS)
+                st = index_stems(b, t, KB_PREFIX_QUESTION);
+        }
+    }
+    for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
+        st = kb_xtermgen_index_text_without_positions(b->tg, a->tags.items[t],
+                                                      strlen(a->tags.items[t]), W_TAG, "");
+    if (st != KB_STATUS_SUCCESS) {
+        kb_xdoc_free(doc);
+        return st;
+    }
+    *out = doc;
+    return KB_STATUS_SUCCESS;
 }
 
 /* The boolean terms and values every document of A carries. */
@@ -255,7 +301,7 @@ static kb_status_t add_common(kb_xdoc_t *doc, const kb_article_t *a, const char 
 }
 
 static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t i,
-                                 const char *pathterm, kb_xdoc_t **out)
+                                 kb_xdoc_t *header, const char *pathterm, kb_xdoc_t **out)
 {
     *out = NULL;
     const kb_section_t *s = &a->sections[i];
@@ -269,17 +315,11 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
     int text = i > 0 || s->text[0];
     if (text) {
         if (st == KB_STATUS_SUCCESS)
-            st = index_field(b, a->title ? a->title : a->id, W_TITLE, KB_PREFIX_TITLE);
-        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n; q++)
-            st = index_field(b, a->questions.items[q], W_QUESTION, KB_PREFIX_QUESTION);
-        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->phrases.n; q++)
-            st = index_field(b, a->phrases.items[q], W_QUESTION, KB_PREFIX_QUESTION);
-        for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->tags.n; t++)
-            st = index_field(b, a->tags.items[t], W_TAG, NULL);
+            st = kb_xdoc_add_terms_of(doc, header);
         if (st == KB_STATUS_SUCCESS && i > 0)
-            st = index_field(b, s->heading, W_HEADING, KB_PREFIX_HEADING);
+            st = index_field(b, s->heading, W_HEADING);
         if (st == KB_STATUS_SUCCESS)
-            st = index_field(b, s->text, W_BODY, NULL);
+            st = index_field(b, s->text, W_BODY);
     }
     if (st == KB_STATUS_SUCCESS)
         st = add_common(doc, a, pathterm);
@@ -394,12 +434,15 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
     kb_strlist_t words = {0};
     spell_ctx_t sc = {&words, 0};
+    kb_xdoc_t *header = NULL;
+    if (st == KB_STATUS_SUCCESS)
+        st = header_terms(b, a, &header);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < a->n_sections; i++) {
         /* Sections without text add nothing but an empty hit. */
         if (i > 0 && !a->sections[i].text[0])
             continue;
         kb_xdoc_t *doc;
-        st = build_section(b, a, i, pathterm, &doc);
+        st = build_section(b, a, i, header, pathterm, &doc);
         if (st != KB_STATUS_SUCCESS)
             break;
         out->docs[out->n++] = doc;
@@ -407,6 +450,7 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
         if (st == KB_STATUS_SUCCESS && sc.oom)
             st = KB_STATUS_OUT_OF_MEMORY;
     }
+    kb_xdoc_free(header);
     for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n + a->phrases.n; q++) {
         kb_xdoc_t *doc;
         const char *text = q < a->questions.n ? a->questions.items[q]

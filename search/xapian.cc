@@ -632,6 +632,16 @@ kb_status_t kb_xdoc_get_value(kb_xdoc_t *doc, unsigned slot, const char **value,
     KB_CATCH(nullptr)
 }
 
+kb_status_t kb_xdoc_add_terms_of(kb_xdoc_t *doc, kb_xdoc_t *src)
+{
+    KB_CHECK(doc && src);
+    KB_TRY
+        for (auto it = src->doc.termlist_begin(); it != src->doc.termlist_end(); ++it)
+            doc->doc.add_term(*it, it.get_wdf());
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(nullptr)
+}
+
 kb_status_t kb_xdoc_terms(kb_xdoc_t *doc, kb_xterm_fn fn, void *ctx)
 {
     KB_CHECK(doc && fn);

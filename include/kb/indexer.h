@@ -37,7 +37,7 @@ extern "C" {
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-5"
+#define KB_INDEX_FORMAT "kb-index-6"
 
 /* Value slots and term prefixes of the index (DESIGN.md section 4). */
 enum {
@@ -54,9 +54,8 @@ enum {
 #define KB_PREFIX_CATEGORY "XC"
 #define KB_PREFIX_TAG "K"
 #define KB_PREFIX_ESCALATION "XE" /* the article's escalation tier id */
-#define KB_PREFIX_TITLE "S"       /* free text of the title */
-#define KB_PREFIX_QUESTION "XQ"   /* free text of the questions */
-#define KB_PREFIX_HEADING "XH"    /* free text of the section heading */
+#define KB_PREFIX_TITLE "S"       /* "ZS" + stem: words of the title */
+#define KB_PREFIX_QUESTION "XQ"   /* "ZXQ" + stem: words of the questions and phrases */
 #define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
 #define KB_TERM_DICTIONARY "XKdictionary" /* the one word-list document */
 #define KB_PREFIX_DICTIONARY "XW" /* + an ordinary English word (lowercase) */

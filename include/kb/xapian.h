@@ -199,6 +199,10 @@ KB_API kb_status_t kb_xdoc_get_value(kb_xdoc_t *doc, unsigned slot,
                                      const char **value /* OUT */,
                                      size_t *len /* OUT */);
 
+/* Add every term of SRC to DOC with its wdf (no positions): the shared
+ * fields of several documents are generated once and copied. */
+KB_API kb_status_t kb_xdoc_add_terms_of(kb_xdoc_t *doc, kb_xdoc_t *src);
+
 /* Call FN with each term of DOC and its wdf, in term order. */
 KB_API kb_status_t kb_xdoc_terms(kb_xdoc_t *doc, kb_xterm_fn fn, void *ctx);
 
