@@ -181,6 +181,13 @@ static const field_t fields[] = {
     FIELD("triggers", F_LIST, triggers),
 };
 
+/* The length of S's longest prefix of at most MAX bytes that does not cut
+ * a UTF-8 sequence, for "%.*s" in diagnostics (they end up in JSON). */
+static int clip(const char *s, size_t max)
+{
+    return (int)kb_utf8_prefix(s, strlen(s), max);
+}
+
 /* Trimmed copy of a scalar; NULL if empty after trimming. */
 static char *trimmed(const char *s, int *oom)
 {
@@ -258,14 +265,15 @@ static int set_field(kb_article_t *a, const field_t *f, kbi_fm_entry_t *e,
         return !*oom;
     if (f->kind == F_ID && !kb_id_valid(v)) {
         kb_diags_add(diags, KB_DIAG_ERROR, a->path, e->line,
-                     "invalid id '%.80s': use lowercase letters, digits and single hyphens "
-                     "(at most 128 bytes)", v);
+                     "invalid id '%.*s': use lowercase letters, digits and single hyphens "
+                     "(at most 128 bytes)", clip(v, 80), v);
         free(v);
         return 0;
     }
     if (f->kind == F_DATE && !valid_date(v)) {
         kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
-                     "'%s' is not a date of the form YYYY-MM-DD: '%.40s'; ignored", f->key, v);
+                     "'%s' is not a date of the form YYYY-MM-DD: '%.*s'; ignored", f->key,
+                     clip(v, 40), v);
         free(v);
         return 1;
     }
@@ -287,7 +295,8 @@ static kb_status_t apply_front_matter(kb_article_t *a, kbi_fm_t *fm, kb_diags_t 
                 f = &fields[k];
         if (!f) {
             kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
-                         "unknown front-matter key '%.60s' (kept, not used)", e->key);
+                         "unknown front-matter key '%.*s' (kept, not used)", clip(e->key, 60),
+                         e->key);
             continue;
         }
         if (!set_field(a, f, e, diags, &oom))

@@ -7,10 +7,12 @@
  */
 #include "frontmatter.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
 
+#include "kb/strmap.h"
 #include "kb/util.h"
 
 /* Deeper values are certainly not front matter; stop before libyaml's own
@@ -41,6 +43,10 @@ typedef struct fm_parser {
     int first_line;
     const char *path;
     kb_diags_t *diags;
+    /* Key -> index in the entries, and room in them: front matter of a
+     * hundred thousand keys costs linear time, not quadratic. */
+    kb_strmap_t *keys;
+    size_t cap;
 } fm_parser_t;
 
 static int line_of(const fm_parser_t *p, yaml_mark_t m)
@@ -162,20 +168,29 @@ static int read_value(fm_parser_t *p, kbi_fm_entry_t *e)
 
 static int push_entry(kbi_fm_t *fm, kbi_fm_entry_t *e, fm_parser_t *p)
 {
-    for (size_t i = 0; i < fm->n; i++) {
-        if (strcmp(fm->entries[i].key, e->key) == 0) {
-            kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, e->line,
-                         "front matter: key '%s' repeated (line %d); the last one counts",
-                         e->key, fm->entries[i].line);
-            entry_clear(&fm->entries[i]);
-            fm->entries[i] = *e;
-            return 1;
-        }
+    int found;
+    const char *at = kb_strmap_get(p->keys, e->key, &found);
+    if (found) {
+        size_t i = (size_t)strtoul(at, NULL, 10);
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, e->line,
+                     "front matter: key '%s' repeated (line %d); the last one counts",
+                     e->key, fm->entries[i].line);
+        entry_clear(&fm->entries[i]);
+        fm->entries[i] = *e;
+        return 1;
     }
-    kbi_fm_entry_t *n = realloc(fm->entries, (fm->n + 1) * sizeof *n);
-    if (!n)
+    if (fm->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 16;
+        kbi_fm_entry_t *n = realloc(fm->entries, cap * sizeof *n);
+        if (!n)
+            return 0;
+        fm->entries = n;
+        p->cap = cap;
+    }
+    char num[24];
+    snprintf(num, sizeof num, "%zu", fm->n);
+    if (kb_strmap_set(p->keys, e->key, num) != KB_STATUS_SUCCESS)
         return 0;
-    fm->entries = n;
     fm->entries[fm->n++] = *e;
     return 1;
 }
@@ -189,8 +204,12 @@ kb_status_t kbi_fm_parse(const char *yaml, size_t len, int first_line, const cha
     p.first_line = first_line;
     p.path = path;
     p.diags = diags;
-    if (!yaml_parser_initialize(&p.yp))
+    if (kb_strmap_new(&p.keys) != KB_STATUS_SUCCESS)
         return KB_STATUS_OUT_OF_MEMORY;
+    if (!yaml_parser_initialize(&p.yp)) {
+        kb_strmap_free(p.keys);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
     yaml_parser_set_input_string(&p.yp, (const unsigned char *)yaml, len);
     yaml_parser_set_encoding(&p.yp, YAML_UTF8_ENCODING);
 
@@ -255,6 +274,7 @@ done:
     if (p.have_event)
         yaml_event_delete(&p.ev);
     yaml_parser_delete(&p.yp);
+    kb_strmap_free(p.keys);
     if (st != KB_STATUS_SUCCESS)
         kbi_fm_clear(fm);
     return st;

@@ -26,16 +26,26 @@ typedef struct walk {
     int cur_level;
     int cur_line;
     int cur_steps;
+    int in_step;            /* numbered-list items we are inside */
+    /* Room in A->sections and A->links: they grow by doubling, so an
+     * article of a million headings or links costs linear time. */
+    size_t sections_cap;
+    size_t links_cap;
 } walk_t;
 
 /* Append the section being filled to the article.  Takes CUR_* and TEXT. */
 static int finish_section(walk_t *w)
 {
     kb_article_t *a = w->a;
-    kb_section_t *s = realloc(a->sections, (a->n_sections + 1) * sizeof *s);
-    if (!s)
-        return 0;
-    a->sections = s;
+    kb_section_t *s;
+    if (a->n_sections == w->sections_cap) {
+        size_t cap = w->sections_cap ? 2 * w->sections_cap : 8;
+        s = realloc(a->sections, cap * sizeof *s);
+        if (!s)
+            return 0;
+        a->sections = s;
+        w->sections_cap = cap;
+    }
     while (w->text.len && (w->text.data[w->text.len - 1] == '\n' ||
                            w->text.data[w->text.len - 1] == ' '))
         w->text.data[--w->text.len] = '\0';
@@ -123,12 +133,16 @@ static int add_link(walk_t *w, cmark_node *node)
     if (!target)
         return 1;
     kb_article_t *a = w->a;
-    kb_link_t *l = realloc(a->links, (a->n_links + 1) * sizeof *l);
-    if (!l) {
-        free(target);
-        return 0;
+    if (a->n_links == w->links_cap) {
+        size_t cap = w->links_cap ? 2 * w->links_cap : 8;
+        kb_link_t *l = realloc(a->links, cap * sizeof *l);
+        if (!l) {
+            free(target);
+            return 0;
+        }
+        a->links = l;
+        w->links_cap = cap;
     }
-    a->links = l;
     a->links[a->n_links].target = target;
     a->links[a->n_links].line = a->body_line + cmark_node_get_start_line(node) - 1;
     a->n_links++;
@@ -165,7 +179,7 @@ kb_status_t kbi_sections_parse(kb_article_t *a, kb_diags_t *diags)
 
     cmark_iter *it = cmark_iter_new(doc);
     cmark_event_type ev;
-    int heading_level = 0;
+    int heading_level = 0, heading_top = 0;
     while (ok && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
         cmark_node *node = cmark_iter_get_node(it);
         cmark_node_type type = cmark_node_get_type(node);
@@ -174,6 +188,10 @@ kb_status_t kbi_sections_parse(kb_article_t *a, kb_diags_t *diags)
             case CMARK_NODE_HEADING:
                 w.in_heading = 1;
                 heading_level = cmark_node_get_heading_level(node);
+                /* Only the document's own headings start sections, as in
+                 * kb_render_steps(); one inside a quote or a list item is
+                 * text of the section around it. */
+                heading_top = cmark_node_parent(node) == doc;
                 w.heading_line = a->body_line + cmark_node_get_start_line(node) - 1;
                 kb_buf_clear(&w.heading);
                 break;
@@ -192,7 +210,9 @@ kb_status_t kbi_sections_parse(kb_article_t *a, kb_diags_t *diags)
                 end_block(&w);
                 break;
             case CMARK_NODE_ITEM:
-                if (cmark_node_get_list_type(cmark_node_parent(node)) == CMARK_ORDERED_LIST)
+                /* A numbered list inside a step is part of that step. */
+                if (cmark_node_get_list_type(cmark_node_parent(node)) == CMARK_ORDERED_LIST &&
+                    w.in_step++ == 0)
                     w.cur_steps++;
                 break;
             case CMARK_NODE_LINK:
@@ -213,13 +233,13 @@ kb_status_t kbi_sections_parse(kb_article_t *a, kb_diags_t *diags)
                 size_t hl = strlen(h);
                 while (hl && h[hl - 1] == ' ')
                     h[--hl] = '\0';
-                if (heading_level == 1) {
-                    if (!a->title && *h) {
+                if (heading_level == 1 || !heading_top) {
+                    if (heading_level == 1 && !a->title && *h) {
                         a->title = kb_strdup(h);
                         a->title_line = w.heading_line;
                         ok = a->title != NULL;
                     } else if (*h) {
-                        /* A second H1 is body text. */
+                        /* A second H1, or a nested heading, is body text. */
                         add_text(&w, h);
                         end_block(&w);
                     }
@@ -228,8 +248,12 @@ kb_status_t kbi_sections_parse(kb_article_t *a, kb_diags_t *diags)
                 }
                 break;
             }
-            case CMARK_NODE_PARAGRAPH:
             case CMARK_NODE_ITEM:
+                if (cmark_node_get_list_type(cmark_node_parent(node)) == CMARK_ORDERED_LIST)
+                    w.in_step--;
+                end_block(&w);
+                break;
+            case CMARK_NODE_PARAGRAPH:
             case CMARK_NODE_BLOCK_QUOTE:
                 end_block(&w);
                 break;

@@ -181,6 +181,16 @@ static size_t run_width(const char *s, size_t n)
     return w;
 }
 
+/* 1 if N bytes of paragraph buffer S hold text, not only style changes.
+ * Text may take no column (a lone combining mark) and still needs a line. */
+static int run_has_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i += 2)
+        if (s[i] != MARK)
+            return 1;
+    return 0;
+}
+
 /* 1 if the character at S (N bytes left) is wide: a line may break before
  * and after it even without a space (Chinese and Japanese text has none). */
 static int wide_at(const char *s, size_t n)
@@ -472,7 +482,7 @@ static size_t wrap(render_t *r, const char *s, size_t n)
         if (j > n)
             j = n;
         size_t w = run_width(s + i, j - i);
-        if (w == 0) {
+        if (w == 0 && !run_has_text(s + i, j - i)) {
             /* Only style changes: they take no room. */
             emit_run(r, s + i, j - i);
             i = j;

@@ -345,8 +345,8 @@ kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, cha
             out = op_health(srv, id);
         else
             out = error_reply(id, "bad_request",
-                              "unknown op \"%.40s\" (search, show, escalation, feedback, health)",
-                              name);
+                              "unknown op \"%.*s\" (search, show, escalation, feedback, health)",
+                              (int)kb_utf8_prefix(name, strlen(name), 40), name);
     }
     cJSON_Delete(req);
 done:

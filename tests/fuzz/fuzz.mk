@@ -1,0 +1,70 @@
+# fuzz.mk - build the libFuzzer targets into build-fuzz/ (run from the top
+# of the tree; tests/fuzz/run.sh and tests/e2e/fuzz-smoke.sh call it):
+#
+#   make -f tests/fuzz/fuzz.mk -j2 [TARGETS="article serve query"]
+#
+# libkb is compiled with clang, coverage instrumentation for libFuzzer
+# (-fsanitize=fuzzer-no-link) and ASan + UBSan; each target links it with
+# libFuzzer's main.  Objects and dependency files stay in build-fuzz/, so
+# a second build only recompiles what changed.  Quiet unless V=1.
+
+FUZZ_DIR ?= build-fuzz
+FUZZ_CC ?= clang
+FUZZ_CXX ?= clang++
+TARGETS ?= article serve query
+
+PKGS := xapian-core libcmark libcjson yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml")
+
+# UBSan findings abort (a crash the fuzzer keeps), as in the asan build.
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+COMMON := -g -O1 -Iinclude -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP -Wall -Wextra
+LIB_CFLAGS := -std=c11 $(COMMON) $(SAN) -fsanitize=fuzzer-no-link
+LIB_CXXFLAGS := -std=c++17 $(COMMON) $(SAN) -fsanitize=fuzzer-no-link
+TGT_CFLAGS := -std=c11 $(COMMON) $(SAN) -fsanitize=fuzzer -Itests/fuzz -DKB_FUZZ_TOP='"$(CURDIR)"'
+LDFLAGS := $(SAN) -fsanitize=fuzzer
+
+# libkb: what the Makefile puts in it (everything but the programs).
+PROG_SRC := search/kb-search.c indexer/kb-index.c
+LIB_C := $(filter-out $(PROG_SRC) search/cli-%.c indexer/cli-%.c,$(wildcard search/*.c indexer/*.c))
+LIB_CXX := $(wildcard search/*.cc)
+LIB_OBJ := $(LIB_C:%.c=$(FUZZ_DIR)/obj/%.o) $(LIB_CXX:%.cc=$(FUZZ_DIR)/obj/%.o)
+HELPER_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fuzz_common.o
+BINS := $(TARGETS:%=$(FUZZ_DIR)/fuzz-%)
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all
+all: $(BINS)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(FUZZ_CC) $(LIB_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CXX     $<")
+	$(Q)$(FUZZ_CXX) $(LIB_CXXFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/obj/tests/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(FUZZ_CC) $(TGT_CFLAGS) -c $< -o $@
+
+$(FUZZ_DIR)/libkb-fuzz.a: $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz-%: $(FUZZ_DIR)/obj/tests/fuzz/fuzz_%.o $(HELPER_OBJ) $(FUZZ_DIR)/libkb-fuzz.a
+	@$(if $(Q),echo "  LD      $@")
+	$(Q)$(FUZZ_CXX) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+.SECONDARY:
+
+-include $(shell find $(FUZZ_DIR)/obj -name '*.d' 2>/dev/null)
