@@ -278,7 +278,7 @@ static void cmd_filter(kba_session_t *S, const char *args)
     }
     kba_load_lists(S);
     /* Check every word before applying any, so a typo changes nothing. */
-    kb_strlist_t cats = {NULL, 0}, tags = {NULL, 0};
+    kb_strlist_t cats = {0}, tags = {0};
     char *copy = kb_strdup(args);
     int ok = copy != NULL;
     for (char *save = NULL, *w = copy ? strtok_r(copy, " \t", &save) : NULL; w && ok;

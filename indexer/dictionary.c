@@ -11,29 +11,52 @@
 #define DICT_DEFAULT "/usr/share/dict/british-english"
 #define DICT_MAX (16u * 1024u * 1024u)
 
-/* Add every usable line of LIST (LEN bytes) to DOC as an XW term. */
-static kb_status_t add_words(kb_xdoc_t *doc, const char *list, size_t len)
+static int cmp_str(const void *x, const void *y)
 {
-    char term[80];
-    size_t plen = strlen(KB_PREFIX_DICTIONARY);
-    memcpy(term, KB_PREFIX_DICTIONARY, plen);
-    kb_status_t st = KB_STATUS_SUCCESS;
-    for (const char *p = list, *end = list + len; p < end && st == KB_STATUS_SUCCESS;) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
-        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        /* Possessives ("France's") add nothing the stem does not. */
-        int skip = n == 0 || n + plen >= sizeof term || (n > 2 && p[n - 2] == '\'' && p[n - 1] == 's');
-        if (!skip) {
-            for (size_t i = 0; i < n; i++) {
-                char c = p[i];
-                term[plen + i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The usable lines of LIST (LEN bytes, changed in place) lowercased,
+ * sorted and unique, joined by newlines into *OUT (caller frees). */
+static kb_status_t word_blob(char *list, size_t len, char **out, size_t *out_len)
+{
+    *out = NULL;
+    size_t cap = 1024, n = 0;
+    char **words = malloc(cap * sizeof *words);
+    if (!words)
+        return KB_STATUS_OUT_OF_MEMORY;
+    for (char *p = list, *end = list + len; p < end;) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t wl = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        p[wl < (size_t)(end - p) ? wl : 0] = '\0';
+        /* Possessives ("France's") add nothing the word does not. */
+        int skip = wl == 0 || wl > 60 || (wl > 2 && p[wl - 2] == '\'' && p[wl - 1] == 's');
+        if (!skip && nl) {
+            kb_ascii_lower(p);
+            if (n == cap) {
+                char **w = realloc(words, (cap *= 2) * sizeof *w);
+                if (!w) {
+                    free(words);
+                    return KB_STATUS_OUT_OF_MEMORY;
+                }
+                words = w;
             }
-            term[plen + n] = '\0';
-            st = kb_xdoc_add_term(doc, term, 0);
+            words[n++] = p;
         }
-        p += n + 1;
+        p += wl + 1;
     }
-    return st;
+    qsort(words, n, sizeof *words, cmp_str);
+    kb_buf_t b = KB_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (i && strcmp(words[i], words[i - 1]) == 0)
+            continue;
+        kb_buf_adds(&b, words[i]);
+        kb_buf_addc(&b, '\n');
+    }
+    free(words);
+    *out_len = b.len;
+    *out = kb_buf_take(&b);
+    return *out ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
 }
 
 kb_status_t kbi_dictionary_apply(kb_xdb_t *db, int force, int *changed)
@@ -57,20 +80,14 @@ kb_status_t kbi_dictionary_apply(kb_xdb_t *db, int force, int *changed)
         return st;
     }
     free(old);
-    if (strcmp(hash, "none") == 0) {
-        st = kb_xdb_delete_documents(db, KB_TERM_DICTIONARY);
-    } else {
-        kb_xdoc_t *doc;
-        st = kb_xdoc_new(&doc);
-        if (st == KB_STATUS_SUCCESS)
-            st = kb_xdoc_add_term(doc, KB_TERM_DICTIONARY, 0);
-        if (st == KB_STATUS_SUCCESS)
-            st = add_words(doc, list, len);
-        if (st == KB_STATUS_SUCCESS)
-            st = kb_xdb_replace_document(db, KB_TERM_DICTIONARY, doc, NULL);
-        kb_xdoc_free(doc);
-    }
+    char *blob = NULL;
+    size_t blen = 0;
+    if (strcmp(hash, "none") != 0)
+        st = word_blob(list, len, &blob, &blen);
     free(list);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_set_metadata(db, KB_META_WORDS, blob ? blob : "", blen);
+    free(blob);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdb_set_metadata(db, KB_META_DICTIONARY, hash, strlen(hash));
     if (st == KB_STATUS_SUCCESS)

@@ -9,9 +9,9 @@
 #include "kb/xapian.h"
 
 /* The word list: $KB_DICT, else Debian's wbritish list.  "none" turns the
- * check off.  Store it in the writable DB as one document of XW terms when
- * it changed since the last run (or FORCE).  A missing list removes the
- * document.  *CHANGED is set when the index was written. */
+ * check off.  Store it in the writable DB when it changed since the last run
+ * (or FORCE); a missing list stores an empty one.  *CHANGED is set when the
+ * index was written. */
 kb_status_t kbi_dictionary_apply(kb_xdb_t *db, int force, int *changed);
 
 #endif

@@ -262,8 +262,9 @@ static kb_status_t header_terms(kbi_builder_t *b, const kb_article_t *a, kb_xdoc
         st = kb_xtermgen_index_text_without_positions(b->tg, title, strlen(title), W_TITLE, "");
     if (st == KB_STATUS_SUCCESS)
         st = index_stems(b, title, KB_PREFIX_TITLE);
+    size_t left = KB_ARTICLE_MAX_QUESTIONS;
     for (size_t l = 0; l < 2; l++) {
-        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < lists[l]->n; q++) {
+        for (size_t q = 0; st == KB_STATUS_SUCCESS && q < lists[l]->n && left; q++, left--) {
             const char *t = lists[l]->items[q];
             st = kb_xtermgen_index_text_without_positions(b->tg, t, strlen(t), W_QUESTION, "");
             if (st == KB_STATUS_SUCCESS)
@@ -430,7 +431,7 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     char *pathterm = kbi_path_term(rel);
     if (!pathterm)
         return KB_STATUS_OUT_OF_MEMORY;
-    out->docs = calloc(a->n_sections + a->questions.n + a->phrases.n + 2, sizeof *out->docs);
+    out->docs = calloc(a->n_sections + KB_ARTICLE_MAX_QUESTIONS + 2, sizeof *out->docs);
     kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
     kb_strlist_t words = {0};
     spell_ctx_t sc = {&words, 0};
@@ -451,7 +452,10 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
             st = KB_STATUS_OUT_OF_MEMORY;
     }
     kb_xdoc_free(header);
-    for (size_t q = 0; st == KB_STATUS_SUCCESS && q < a->questions.n + a->phrases.n; q++) {
+    size_t nq = a->questions.n + a->phrases.n;
+    if (nq > KB_ARTICLE_MAX_QUESTIONS)
+        nq = KB_ARTICLE_MAX_QUESTIONS;
+    for (size_t q = 0; st == KB_STATUS_SUCCESS && q < nq; q++) {
         kb_xdoc_t *doc;
         const char *text = q < a->questions.n ? a->questions.items[q]
                                               : a->phrases.items[q - a->questions.n];

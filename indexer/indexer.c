@@ -391,7 +391,8 @@ static kb_status_t apply(run_t *r, job_t *j)
         st = kb_xdb_add_document(r->db, j->docs.docs[i], NULL);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.spelling.n; i++)
         st = kb_xdb_add_spelling(r->db, j->docs.spelling.items[i], 1);
-    if (st == KB_STATUS_SUCCESS)
+    /* A full build starts empty: there is no old tier entry to delete. */
+    if (st == KB_STATUS_SUCCESS && (j->docs.tier || had || !r->full))
         st = set_meta(r, KB_META_TIER, a->id, j->docs.tier);
     char *rec = st == KB_STATUS_SUCCESS ? format_record(f, j->hash, a->id) : NULL;
     if (st == KB_STATUS_SUCCESS && !rec)
@@ -406,7 +407,8 @@ static kb_status_t apply(run_t *r, job_t *j)
     if (st != KB_STATUS_SUCCESS)
         return st;
     /* Every document but the question and article documents is a section. */
-    r->stats->sections += j->docs.n - a->questions.n - a->phrases.n - 1;
+    size_t nq = a->questions.n + a->phrases.n;
+    r->stats->sections += j->docs.n - (nq < KB_ARTICLE_MAX_QUESTIONS ? nq : KB_ARTICLE_MAX_QUESTIONS) - 1;
     if (had)
         r->stats->updated++;
     else

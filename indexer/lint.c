@@ -52,6 +52,10 @@ static void check_fields(lint_t *l, const kb_article_t *a)
                      "unknown category '%s' (policy, product, troubleshooting, security, "
                      "guidance or escalation)", a->category);
     }
+    if (a->questions.n + a->phrases.n > KB_ARTICLE_MAX_QUESTIONS)
+        kb_diags_add(d, KB_DIAG_WARNING, a->path, 1,
+                     "%zu questions and phrases: only the first %d are searched",
+                     a->questions.n + a->phrases.n, KB_ARTICLE_MAX_QUESTIONS);
     if (!a->questions.n && !is_escalation(a))
         kb_diags_add(d, KB_DIAG_WARNING, a->path, 1,
                      "no questions: add how customers ask about this");

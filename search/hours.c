@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kb/util.h"
+
 #define WEEK (7 * 24 * 60)
 
 static const char *const day_names[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
@@ -46,8 +48,11 @@ static int parse_time(const char **p)
 
 static kb_status_t fail(char *err, size_t errlen, const char *msg, const char *at)
 {
-    if (err && errlen)
-        snprintf(err, errlen, "%s at \"%.20s\"", msg, at);
+    if (err && errlen) {
+        /* Quote at most 20 bytes, never half a UTF-8 character. */
+        int n = (int)kb_utf8_prefix(at, strlen(at), 20);
+        snprintf(err, errlen, "%s at \"%.*s\"", msg, n, at);
+    }
     return KB_STATUS_PARSE_ERROR;
 }
 

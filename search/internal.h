@@ -45,6 +45,11 @@ struct kb_search {
     long stub_mtime_ns;
     off_t stub_size;
     kbs_tiers_t tiers;
+    /* The English word list (dict.c), loaded on first use. */
+    char *words;
+    char **word_at;
+    size_t n_words;
+    int words_loaded;
     time_t now;                /* 0: kb_hours_now() */
     char err[512];
 };
@@ -120,6 +125,8 @@ time_t kbs_now(const kb_search_t *s);
 /* dict.c */
 /* 1 if WORD (lowercase) is in the English word list stored in the index. */
 int kbs_dict_has(kb_search_t *s, const char *word);
+/* Forget the loaded word list (the index changed). */
+void kbs_dict_clear(kb_search_t *s);
 
 /* snippet.c */
 /* Turn Xapian's snippet (HTML-escaped, with \x01 ... \x02 around matches)

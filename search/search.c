@@ -105,6 +105,7 @@ static kb_status_t open_db(kb_search_t *s)
     }
     kb_xdb_close(s->db);
     s->db = db;
+    kbs_dict_clear(s);
     rc = kbs_tiers_load(s);
     if (rc != KB_STATUS_SUCCESS)
         kbs_set_error(s, "cannot read escalation tiers: %s", kb_xdb_last_error(s->db));
@@ -119,8 +120,10 @@ kb_status_t kbs_refresh(kb_search_t *s, int force)
     kb_status_t st = kb_xdb_reopen(s->db, &changed);
     if (st != KB_STATUS_SUCCESS)
         return open_db(s);   /* e.g. its generation was pruned */
-    if (changed)
+    if (changed) {
+        kbs_dict_clear(s);
         st = kbs_tiers_load(s);
+    }
     return st;
 }
 
@@ -156,6 +159,7 @@ void kb_search_close(kb_search_t *s)
     kb_xdb_close(s->db);
     kb_xstem_free(s->stem);
     kbs_tiers_clear(&s->tiers);
+    kbs_dict_clear(s);
     free(s->path);
     free(s);
 }

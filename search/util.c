@@ -113,12 +113,16 @@ int kb_strlist_push(kb_strlist_t *l, const char *s, size_t len)
     char *copy = kb_strndup(s, len);
     if (!copy)
         return 0;
-    char **p = realloc(l->items, (l->n + 1) * sizeof *p);
-    if (!p) {
-        free(copy);
-        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 8;
+        char **p = realloc(l->items, cap * sizeof *p);
+        if (!p) {
+            free(copy);
+            return 0;
+        }
+        l->items = p;
+        l->cap = cap;
     }
-    l->items = p;
     l->items[l->n++] = copy;
     return 1;
 }
@@ -130,6 +134,7 @@ void kb_strlist_clear(kb_strlist_t *l)
     free(l->items);
     l->items = NULL;
     l->n = 0;
+    l->cap = 0;
 }
 
 int kb_strlist_has(const kb_strlist_t *l, const char *s)

@@ -26,6 +26,10 @@
 extern "C" {
 #endif
 
+/* Questions and phrases searched per article (more are kept, not searched:
+ * lint warns). */
+#define KB_ARTICLE_MAX_QUESTIONS 64
+
 /* Articles larger than this are rejected (KB_STATUS_TOO_LARGE). */
 #define KB_ARTICLE_MAX_BYTES (8u * 1024u * 1024u)
 

@@ -7,8 +7,8 @@
  * when the other questions and the sections say other things; and one
  * article document with the whole article as JSON.  Collapsing on the
  * article id gives one hit per article; a hit on a question document is
- * shown with the article's best section.  One more document holds the
- * English word list (XW terms) that spelling correction must leave alone.
+ * shown with the article's best section.  The English word list that
+ * spelling correction must leave alone is kept in metadata.
  *
  * The index directory holds generations:
  *
@@ -37,7 +37,7 @@ extern "C" {
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-6"
+#define KB_INDEX_FORMAT "kb-index-7"
 
 /* Value slots and term prefixes of the index (DESIGN.md section 4). */
 enum {
@@ -57,15 +57,15 @@ enum {
 #define KB_PREFIX_TITLE "S"       /* "ZS" + stem: words of the title */
 #define KB_PREFIX_QUESTION "XQ"   /* "ZXQ" + stem: words of the questions and phrases */
 #define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
-#define KB_TERM_DICTIONARY "XKdictionary" /* the one word-list document */
-#define KB_PREFIX_DICTIONARY "XW" /* + an ordinary English word (lowercase) */
 
 /* Metadata keys. */
 #define KB_META_FORMAT "kb:format"
 #define KB_META_ROOT "kb:root"          /* the KB folder as given */
 #define KB_META_BUILT "kb:built"        /* time of the last commit, ISO 8601 */
 #define KB_META_SYNONYMS "kb:synonyms"  /* hash of the synonyms file */
-#define KB_META_DICTIONARY "kb:dictionary" /* hash of the word list */
+#define KB_META_DICTIONARY "kb:dictionary" /* hash of the word-list file */
+#define KB_META_WORDS "kb:words"        /* the English word list: sorted, lowercase,
+                                           one word per line */
 #define KB_META_FILE "F:"               /* + relative path: "size mtime hash id" */
 #define KB_META_IDMAP "I:"              /* + article id: relative path */
 #define KB_META_TIER "E:"               /* + id: JSON of an escalation tier or cue article */

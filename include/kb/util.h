@@ -51,6 +51,7 @@ KB_API void kb_buf_free(kb_buf_t *b);
 typedef struct kb_strlist {
     char **items;
     size_t n;
+    size_t cap;   /* allocated items (grows by doubling) */
 } kb_strlist_t;
 
 /* Append a copy of LEN bytes of S; returns 0 on allocation failure (the
