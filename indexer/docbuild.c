@@ -404,6 +404,8 @@ static kb_status_t build_article_doc(const kb_article_t *a, const char *pathterm
         return st;
     st = add_boolean(doc, KB_PREFIX_ARTICLE, a->id);
     if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_add_term(doc, KB_TERM_ARTICLE_DOC, 0);
+    if (st == KB_STATUS_SUCCESS)
         st = add_boolean(doc, KB_PREFIX_ID, a->id);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdoc_add_term(doc, pathterm, 0);

@@ -205,9 +205,10 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
         if (h->escalation) {
             kb_escalation_t *e = NULL;
             if (kb_search_escalation(s, h->id, &e) == KB_STATUS_SUCCESS && e && e->n_path) {
-                printf("   Escalate to: ");
-                print_tier_line(&e->path[0], color);
-                putchar('\n');
+                const kb_tier_t *t = &e->path[0];
+                printf("   Escalate to: %s%s", t->title, t->contact ? ", " : "");
+                printf("%s%s\n", t->contact ? t->contact : "",
+                       !t->known_hours ? "" : t->open ? " (open now)" : " (closed now)");
             }
             kb_escalation_free(e);
         }

@@ -354,6 +354,11 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
         st = kb_xenquire_set_collapse_key(enq, KB_SLOT_ARTICLE, 1);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xenquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5);
+    /* "total" is Xapian's estimate: counting every match exactly would
+     * cost more than the rest of the query. */
+    unsigned articles = 0;
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_termfreq(s->db, KB_TERM_ARTICLE_DOC, &articles);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xenquire_get_mset(enq, req->offset, limit, req->offset + limit, &m);
     unsigned n = kb_xmset_size(m);
@@ -420,7 +425,10 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
         }
     }
     if (st == KB_STATUS_SUCCESS) {
+        /* Collapsing makes the estimate rough: never more than the articles. */
         unsigned est = kb_xmset_matches_estimated(m);
+        if (articles && est > articles)
+            est = articles;
         r->total = est > req->offset + r->n ? est : req->offset + (unsigned)r->n;
     }
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])

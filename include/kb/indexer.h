@@ -37,7 +37,7 @@ extern "C" {
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-7"
+#define KB_INDEX_FORMAT "kb-index-8"
 
 /* Value slots and term prefixes of the index (DESIGN.md section 4). */
 enum {
@@ -57,6 +57,7 @@ enum {
 #define KB_PREFIX_TITLE "S"       /* "ZS" + stem: words of the title */
 #define KB_PREFIX_QUESTION "XQ"   /* "ZXQ" + stem: words of the questions and phrases */
 #define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
+#define KB_TERM_ARTICLE_DOC "XKarticle"   /* on article documents: counts articles */
 
 /* Metadata keys. */
 #define KB_META_FORMAT "kb:format"
