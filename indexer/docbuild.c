@@ -25,6 +25,11 @@
 struct kbi_builder {
     kb_xtermgen_t *tg;
     kb_xstem_t *stem;
+    /* The term generator holds on to the last document it indexed into
+     * (Xapian shares documents by reference, with counts that are not
+     * thread-safe).  Documents leave this thread for the writers, so after
+     * each one the generator is pointed at this private, unused one. */
+    kb_xdoc_t *idle;
 };
 
 kb_status_t kbi_builder_new(kbi_builder_t **out)
@@ -42,6 +47,8 @@ kb_status_t kbi_builder_new(kbi_builder_t **out)
         st = kb_xtermgen_set_stemming_strategy(b->tg, KB_XSTEM_SOME);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xtermgen_set_stopper(b->tg, kb_text_stopwords());
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdoc_new(&b->idle);
     if (st != KB_STATUS_SUCCESS) {
         kbi_builder_free(b);
         return st;
@@ -55,6 +62,7 @@ void kbi_builder_free(kbi_builder_t *b)
     if (!b)
         return;
     kb_xtermgen_free(b->tg);
+    kb_xdoc_free(b->idle);
     kb_xstem_free(b->stem);
     free(b);
 }
@@ -481,6 +489,10 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
                     st = KB_STATUS_OUT_OF_MEMORY;
     }
     kb_strlist_clear(&words);
+    /* Let go of the last document: it is about to leave this thread. */
+    kb_status_t dst = kb_xtermgen_set_document(b->tg, b->idle);
+    if (st == KB_STATUS_SUCCESS)
+        st = dst;
     if (st == KB_STATUS_SUCCESS &&
         ((a->category && strcmp(a->category, "escalation") == 0) || a->triggers.n)) {
         out->tier = tier_json(a);

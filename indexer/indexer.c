@@ -22,6 +22,7 @@
 #include "layout.h"
 #include "scan.h"
 #include "synonyms.h"
+#include "writers.h"
 #include "kb/strmap.h"
 #include "kb/text.h"
 #include "kb/util.h"
@@ -62,7 +63,11 @@ typedef struct run {
     kb_strmap_t *records;    /* rel -> record (from the index) */
     kb_strmap_t *present;    /* rel -> NULL, every file found */
     kb_strmap_t *ids;        /* article id -> rel */
-    kb_xdb_t *db;
+    kb_xdb_t *db;            /* shard 0: it also holds all the metadata */
+    kb_xdb_t *shards[KBI_MAX_SHARDS];
+    unsigned n_shards;
+    kbi_writers_t *writers;  /* full builds on several shards */
+    kb_strmap_t *tiers;      /* id -> tier JSON, written after the writers */
     kb_xstem_t *stem;
     int full;
     int in_txn;
@@ -268,26 +273,43 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* Remove the documents of the file REL (and their words from the spelling
- * data, mirroring what adding them did). */
-static kb_status_t remove_file_docs(run_t *r, const char *rel)
+/* The shard an article's documents live in: its path decides, so a
+ * changed file lands where its old documents were. */
+static unsigned shard_of(const run_t *r, const char *rel)
 {
-    char *term = kbi_path_term(rel);
-    if (!term)
-        return KB_STATUS_OUT_OF_MEMORY;
-    words_ctx_t c = {r->db, {0}, KB_STATUS_SUCCESS};
-    kb_status_t st = kb_xdb_postlist(r->db, term, collect_doc_words, &c);
+    return r->n_shards > 1 ? (unsigned)(kb_hash64(rel, strlen(rel)) % r->n_shards) : 0;
+}
+
+/* Remove the documents of the file REL from DB (and their words from its
+ * spelling data, mirroring what adding them did). */
+static kb_status_t remove_docs_in(kb_xdb_t *db, const char *term)
+{
+    words_ctx_t c = {db, {0}, KB_STATUS_SUCCESS};
+    kb_status_t st = kb_xdb_postlist(db, term, collect_doc_words, &c);
     if (st == KB_STATUS_SUCCESS)
         st = c.st;
     if (st == KB_STATUS_SUCCESS && c.words.n) {
         qsort(c.words.items, c.words.n, sizeof *c.words.items, cmp_str);
         for (size_t i = 0; i < c.words.n && st == KB_STATUS_SUCCESS; i++)
             if (i == 0 || strcmp(c.words.items[i], c.words.items[i - 1]) != 0)
-                st = kb_xdb_remove_spelling(r->db, c.words.items[i], 1);
+                st = kb_xdb_remove_spelling(db, c.words.items[i], 1);
     }
     kb_strlist_clear(&c.words);
     if (st == KB_STATUS_SUCCESS)
-        st = kb_xdb_delete_documents(r->db, term);
+        st = kb_xdb_delete_documents(db, term);
+    return st;
+}
+
+/* Remove the documents of the file REL, from every shard (cheap where there
+ * are none, and right even if the number of shards changed). */
+static kb_status_t remove_file_docs(run_t *r, const char *rel)
+{
+    char *term = kbi_path_term(rel);
+    if (!term)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned k = 0; k < r->n_shards && st == KB_STATUS_SUCCESS; k++)
+        st = remove_docs_in(r->shards[k], term);
     free(term);
     return st;
 }
@@ -313,19 +335,45 @@ static kb_status_t begin_batch(run_t *r)
 {
     if (r->full || r->in_txn)
         return KB_STATUS_SUCCESS;
-    kb_status_t st = kb_xdb_begin_transaction(r->db, 1);
-    if (st == KB_STATUS_SUCCESS)
-        r->in_txn = 1;
-    return st;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    unsigned k;
+    for (k = 0; k < r->n_shards && st == KB_STATUS_SUCCESS; k++)
+        st = kb_xdb_begin_transaction(r->shards[k], 1);
+    if (st != KB_STATUS_SUCCESS) {
+        for (unsigned j = 0; j + 1 < k; j++)
+            kb_xdb_cancel_transaction(r->shards[j]);
+        return st;
+    }
+    r->in_txn = 1;
+    return KB_STATUS_SUCCESS;
 }
 
+/* Commit the batch.  Shard 0, which holds the file records, commits last:
+ * a crash in between leaves records that say "old" for articles already
+ * new elsewhere, and the next run simply redoes them. */
 static kb_status_t end_batch(run_t *r)
 {
     if (!r->in_txn)
         return KB_STATUS_SUCCESS;
     r->in_txn = 0;
     r->batch = 0;
-    return kb_xdb_commit_transaction(r->db);
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned k = r->n_shards; k-- > 0;) {
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdb_commit_transaction(r->shards[k]);
+        else
+            kb_xdb_cancel_transaction(r->shards[k]);
+    }
+    return st;
+}
+
+static void cancel_batch(run_t *r)
+{
+    if (!r->in_txn)
+        return;
+    for (unsigned k = 0; k < r->n_shards; k++)
+        kb_xdb_cancel_transaction(r->shards[k]);
+    r->in_txn = 0;
 }
 
 static kb_status_t count_batch(run_t *r)
@@ -377,9 +425,12 @@ static kb_status_t apply(run_t *r, job_t *j)
             return KB_STATUS_SUCCESS;
         }
     }
-    if (had) {
+    /* In an incremental run the file's documents are removed even when no
+     * record says it was indexed: a run killed between the commits of two
+     * shards can leave documents whose record (in shard 0) never landed. */
+    if (had || !r->full) {
         st = remove_file_docs(r, f->rel);
-        if (st == KB_STATUS_SUCCESS && strcmp(old.id, a->id) != 0) {
+        if (st == KB_STATUS_SUCCESS && had && strcmp(old.id, a->id) != 0) {
             const char *o = kb_strmap_get(r->ids, old.id, NULL);
             if (o && strcmp(o, f->rel) == 0) {
                 st = set_meta(r, KB_META_TIER, old.id, NULL);
@@ -387,17 +438,29 @@ static kb_status_t apply(run_t *r, job_t *j)
             }
         }
     }
-    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.n; i++)
-        st = kb_xdb_add_document(r->db, j->docs.docs[i], NULL);
-    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.spelling.n; i++)
-        st = kb_xdb_add_spelling(r->db, j->docs.spelling.items[i], 1);
-    /* A full build starts empty: there is no old tier entry to delete. */
-    if (st == KB_STATUS_SUCCESS && (j->docs.tier || had || !r->full))
-        st = set_meta(r, KB_META_TIER, a->id, j->docs.tier);
+    size_t n_docs = j->docs.n;
+    unsigned shard = shard_of(r, f->rel);
+    if (r->writers) {
+        /* Shard 0 belongs to its writer until the end: the tier and the
+         * record are written afterwards (finish_deferred). */
+        if (j->docs.tier)
+            st = kb_strmap_set(r->tiers, a->id, j->docs.tier);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_writers_submit(r->writers, shard, &j->docs);
+    } else {
+        kb_xdb_t *db = r->shards[shard];
+        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.n; i++)
+            st = kb_xdb_add_document(db, j->docs.docs[i], NULL);
+        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.spelling.n; i++)
+            st = kb_xdb_add_spelling(db, j->docs.spelling.items[i], 1);
+        /* A full build starts empty: there is no old tier entry to delete. */
+        if (st == KB_STATUS_SUCCESS && (j->docs.tier || had || !r->full))
+            st = set_meta(r, KB_META_TIER, a->id, j->docs.tier);
+    }
     char *rec = st == KB_STATUS_SUCCESS ? format_record(f, j->hash, a->id) : NULL;
     if (st == KB_STATUS_SUCCESS && !rec)
         st = KB_STATUS_OUT_OF_MEMORY;
-    if (st == KB_STATUS_SUCCESS)
+    if (st == KB_STATUS_SUCCESS && !r->writers)
         st = set_meta(r, KB_META_FILE, f->rel, rec);
     if (st == KB_STATUS_SUCCESS)
         st = kb_strmap_set(r->records, f->rel, rec);
@@ -408,7 +471,7 @@ static kb_status_t apply(run_t *r, job_t *j)
         return st;
     /* Every document but the question and article documents is a section. */
     size_t nq = a->questions.n + a->phrases.n;
-    r->stats->sections += j->docs.n - (nq < KB_ARTICLE_MAX_QUESTIONS ? nq : KB_ARTICLE_MAX_QUESTIONS) - 1;
+    r->stats->sections += n_docs - (nq < KB_ARTICLE_MAX_QUESTIONS ? nq : KB_ARTICLE_MAX_QUESTIONS) - 1;
     if (had)
         r->stats->updated++;
     else
@@ -533,40 +596,59 @@ static kb_status_t finish_metadata(run_t *r)
     return st;
 }
 
-/* Open the current generation for an incremental run; sets R->full when
- * there is none, or when it was built by another format or from another
- * folder. */
-static kb_status_t open_incremental(run_t *r, unsigned cur)
+static void close_shards(run_t *r)
 {
+    for (unsigned k = 0; k < r->n_shards; k++)
+        kb_xdb_close(r->shards[k]);
+    memset(r->shards, 0, sizeof r->shards);
+    r->n_shards = 0;
+    r->db = NULL;
+}
+
+/* Open the SHARDS shards of the current generation for an incremental run;
+ * sets R->full when they cannot be read, or were built by another format or
+ * from another folder. */
+static kb_status_t open_incremental(run_t *r, unsigned cur, unsigned shards)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
     kb_buf_t path = KB_BUF_INIT;
-    kbi_layout_gen_path(&path, r->opts->db_path, cur);
-    if (path.oom)
-        return KB_STATUS_OUT_OF_MEMORY;
-    char *err = NULL;
-    kb_status_t st = kb_xdb_open(path.data, KB_XDB_OPEN, &r->db, &err);
-    if (st != KB_STATUS_SUCCESS) {
-        if (st == KB_STATUS_DB_OPENING || st == KB_STATUS_DB_CORRUPT) {
+    for (unsigned k = 0; k < shards && st == KB_STATUS_SUCCESS; k++) {
+        kb_buf_clear(&path);
+        kbi_layout_shard_path(&path, r->opts->db_path, cur, k);
+        if (path.oom) {
+            st = KB_STATUS_OUT_OF_MEMORY;
+            break;
+        }
+        char *err = NULL;
+        st = kb_xdb_open(path.data, KB_XDB_OPEN, &r->shards[k], &err);
+        if (st == KB_STATUS_SUCCESS) {
+            r->n_shards++;
+        } else if (st == KB_STATUS_DB_OPENING || st == KB_STATUS_DB_CORRUPT) {
             /* An unreadable generation: rebuild rather than give up. */
             kb_diags_add(r->diags, KB_DIAG_WARNING, path.data, 0,
                          "index unreadable (%s); rebuilding it", err ? err : "");
             r->full = 1;
             st = KB_STATUS_SUCCESS;
+            free(err);
+            break;
         } else {
             kb_buf_printf(&r->msg, "cannot open %s: %s", path.data, err ? err : "");
         }
         free(err);
-        kb_buf_free(&path);
-        return st;
     }
     kb_buf_free(&path);
+    if (st != KB_STATUS_SUCCESS || r->full) {
+        close_shards(r);
+        return st;
+    }
+    r->db = r->shards[0];
     char *format = NULL, *root = NULL;
     st = kb_xdb_get_metadata(r->db, KB_META_FORMAT, &format, NULL);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdb_get_metadata(r->db, KB_META_ROOT, &root, NULL);
     if (st == KB_STATUS_SUCCESS &&
         (strcmp(format, KB_INDEX_FORMAT) != 0 || strcmp(root, r->root) != 0)) {
-        kb_xdb_close(r->db);
-        r->db = NULL;
+        close_shards(r);
         r->full = 1;
     }
     free(format);
@@ -577,6 +659,61 @@ static kb_status_t open_incremental(run_t *r, unsigned cur)
         if (st == KB_STATUS_SUCCESS)
             st = c.st;
     }
+    return st;
+}
+
+/* How many shards a full build writes: one per core on a KB big enough to
+ * gain from it ($KB_INDEX_SHARDS overrides). */
+static unsigned shards_for(size_t files)
+{
+    const char *env = getenv("KB_INDEX_SHARDS");
+    long n = env && *env ? atol(env) : (files >= 2000 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
+    if (n < 1)
+        n = 1;
+    if (n > KBI_MAX_SHARDS)
+        n = KBI_MAX_SHARDS;
+    return (unsigned)n;
+}
+
+/* Create the shards of generation GEN for a full build. */
+static kb_status_t create_shards(run_t *r, unsigned gen, unsigned shards)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    kb_buf_t path = KB_BUF_INIT;
+    for (unsigned k = 0; k < shards && st == KB_STATUS_SUCCESS; k++) {
+        kb_buf_clear(&path);
+        kbi_layout_shard_path(&path, r->opts->db_path, gen, k);
+        if (path.oom) {
+            st = KB_STATUS_OUT_OF_MEMORY;
+            break;
+        }
+        char *err = NULL;
+        st = kb_xdb_open(path.data, KB_XDB_CREATE_OR_OVERWRITE, &r->shards[k], &err);
+        if (st == KB_STATUS_SUCCESS)
+            r->n_shards++;
+        else
+            kb_buf_printf(&r->msg, "cannot create %s: %s", path.data, err ? err : "");
+        free(err);
+    }
+    kb_buf_free(&path);
+    if (st != KB_STATUS_SUCCESS)
+        close_shards(r);
+    else
+        r->db = r->shards[0];
+    return st;
+}
+
+/* After the writers of a full build: the metadata kept back, into shard 0. */
+static kb_status_t finish_deferred(run_t *r)
+{
+    size_t pos = 0;
+    const char *key, *value;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    while (st == KB_STATUS_SUCCESS && kb_strmap_next(r->records, &pos, &key, &value))
+        st = set_meta(r, KB_META_FILE, key, value);
+    pos = 0;
+    while (st == KB_STATUS_SUCCESS && kb_strmap_next(r->tiers, &pos, &key, &value))
+        st = set_meta(r, KB_META_TIER, key, value);
     return st;
 }
 
@@ -632,7 +769,13 @@ static kb_status_t remove_deleted(run_t *r)
 
 static void run_free(run_t *r)
 {
-    kb_xdb_close(r->db);
+    if (r->writers) {
+        char err[8];
+        kbi_writers_finish(r->writers, err, sizeof err);
+        r->writers = NULL;
+    }
+    close_shards(r);
+    kb_strmap_free(r->tiers);
     kb_xstem_free(r->stem);
     kbi_scan_free(&r->scan);
     kb_strmap_free(r->records);
@@ -687,10 +830,11 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
     st = kbi_layout_lock(opts->db_path, &lockfd, &r.msg);
     if (st != KB_STATUS_SUCCESS)
         goto out;
-    cur = kbi_layout_current(opts->db_path);
-    r.full = opts->full || cur == 0;
+    unsigned cur_shards = 0;
+    cur = kbi_layout_current(opts->db_path, &cur_shards);
+    r.full = opts->full || cur == 0 || cur_shards == 0;
     if (!r.full) {
-        st = open_incremental(&r, cur);
+        st = open_incremental(&r, cur, cur_shards);
         if (st != KB_STATUS_SUCCESS)
             goto out;
     }
@@ -709,16 +853,18 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
             st = KB_STATUS_OUT_OF_MEMORY;
             goto out;
         }
-        /* Xapian commits by itself every this many documents; nobody reads
-         * the new generation before the switch, so that is safe. */
-        setenv("XAPIAN_FLUSH_THRESHOLD", "20000", 0);
-        char *err = NULL;
-        st = kb_xdb_open(genpath.data, KB_XDB_CREATE_OR_OVERWRITE, &r.db, &err);
-        if (st != KB_STATUS_SUCCESS) {
-            kb_buf_printf(&r.msg, "cannot create %s: %s", genpath.data, err ? err : "");
-            free(err);
+        /* Xapian commits by itself every this many documents per shard;
+         * nobody reads the new generation before the switch, so that is
+         * safe, and it bounds the memory of a big build. */
+        setenv("XAPIAN_FLUSH_THRESHOLD", "8000", 0);
+        if (kb_mkdir_p(genpath.data, 0755) != KB_STATUS_SUCCESS) {
+            kb_buf_printf(&r.msg, "cannot create %s: %s", genpath.data, strerror(errno));
+            st = KB_STATUS_FILE_ERROR;
             goto out;
         }
+        st = create_shards(&r, gen, shards_for(r.scan.n));
+        if (st != KB_STATUS_SUCCESS)
+            goto out;
         kb_strmap_free(r.records);
         kb_strmap_free(r.ids);
         r.records = r.ids = NULL;
@@ -734,8 +880,25 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         st = begin_batch(&r);
     if (st == KB_STATUS_SUCCESS)
         st = remove_deleted(&r);
+    if (st == KB_STATUS_SUCCESS && r.full && r.n_shards > 1) {
+        st = kb_strmap_new(&r.tiers);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_writers_start(r.shards, r.n_shards, &r.writers);
+    }
     if (st == KB_STATUS_SUCCESS)
         st = run_jobs(&r);
+    if (r.writers) {
+        char err[256];
+        kb_status_t wst = kbi_writers_finish(r.writers, err, sizeof err);
+        r.writers = NULL;
+        if (st == KB_STATUS_SUCCESS && wst != KB_STATUS_SUCCESS) {
+            st = wst;
+            kb_buf_printf(&r.msg, "indexing failed: %s%s%s; the last committed index is intact",
+                          kb_status_to_string(st), err[0] ? ": " : "", err);
+        }
+        if (st == KB_STATUS_SUCCESS)
+            st = finish_deferred(&r);
+    }
     if (st == KB_STATUS_SUCCESS)
         st = apply_synonyms(&r);
     if (st == KB_STATUS_SUCCESS) {
@@ -745,30 +908,32 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
     }
     if (st == KB_STATUS_SUCCESS && !r.full && r.dirty == 0) {
         /* Nothing changed: leave the index (and its readers) alone. */
-        st = kb_xdb_cancel_transaction(r.db);
-        r.in_txn = 0;
+        cancel_batch(&r);
     } else {
         if (st == KB_STATUS_SUCCESS)
             st = finish_metadata(&r);
-        if (st == KB_STATUS_SUCCESS)
-            st = r.in_txn ? end_batch(&r) : kb_xdb_commit(r.db);
+        if (st == KB_STATUS_SUCCESS && r.in_txn)
+            st = end_batch(&r);
+        /* A full build: every shard, shard 0 (the metadata) last. */
+        for (unsigned k = r.n_shards; st == KB_STATUS_SUCCESS && r.full && k-- > 0;)
+            st = kb_xdb_commit(r.shards[k]);
     }
     if (st != KB_STATUS_SUCCESS) {
         if (!r.msg.len) {
-            const char *xe = r.db ? kb_xdb_last_error(r.db) : "";
+            const char *xe = "";
+            for (unsigned k = 0; k < r.n_shards && !*xe; k++)
+                xe = kb_xdb_last_error(r.shards[k]);
             kb_buf_printf(&r.msg, "indexing failed: %s%s%s; the last committed index is intact",
                           kb_status_to_string(st), *xe ? ": " : "", xe);
         }
-        if (r.in_txn)
-            kb_xdb_cancel_transaction(r.db);
-        r.in_txn = 0;
+        cancel_batch(&r);
         goto out;
     }
     stats->articles = kb_strmap_count(r.ids);
     if (r.full) {
-        kb_xdb_close(r.db);   /* releases the new generation's write lock */
-        r.db = NULL;
-        st = kbi_layout_switch(opts->db_path, gen);
+        unsigned shards = r.n_shards;
+        close_shards(&r);   /* releases the new generation's write locks */
+        st = kbi_layout_switch(opts->db_path, gen, shards);
         if (st != KB_STATUS_SUCCESS) {
             kb_buf_printf(&r.msg, "cannot switch %s to the new index: %s; the previous "
                                   "index is intact", opts->db_path, strerror(errno));
@@ -780,8 +945,12 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
     }
 out:
     if (st != KB_STATUS_SUCCESS && r.full && gen) {
-        kb_xdb_close(r.db);
-        r.db = NULL;
+        if (r.writers) {
+            char err[8];
+            kbi_writers_finish(r.writers, err, sizeof err);
+            r.writers = NULL;
+        }
+        close_shards(&r);
         kb_remove_tree(genpath.data);
     }
     kb_buf_free(&genpath);

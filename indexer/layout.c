@@ -122,20 +122,41 @@ static unsigned gen_number(const char *name)
     return (*end == '\0' && n > 0 && n < 1000000000UL) ? (unsigned)n : 0;
 }
 
-unsigned kbi_layout_current(const char *db_path)
+unsigned kbi_layout_current(const char *db_path, unsigned *shards)
 {
+    if (shards)
+        *shards = 0;
     kb_buf_t stub = KB_BUF_INIT;
     kb_buf_printf(&stub, "%s/" STUB, db_path);
     char *data;
     size_t len;
-    unsigned gen = 0;
+    unsigned gen = 0, n = 0;
     if (!stub.oom && kb_file_read(stub.data, 4096, &data, &len) == KB_STATUS_SUCCESS) {
-        char name[64];
-        if (sscanf(data, "glass %63s", name) == 1)
-            gen = gen_number(name);
+        /* Lines "glass gen-NNNNNN/sK", one per shard. */
+        for (char *line = data; *line;) {
+            char *nl = strchr(line, '\n');
+            if (nl)
+                *nl = '\0';
+            char name[64];
+            if (sscanf(line, "glass %63s", name) == 1) {
+                char *slash = strchr(name, '/');
+                if (slash)
+                    *slash = '\0';
+                unsigned g = gen_number(name);
+                if (g && (!gen || g == gen)) {
+                    gen = g;
+                    n++;
+                }
+            }
+            if (!nl)
+                break;
+            line = nl + 1;
+        }
         free(data);
     }
     kb_buf_free(&stub);
+    if (shards)
+        *shards = n;
     return gen;
 }
 
@@ -170,16 +191,22 @@ void kbi_layout_gen_path(kb_buf_t *b, const char *db_path, unsigned gen)
     kb_buf_printf(b, "%s/gen-%06u", db_path, gen);
 }
 
-kb_status_t kbi_layout_switch(const char *db_path, unsigned gen)
+void kbi_layout_shard_path(kb_buf_t *b, const char *db_path, unsigned gen, unsigned k)
 {
-    kb_buf_t stub = KB_BUF_INIT, line = KB_BUF_INIT;
+    kb_buf_printf(b, "%s/gen-%06u/s%u", db_path, gen, k);
+}
+
+kb_status_t kbi_layout_switch(const char *db_path, unsigned gen, unsigned shards)
+{
+    kb_buf_t stub = KB_BUF_INIT, lines = KB_BUF_INIT;
     kb_buf_printf(&stub, "%s/" STUB, db_path);
-    kb_buf_printf(&line, "glass gen-%06u\n", gen);
+    for (unsigned k = 0; k < shards; k++)
+        kb_buf_printf(&lines, "glass gen-%06u/s%u\n", gen, k);
     kb_status_t st = KB_STATUS_OUT_OF_MEMORY;
-    if (!stub.oom && !line.oom)
-        st = kb_file_write_atomic(stub.data, line.data, line.len, 0644);
+    if (!stub.oom && !lines.oom)
+        st = kb_file_write_atomic(stub.data, lines.data, lines.len, 0644);
     kb_buf_free(&stub);
-    kb_buf_free(&line);
+    kb_buf_free(&lines);
     return st;
 }
 

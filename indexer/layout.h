@@ -13,16 +13,22 @@
 kb_status_t kbi_layout_lock(const char *db_path, int *fd, kb_buf_t *msg);
 void kbi_layout_unlock(int fd);
 
-/* The current generation number (0 if there is none yet). */
-unsigned kbi_layout_current(const char *db_path);
+/* Most shards a generation is written in. */
+#define KBI_MAX_SHARDS 8
+
+/* The current generation number (0 if there is none yet) and, if SHARDS is
+ * not NULL, the number of shards it has. */
+unsigned kbi_layout_current(const char *db_path, unsigned *shards);
 /* The highest generation directory present (0 if none). */
 unsigned kbi_layout_highest(const char *db_path);
 /* The highest generation directory below GEN (0 if none). */
 unsigned kbi_layout_below(const char *db_path, unsigned gen);
 /* DB_PATH/gen-NNNNNN into B. */
 void kbi_layout_gen_path(kb_buf_t *b, const char *db_path, unsigned gen);
-/* Point the stub at GEN, atomically. */
-kb_status_t kbi_layout_switch(const char *db_path, unsigned gen);
+/* DB_PATH/gen-NNNNNN/sK (shard K of generation GEN) into B. */
+void kbi_layout_shard_path(kb_buf_t *b, const char *db_path, unsigned gen, unsigned k);
+/* Point the stub at the SHARDS shards of GEN, atomically. */
+kb_status_t kbi_layout_switch(const char *db_path, unsigned gen, unsigned shards);
 /* Remove every generation directory except KEEP1 and KEEP2. */
 void kbi_layout_prune(const char *db_path, unsigned keep1, unsigned keep2);
 

@@ -37,7 +37,7 @@ extern "C" {
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-8"
+#define KB_INDEX_FORMAT "kb-index-9"
 
 /* Value slots and term prefixes of the index (DESIGN.md section 4). */
 enum {

@@ -13,7 +13,7 @@ expect_eq "first run is a full build" "$(json "$T/first.json" 'j["full"]')" "Tru
 expect_eq "all 9 articles added" "$(json "$T/first.json" 'j["added"]')" "9"
 expect_eq "9 articles in the index" "$(json "$T/first.json" 'j["articles"]')" "9"
 expect_eq "nothing rejected" "$(json "$T/first.json" 'j["rejected"]')" "0"
-expect_match "stub names the first generation" "$db/XAPIANDB" '^glass gen-000001$'
+expect_match "stub names the first generation" "$db/XAPIANDB" '^glass gen-000001/s0$'
 
 # --- nothing changed ---------------------------------------------------
 expect_code "second run" 0 kb_index --db "$db" --json "$kb"
