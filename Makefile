@@ -5,6 +5,7 @@
 #   make test       install what is missing, build, run every test (then again
 #                   under AddressSanitizer + UBSan); ends "N passed, N failed"
 #   make asan       build with AddressSanitizer and UBSan into build-asan/
+#   make tsan       build with ThreadSanitizer into build-tsan/
 #   make eval       relevance figures on tests/relevance/
 #   make bench      benchmarks against the peers -> tests/bench/RESULTS.md
 #   make bench-quick  the everyday subset (under a minute)
@@ -39,6 +40,11 @@ LDLIBS += $(PKG_LIBS) -lm
 
 ifeq ($(SANITIZE),1)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+ifeq ($(SANITIZE),thread)
+SAN := -fsanitize=thread
+endif
+ifneq ($(SAN),)
 KB_CFLAGS += $(SAN)
 KB_CXXFLAGS += $(SAN)
 LDFLAGS += $(SAN)
@@ -68,7 +74,7 @@ TOOL_BIN := $(TOOL_SRC:tests/tools/%.c=$(BUILDDIR)/tests/%)
 
 PROGRAMS := $(BUILDDIR)/kb-index $(BUILDDIR)/kb-search $(BUILDDIR)/kb-assistant
 
-.PHONY: all deps deps-test run test tests check asan eval bench bench-quick fuzz install clean format
+.PHONY: all deps deps-test run test tests check asan tsan eval bench bench-quick fuzz install clean format
 .DEFAULT_GOAL := all
 
 all: $(PROGRAMS) $(BUILDDIR)/libkb.a $(BUILDDIR)/libkb.so
@@ -130,10 +136,14 @@ tests: $(UNIT_BIN) $(TOOL_BIN)
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory all tests
 	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-asan SANITIZE=1 all tests
+	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-tsan SANITIZE=thread build-tsan/kb-index
 	$(Q)tests/run-all.sh
 
 asan:
 	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-asan SANITIZE=1 all
+
+tsan:
+	$(Q)$(MAKE) --no-print-directory BUILDDIR=build-tsan SANITIZE=thread all
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -165,6 +175,6 @@ format:
 	clang-format -i include/kb/*.h search/*.c search/*.cc indexer/*.c assistant/*.c tests/unit/*.c tests/tools/*.c
 
 clean:
-	rm -rf build build-asan build-fuzz
+	rm -rf build build-asan build-tsan build-fuzz
 
 -include $(shell find $(BUILDDIR) -name '*.d' 2>/dev/null)
