@@ -103,9 +103,7 @@ static void end_block(walk_t *w)
         kb_buf_addc(&w->text, '\n');
 }
 
-/* The article id an internal link points to, or NULL if the link is not
- * internal: "kb:some-id", "some-id.md", "../policy/some-id.md#part". */
-static char *link_target(const char *url)
+char *kb_article_link_target(const char *url)
 {
     if (!url || !*url)
         return NULL;
@@ -129,7 +127,7 @@ static char *link_target(const char *url)
 
 static int add_link(walk_t *w, cmark_node *node)
 {
-    char *target = link_target(cmark_node_get_url(node));
+    char *target = kb_article_link_target(cmark_node_get_url(node));
     if (!target)
         return 1;
     kb_article_t *a = w->a;

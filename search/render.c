@@ -26,46 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb/article.h"
 #include "kb/util.h"
 
 /* ---------------------------------------------------------------- */
 /* Untrusted text                                                     */
-
-/* Decode the UTF-8 sequence at S (LEFT > 0 bytes) into *CP.  Returns its
- * length, or 0 if it is invalid (overlong, surrogate, truncated...). */
-static size_t utf8_decode(const unsigned char *s, size_t left, uint32_t *cp)
-{
-    unsigned c = s[0];
-    size_t n;
-    uint32_t min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        n = 2;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (left < n)
-        return 0;
-    uint32_t v = c & (0x7Fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    *cp = v;
-    return n;
-}
 
 /* Append LEN bytes of untrusted S to B.  Invalid UTF-8 and control
  * characters (C0, DEL, C1) become '?', carriage returns are dropped, tabs
@@ -97,11 +62,12 @@ static void add_clean(kb_buf_t *b, const char *s, size_t len)
             i++;
             continue;
         }
-        uint32_t cp = 0;
-        size_t n = utf8_decode(p + i, len - i, &cp);
-        if (n == 0 || cp < 0xA0) {
+        unsigned cp = 0;
+        size_t n = kb_utf8_decode(s + i, len - i, &cp);
+        /* A lead byte decoded as one byte is invalid UTF-8. */
+        if (n == 1 || cp < 0xA0) {
             kb_buf_addc(b, '?');
-            i += n ? n : 1;
+            i += n;
             continue;
         }
         kb_buf_add(b, s + i, n);
@@ -115,28 +81,6 @@ static void add_cleans(kb_buf_t *b, const char *s)
         add_clean(b, s, strlen(s));
 }
 
-/* The article id an internal link points to ("kb:some-id",
- * "some-id.md", "../policy/some-id.md#part"), malloc'd, or NULL if the
- * link is external.  The same reading as the indexer's, so what the
- * officer sees is what lint checks. */
-static char *link_target(const char *url)
-{
-    size_t n = strcspn(url, "#?");
-    if (n >= 3 && strncmp(url, "kb:", 3) == 0)
-        return n > 3 ? kb_strndup(url + 3, n - 3) : NULL;
-    const char *colon = memchr(url, ':', n);
-    const char *slash = memchr(url, '/', n);
-    if (colon && (!slash || colon < slash))
-        return NULL;
-    if (n < 4 || strncmp(url + n - 3, ".md", 3) != 0)
-        return NULL;
-    const char *base = url;
-    for (size_t i = 0; i < n; i++)
-        if (url[i] == '/')
-            base = url + i + 1;
-    size_t bl = (size_t)(url + n - 3 - base);
-    return bl ? kb_strndup(base, bl) : NULL;
-}
 
 /* ---------------------------------------------------------------- */
 /* Styles                                                             */
@@ -600,7 +544,7 @@ static void link_exit(render_t *r, cmark_node *node)
     const char *text = r->para.data ? r->para.data + start : "";
     size_t tlen = known ? r->para.len - start : 0;
 
-    char *id = link_target(url);
+    char *id = kb_article_link_target(url);
     if (id) {
         if (known && (run_width(text, tlen) == 0 || run_equals(text, tlen, url) ||
                       run_equals(text, tlen, id))) {

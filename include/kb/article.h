@@ -107,6 +107,12 @@ KB_API kb_status_t kb_article_load(const char *path, kb_diags_t *diags,
 
 KB_API void kb_article_free(kb_article_t *a);
 
+/* The article id an internal link points to: "kb:some-id", "some-id.md",
+ * "../policy/some-id.md#part" give "some-id"; NULL (or out of memory) for an
+ * external link (http:, mailto:, ...).  Caller frees.  Lint checks and the
+ * renderer shows links read this one way. */
+KB_API char *kb_article_link_target(const char *url);
+
 /* The id a file name gives: the base name without ".md", lowercased, every
  * run of characters outside [a-z0-9] turned into one '-', trimmed.  Caller
  * frees; NULL if nothing is left (or out of memory). */
