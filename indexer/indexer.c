@@ -95,10 +95,32 @@ typedef struct record {
     char id[160];
 } record_t;
 
+/* "size mtime hash id" (decimal, decimal, hex, id), read by hand: a
+ * no-change run over 100,000 files reads 100,000 of these. */
 static int parse_record(const char *s, record_t *r)
 {
     memset(r, 0, sizeof *r);
-    return s && sscanf(s, "%lld %lld %llx %159s", &r->size, &r->mtime, &r->hash, r->id) == 4;
+    if (!s)
+        return 0;
+    char *end;
+    errno = 0;
+    r->size = strtoll(s, &end, 10);
+    if (end == s || *end != ' ')
+        return 0;
+    s = end + 1;
+    r->mtime = strtoll(s, &end, 10);
+    if (end == s || *end != ' ')
+        return 0;
+    s = end + 1;
+    r->hash = strtoull(s, &end, 16);
+    if (end == s || *end != ' ' || errno)
+        return 0;
+    s = end + 1;
+    size_t n = strlen(s);
+    if (!n || n >= sizeof r->id || strchr(s, ' '))
+        return 0;
+    memcpy(r->id, s, n + 1);
+    return 1;
 }
 
 static char *format_record(const kbi_file_t *f, uint64_t hash, const char *id)

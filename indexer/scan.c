@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,19 +131,30 @@ static void walk(walker_t *w, const char *rel, int depth)
     while (!w->oom && (e = readdir(d)) != NULL) {
         if (e->d_name[0] == '.')
             continue;
+        /* Files that cannot matter are skipped without a stat: a KB folder
+         * may hold images and PDFs beside the articles. */
+        if (e->d_type == DT_REG && !ends_with_md(e->d_name) &&
+            !(depth == 0 && (!strcmp(e->d_name, "synonyms.txt") ||
+                             !strcmp(e->d_name, "synonyms.yaml"))))
+            continue;
         kb_buf_clear(&child_rel);
         kb_buf_clear(&child);
-        if (*rel)
-            kb_buf_printf(&child_rel, "%s/%s", rel, e->d_name);
-        else
-            kb_buf_adds(&child_rel, e->d_name);
-        kb_buf_printf(&child, "%s/%s", dirpath.data, e->d_name);
+        if (*rel) {
+            kb_buf_adds(&child_rel, rel);
+            kb_buf_addc(&child_rel, '/');
+        }
+        kb_buf_adds(&child_rel, e->d_name);
+        kb_buf_adds(&child, dirpath.data);
+        kb_buf_addc(&child, '/');
+        kb_buf_adds(&child, e->d_name);
         if (child_rel.oom || child.oom) {
             w->oom = 1;
             break;
         }
+        /* Relative to the open folder: the kernel need not walk the whole
+         * path again for each of 100,000 files. */
         struct stat lst, st;
-        if (lstat(child.data, &lst) != 0)
+        if (fstatat(dirfd(d), e->d_name, &lst, AT_SYMLINK_NOFOLLOW) != 0)
             continue;
         if (S_ISLNK(lst.st_mode)) {
             if (stat(child.data, &st) != 0) {

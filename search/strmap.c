@@ -74,6 +74,8 @@ static slot_t *find(const kb_strmap_t *m, const char *key, uint64_t h, int for_i
 static int grow(kb_strmap_t *m)
 {
     size_t cap = m->count * 4 > m->cap ? m->cap * 2 : m->cap;
+    while (m->count * 2 >= cap)
+        cap *= 2;
     slot_t *old = m->slots;
     size_t oldcap = m->cap;
     slot_t *slots = calloc(cap, sizeof *slots);
@@ -94,7 +96,8 @@ static int grow(kb_strmap_t *m)
 
 kb_status_t kb_strmap_set(kb_strmap_t *m, const char *key, const char *value)
 {
-    if ((m->used + 1) * 4 >= m->cap * 3 && !grow(m))
+    /* At most half full: linear probing stays short. */
+    if ((m->used + 1) * 2 >= m->cap && !grow(m))
         return KB_STATUS_OUT_OF_MEMORY;
     uint64_t h = kb_hash64(key, strlen(key));
     slot_t *s = find(m, key, h, 1);
