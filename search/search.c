@@ -490,6 +490,16 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
         if (!kb_strlist_push(&r->tags, prep.tags.items[i], strlen(prep.tags.items[i])))
             st = KB_STATUS_OUT_OF_MEMORY;
     int corrected = prep.corrections > 0;
+    char *corrected_q = NULL;
+    if (st == KB_STATUS_SUCCESS && corrected) {
+        /* "Did you mean" offers the corrected query to be run: one that
+         * grew past the size limit could not be, so it is not offered. */
+        corrected_q = kbs_corrected_string(q, &prep);
+        if (!corrected_q)
+            st = KB_STATUS_OUT_OF_MEMORY;
+        else if (strlen(corrected_q) > KB_QUERY_MAX_BYTES)
+            corrected = 0;
+    }
     kbs_built_t built;
     memset(&built, 0, sizeof built);
     if (st == KB_STATUS_SUCCESS)
@@ -517,11 +527,11 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
                 st = fetch(s, &built, req, limit, r);
         }
         if (st == KB_STATUS_SUCCESS && corrected) {
-            r->corrected = kbs_corrected_string(q, &prep);
-            if (!r->corrected)
-                st = KB_STATUS_OUT_OF_MEMORY;
+            r->corrected = corrected_q;
+            corrected_q = NULL;
         }
     }
+    free(corrected_q);
     if (st == KB_STATUS_SUCCESS && !req->plain)
         st = kbs_escalation_for_query(s, &prep, corrected, r->n ? &r->hits[0] : NULL,
                                       &r->escalation);

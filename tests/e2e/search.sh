@@ -29,6 +29,15 @@ expect_eq "error code matches exactly" "$(top)" "top-up-failed"
 expect_eq "error code not corrected" "$(json "$T/r.json" 'j["corrected"]')" "None"
 s "E-9999"
 expect_eq "unknown code: not turned into E-1234" "$(json "$T/r.json" 'j["corrected"]')" "None"
+# A correction that would grow the query past its 1024-byte limit is not
+# offered: "did you mean" must be a query that can be run.
+long=$(python3 -c 'w = ("card arrived at the shop " * 60)[:1024 - 7]; print(w + "x" * (1024 - 7 - len(w)) + " arived")')
+s "$long"
+expect_eq "1024-byte query: a correction past the limit is not offered" \
+    "$(json "$T/r.json" 'j["corrected"]')" "None"
+s "${long#card }"
+expect_eq "1019-byte query: the same correction is offered" \
+    "$(json "$T/r.json" 'len(j["corrected"])')" "1020"
 s "fee"
 expect_eq "short words are not corrected" "$(json "$T/r.json" 'j["corrected"]')" "None"
 
