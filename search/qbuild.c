@@ -1,7 +1,9 @@
 /* qbuild.c - the prepared query into a Xapian query.
  *
  *   (phrases AND ...) AND_MAYBE (words OR synonym groups ...)
- *       AND_MAYBE (the same stems in titles and questions)   boosts
+ *       OR (the same stems in titles and questions)          boosts
+ *       AND_MAYBE (the whole query as a phrase, in questions)  echo
+ *       AND_MAYBE (stopwords)
  *       AND_NOT (articles holding an excluded word)
  *       FILTER (category OR ...) AND tag AND tag ...
  *
@@ -32,6 +34,10 @@
 /* Alternatives taken from one synonym group: a few carry the meaning; more
  * only lengthen the query. */
 #define MAX_ALTERNATIVES 8
+/* Weight of the whole query found as typed (a phrase), and the longest
+ * query tried so. */
+#define ECHO_WEIGHT 1.0
+#define MAX_ECHO 8
 /* Weight of a synonym alternative against the word the officer typed. */
 #define SYN_WEIGHT 0.2
 /* More excluded articles than this and exclusion works per section. */
@@ -415,6 +421,59 @@ static kb_status_t phrase_query(builder_t *b, const kbs_item_t *it, kb_buf_t *tm
     return st;
 }
 
+static kb_status_t join(kb_xop_t op, kb_xquery_t *q1, kb_xquery_t *q2, kb_xquery_t **out);
+
+/* A free-text item of 2 to MAX_ECHO words, stopwords included, as one
+ * phrase over the unstemmed words (they carry positions), in the
+ * question documents: the customer said what a question says.  "where is my card" is then the
+ * question "Where is my card?" and not "where can I use my card", which
+ * the stems alone cannot tell apart. */
+static kb_status_t echo_query(builder_t *b, kb_buf_t *tmp, kb_xquery_t **q)
+{
+    *q = NULL;
+    qlist_t ps = {0};
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (size_t i = 0; i < b->prep->n && st == KB_STATUS_SUCCESS; i++) {
+        const kbs_item_t *it = &b->prep->items[i];
+        if (it->src->exclude || it->src->kind != KB_QITEM_TEXT || it->n < 2 || it->n > MAX_ECHO)
+            continue;
+        qlist_t ws = {0};
+        for (size_t j = 0; j < it->n && st == KB_STATUS_SUCCESS; j++) {
+            kb_xquery_t *t = NULL;
+            st = term_query("", eff_word(b, &it->tokens[j]), tmp, &t);
+            if (st == KB_STATUS_SUCCESS)
+                st = qlist_push(&ws, t);
+        }
+        kb_xquery_t *ph = NULL;
+        if (st == KB_STATUS_SUCCESS && ws.n == it->n)
+            st = qlist_combine(&ws, KB_XOP_PHRASE, 0, &ph);
+        qlist_clear(&ws);
+        if (st == KB_STATUS_SUCCESS)
+            st = qlist_push(&ps, ph);
+        else
+            kb_xquery_free(ph);
+    }
+    kb_xquery_t *all = NULL;
+    if (st == KB_STATUS_SUCCESS)
+        st = qlist_combine(&ps, KB_XOP_OR, 0, &all);
+    kb_xquery_t *scaled = NULL, *qdocs = NULL;
+    if (st == KB_STATUS_SUCCESS && all)
+        st = kb_xquery_scale(all, ECHO_WEIGHT, &scaled);
+    /* In a question only: a title or a body holding the same words says
+     * less, and on a big index the position checks cost. */
+    if (st == KB_STATUS_SUCCESS && scaled)
+        st = kb_xquery_term(KB_TERM_QUESTION_DOC, 1, 0, &qdocs);
+    if (st == KB_STATUS_SUCCESS)
+        st = join(KB_XOP_FILTER, scaled, qdocs, q);
+    else {
+        kb_xquery_free(scaled);
+        kb_xquery_free(qdocs);
+    }
+    kb_xquery_free(all);
+    qlist_clear(&ps);
+    return st;
+}
+
 /* Stems of the searchable words again, as title and question terms. */
 static kb_status_t boost_query(builder_t *b, kb_buf_t *tmp, kb_xquery_t **q)
 {
@@ -634,6 +693,13 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int
             st = join(pq_present ? KB_XOP_AND_MAYBE : KB_XOP_OR, main, boost, &main);
         else
             kb_xquery_free(boost);
+        kb_xquery_t *echo = NULL;
+        if (st == KB_STATUS_SUCCESS)
+            st = echo_query(&b, &tmp, &echo);
+        if (st == KB_STATUS_SUCCESS)
+            st = join(KB_XOP_AND_MAYBE, main, echo, &main);
+        else
+            kb_xquery_free(echo);
         /* Stopwords match half the index: they only weigh in. */
         if (st == KB_STATUS_SUCCESS)
             st = qlist_combine(&stops, KB_XOP_OR, 0, &sw);

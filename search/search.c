@@ -391,7 +391,7 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
             st = KB_STATUS_DB_CORRUPT;
         which[n_ids++] = i;
     }
-    if (st == KB_STATUS_SUCCESS && n_ids && !getenv("NOBS"))
+    if (st == KB_STATUS_SUCCESS && n_ids)
         st = best_sections(s, built->query, ids, n_ids, found);
     for (size_t k = 0; k < n_ids; k++) {
         kb_xdoc_free(docs[which[k]]);

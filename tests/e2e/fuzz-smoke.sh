@@ -97,7 +97,10 @@ for t in $targets; do
     dirs="tests/fuzz/corpus/$t"
     [ -d "tests/fuzz/regressions/$t" ] && dirs="$dirs tests/fuzz/regressions/$t"
     # shellcheck disable=SC2086
+    # A fixed seed (KB_FUZZ_SEED, default 1) makes the run repeatable, so
+    # a failure here can be reproduced; `make fuzz` explores at random.
     if "$D/fuzz-$t" "$T/new-$t" $dirs -max_total_time="$secs" -timeout=20 \
+        -seed="${KB_FUZZ_SEED:-1}" \
         -dict="tests/fuzz/$t.dict" -print_final_stats=1 -artifact_prefix="$T/crashes-$t/" \
         >"$T/log-$t" 2>&1; then
         execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/log-$t")

@@ -1,0 +1,60 @@
+#!/bin/sh
+# relevance.sh - the ranking on the sample KB, as a regression guard: the
+# figures of `make eval` (tests/relevance/) must stay at or above the
+# floors below, and kb must beat the plain baseline.  The floors sit a
+# little under the figures of the commit that set them, so a change that
+# costs more than a query or two fails here and shows its misses.
+. "$(dirname "$0")/../lib.sh"
+
+if [ "${KB_SKIP_SLOW:-0}" = 1 ]; then
+    ok "relevance # SKIP KB_SKIP_SLOW=1 (ranking does not depend on the build)"
+    finish
+    exit $?
+fi
+
+make --no-print-directory -s -C "$top" BUILDDIR="$BUILDDIR" "$BUILDDIR/tests/kb-eval" >/dev/null ||
+    fail "build kb-eval"
+kb_index --quiet --db "$T/index" "$top/kb" || fail "index the sample KB"
+
+# figure LINE NAME: the value after NAME in a "kb hit@1 ..." line.
+figure() { echo "$1" | sed -n "s/.*$2 \([0-9.]*\).*/\1/p"; }
+# at_least WHAT VALUE FLOOR
+at_least() {
+    if awk -v v="$2" -v f="$3" 'BEGIN { exit !(v + 0 >= f + 0) }'; then
+        ok "$1: $2 (floor $3)"
+    else
+        fail "$1: $2, below the floor $3"
+    fi
+}
+
+run_set() { # SET HIT1 HIT3 MRR
+    before=$failures
+    "$B/tests/kb-eval" --db "$T/index" "$top/tests/relevance/$1.tsv" >"$T/$1.out" 2>&1 ||
+        fail "$1: kb-eval failed"
+    kb=$(grep '^kb ' "$T/$1.out")
+    base=$(grep '^baseline ' "$T/$1.out")
+    at_least "$1 hit@1" "$(figure "$kb" hit@1)" "$2"
+    at_least "$1 hit@3" "$(figure "$kb" hit@3)" "$3"
+    at_least "$1 MRR@10" "$(figure "$kb" MRR@10)" "$4"
+    if awk -v k="$(figure "$kb" MRR@10)" -v b="$(figure "$base" MRR@10)" 'BEGIN { exit !(k > b) }'; then
+        ok "$1: kb's MRR@10 above the plain baseline's ($(figure "$base" MRR@10))"
+    else
+        fail "$1: kb's MRR@10 not above the plain baseline's"
+    fi
+    [ "$failures" = "$before" ] || grep '^MISS' "$T/$1.out" | sed 's/^/    # /'
+}
+run_set queries 0.91 0.985 0.95
+run_set holdout 0.85 0.96 0.91
+
+# A query that is a customer's question word for word ranks that question's
+# article first, though every word of it is common ("where is my card").
+KB_DB=$T/index
+export KB_DB
+for pair in "where is my card=card-not-arrived" "i want to complain=complaints-procedure" \
+    "how do i close my account=close-account"; do
+    q=${pair%=*}
+    want=${pair#*=}
+    kb_search --json --limit 1 "$q" >"$T/r.json" 2>"$T/err"
+    expect_eq "'$q' answers $want first" "$(json "$T/r.json" 'j["results"][0]["id"]')" "$want"
+done
+finish
