@@ -1,6 +1,7 @@
 /* kb-index - build, update or check the index of a knowledge base.
  *
  *   kb-index [--db PATH] [--full] [--check] [--strict] [--quiet] [--json] [KB_DIR]
+ *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
  *
  * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
  * rejected, lint errors), 2 usage error, 3 index or I/O failure.
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli-report.h"
 #include "kb/indexer.h"
 #include "kb/term.h"
 #include "kb/util.h"
@@ -25,6 +27,7 @@ static void usage(FILE *fp)
 {
     fprintf(fp,
             "Usage: kb-index [--db PATH] [--full] [--check] [--strict] [--quiet] [--json] [KB_DIR]\n"
+            "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
             "\n"
             "  --db PATH   the index directory (default: $KB_DB, else\n"
@@ -34,6 +37,13 @@ static void usage(FILE *fp)
             "  --strict    with --check, treat warnings as errors\n"
             "  --quiet     print errors only, no summary or progress\n"
             "  --json      print the summary (and problems) as one JSON object\n"
+            "  --report    what officers searched for and did not find, and the answers\n"
+            "              marked not helpful, from the assistant's call records and\n"
+            "              the feedback log (nothing is indexed)\n"
+            "  --since DATE          with --report, only from DATE (YYYY-MM-DD, UTC)\n"
+            "  --calls DIR           the call records (default $XDG_STATE_HOME/kb/calls)\n"
+            "  --feedback-log PATH   the feedback log (default $KB_FEEDBACK_LOG, else\n"
+            "                        $XDG_STATE_HOME/kb/feedback.jsonl)\n"
             "  --help      show this help;  --version  show the version\n"
             "\n"
             "KB_DIR defaults to $KB_DIR, else ./kb.  Updates are incremental: unchanged\n"
@@ -172,10 +182,12 @@ int main(int argc, char **argv)
         {"check", no_argument, NULL, 'c'},      {"strict", no_argument, NULL, 's'},
         {"quiet", no_argument, NULL, 'q'},      {"json", no_argument, NULL, 'j'},
         {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
+        {"report", no_argument, NULL, 'r'},     {"since", required_argument, NULL, 'S'},
+        {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
         {NULL, 0, NULL, 0},
     };
-    const char *db_opt = NULL;
-    int full = 0, check = 0, strict = 0, quiet = 0, json = 0, c;
+    const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
+    int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, c;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
      * reported like a full disk, not kill the indexer with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
@@ -187,12 +199,28 @@ int main(int argc, char **argv)
         case 's': strict = 1; break;
         case 'q': quiet = 1; break;
         case 'j': json = 1; break;
+        case 'r': report = 1; break;
+        case 'S': since = optarg; break;
+        case 'C': calls = optarg; break;
+        case 'F': feedback_log = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-index %s\n", KB_VERSION); return 0;
         default:
             fprintf(stderr, PROG ": try 'kb-index --help'\n");
             return EXIT_USAGE;
         }
+    }
+    if ((since || calls || feedback_log) && !report) {
+        fprintf(stderr, PROG ": --since, --calls and --feedback-log go with --report\n");
+        return EXIT_USAGE;
+    }
+    if (report) {
+        if (full || check || strict || db_opt || optind < argc) {
+            fprintf(stderr, PROG ": --report reads the call records and the feedback log; "
+                            "it takes no KB_DIR, --db, --full or --check\n");
+            return EXIT_USAGE;
+        }
+        return kbi_report(calls, feedback_log, since, json);
     }
     if (argc - optind > 1) {
         fprintf(stderr, PROG ": one KB_DIR at most (got %d); try 'kb-index --help'\n",
