@@ -424,10 +424,13 @@ static kb_status_t phrase_query(builder_t *b, const kbs_item_t *it, kb_buf_t *tm
 static kb_status_t join(kb_xop_t op, kb_xquery_t *q1, kb_xquery_t *q2, kb_xquery_t **out);
 
 /* A free-text item of 2 to MAX_ECHO words, stopwords included, as one
- * phrase over the unstemmed words (they carry positions), in the
- * question documents: the customer said what a question says.  "where is my card" is then the
- * question "Where is my card?" and not "where can I use my card", which
- * the stems alone cannot tell apart. */
+ * phrase over the unstemmed words (they carry positions), in the question
+ * documents: the customer said what a question says.  "where is my card"
+ * is then the question "Where is my card?" and not "where can I use my
+ * card", which the stems alone cannot tell apart.  On a big index an item
+ * holding a common word is left out: checking the positions of every
+ * question holding it cost more than the rest of the query (generated KB
+ * of 100,000 articles: took_ms p50 5.6 -> 6.8 ms, p99 26 -> 40 ms). */
 static kb_status_t echo_query(builder_t *b, kb_buf_t *tmp, kb_xquery_t **q)
 {
     *q = NULL;
@@ -439,6 +442,10 @@ static kb_status_t echo_query(builder_t *b, kb_buf_t *tmp, kb_xquery_t **q)
             continue;
         qlist_t ws = {0};
         for (size_t j = 0; j < it->n && st == KB_STATUS_SUCCESS; j++) {
+            if (common(b, eff_word(b, &it->tokens[j]))) {
+                qlist_clear(&ws);
+                break;
+            }
             kb_xquery_t *t = NULL;
             st = term_query("", eff_word(b, &it->tokens[j]), tmp, &t);
             if (st == KB_STATUS_SUCCESS)
