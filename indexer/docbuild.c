@@ -290,6 +290,36 @@ static kb_status_t header_terms(kbi_builder_t *b, const kb_article_t *a, kb_xdoc
     return KB_STATUS_SUCCESS;
 }
 
+/* Finish a document built so far with status ST: on success give it DATA
+ * (freed here; NULL means out of memory) and hand it to *OUT; on failure
+ * free DOC. */
+static kb_status_t finish_doc(kb_xdoc_t *doc, kb_status_t st, char *data, kb_xdoc_t **out)
+{
+    if (st == KB_STATUS_SUCCESS)
+        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
+    free(data);
+    if (st != KB_STATUS_SUCCESS) {
+        kb_xdoc_free(doc);
+        return st;
+    }
+    *out = doc;
+    return KB_STATUS_SUCCESS;
+}
+
+/* {"id", "question"}: the data of a question document; NULL when out of
+ * memory. */
+static char *question_json(const kb_article_t *a, const char *text)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add_str(o, "id", a->id);
+    add_str(o, "question", text);
+    char *data = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return data;
+}
+
 /* The boolean terms and values every document of A carries. */
 static kb_status_t add_common(kb_xdoc_t *doc, const kb_article_t *a, const char *pathterm)
 {
@@ -347,17 +377,7 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
         int n = snprintf(num, sizeof num, "%zu", i);
         st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, num, (size_t)n);
     }
-    if (st == KB_STATUS_SUCCESS) {
-        char *data = section_json(a, i);
-        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
-        free(data);
-    }
-    if (st != KB_STATUS_SUCCESS) {
-        kb_xdoc_free(doc);
-        return st;
-    }
-    *out = doc;
-    return KB_STATUS_SUCCESS;
+    return finish_doc(doc, st, st == KB_STATUS_SUCCESS ? section_json(a, i) : NULL, out);
 }
 
 /* A question document: one question's (or phrase's) words only, so that
@@ -379,24 +399,7 @@ static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, const
         st = add_common(doc, a, pathterm);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, "q", 1);
-    if (st == KB_STATUS_SUCCESS) {
-        cJSON *o = cJSON_CreateObject();
-        char *data = NULL;
-        if (o) {
-            add_str(o, "id", a->id);
-            add_str(o, "question", text);
-            data = cJSON_PrintUnformatted(o);
-            cJSON_Delete(o);
-        }
-        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
-        free(data);
-    }
-    if (st != KB_STATUS_SUCCESS) {
-        kb_xdoc_free(doc);
-        return st;
-    }
-    *out = doc;
-    return KB_STATUS_SUCCESS;
+    return finish_doc(doc, st, st == KB_STATUS_SUCCESS ? question_json(a, text) : NULL, out);
 }
 
 /* The article document: the whole article as JSON (for show, related and
@@ -421,17 +424,7 @@ static kb_status_t build_article_doc(const kb_article_t *a, const char *pathterm
         st = kb_xdoc_add_value(doc, KB_SLOT_ARTICLE, a->id, strlen(a->id));
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, "a", 1);
-    if (st == KB_STATUS_SUCCESS) {
-        char *data = kbi_article_json(a);
-        st = data ? kb_xdoc_set_data(doc, data, strlen(data)) : KB_STATUS_OUT_OF_MEMORY;
-        free(data);
-    }
-    if (st != KB_STATUS_SUCCESS) {
-        kb_xdoc_free(doc);
-        return st;
-    }
-    *out = doc;
-    return KB_STATUS_SUCCESS;
+    return finish_doc(doc, st, st == KB_STATUS_SUCCESS ? kbi_article_json(a) : NULL, out);
 }
 
 kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const char *rel,
