@@ -150,16 +150,26 @@ static int is_banner(const kb_escalation_t *e)
     return e && e->kind && (!strcmp(e->kind, "trigger") || !strcmp(e->kind, "cue"));
 }
 
-void kba_ask(kba_session_t *S, const char *q)
+/* A page of cards for Q from OFFSET, with those filters (the lists must
+ * outlive the request). */
+static kb_request_t page_request(const char *q, const kb_strlist_t *categories,
+                                 const kb_strlist_t *tags, unsigned offset)
 {
     kb_request_t req = KB_REQUEST_INIT;
     req.q = q;
     req.limit = KBA_PAGE;
-    req.categories = (const char *const *)S->categories.items;
-    req.n_categories = S->categories.n;
-    req.tags = (const char *const *)S->tags.items;
-    req.n_tags = S->tags.n;
+    req.offset = offset;
+    req.categories = (const char *const *)categories->items;
+    req.n_categories = categories->n;
+    req.tags = (const char *const *)tags->items;
+    req.n_tags = tags->n;
     req.snippet_bytes = snippet_bytes();
+    return req;
+}
+
+void kba_ask(kba_session_t *S, const char *q)
+{
+    kb_request_t req = page_request(q, &S->categories, &S->tags, 0);
     kb_results_t *r;
     kb_status_t st = kb_search_run(S->s, &req, &r);
     cJSON *ev = kba_event("query");
@@ -228,15 +238,7 @@ void kba_more(kba_session_t *S)
         st = kb_search_related(S->s, l->related_id, limit, &r);
     } else {
         const kb_results_t *q = l->pages[0];
-        kb_request_t req = KB_REQUEST_INIT;
-        req.q = S->question;
-        req.limit = KBA_PAGE;
-        req.offset = after;
-        req.categories = (const char *const *)q->categories.items;
-        req.n_categories = q->categories.n;
-        req.tags = (const char *const *)q->tags.items;
-        req.n_tags = q->tags.n;
-        req.snippet_bytes = snippet_bytes();
+        kb_request_t req = page_request(S->question, &q->categories, &q->tags, after);
         st = kb_search_run(S->s, &req, &r);
     }
     if (st != KB_STATUS_SUCCESS) {
