@@ -7,6 +7,7 @@
 
 #include "assistant.h"
 #include "kb/term.h"
+#include "kb/util.h"
 
 const char *kba_sty(int color, kba_style_t style)
 {
@@ -26,51 +27,6 @@ const char *kba_sty(int color, kba_style_t style)
     return "";
 }
 
-/* Decode one UTF-8 sequence at S (LEN bytes left); *CP gets the code
- * point, or -1 for a bad byte.  Returns the bytes used (at least 1). */
-static size_t utf8_next(const unsigned char *s, size_t len, long *cp)
-{
-    unsigned c = s[0];
-    size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-             : (c & 0xF8) == 0xF0 ? 4 : 0;
-    if (n == 0 || n > len) {
-        *cp = -1;
-        return 1;
-    }
-    long v = n == 1 ? (long)c : n == 2 ? (long)(c & 0x1F) : n == 3 ? (long)(c & 0x0F) : (long)(c & 0x07);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xC0) != 0x80) {
-            *cp = -1;
-            return 1;
-        }
-        v = (v << 6) | (s[i] & 0x3F);
-    }
-    *cp = v;
-    return n;
-}
-
-/* Columns of code point CP without locale data: 0 for combining marks and
- * zero-width characters, 2 for East Asian wide and full-width ones and
- * emoji, else 1. */
-static size_t guess_width(long cp)
-{
-    static const struct {
-        long lo, hi;
-        int w;
-    } ranges[] = {
-        {0x0300, 0x036F, 0}, {0x200B, 0x200F, 0}, {0xFE00, 0xFE0F, 0},   {0x1100, 0x115F, 2},
-        {0x2E80, 0x303E, 2}, {0x3041, 0xA4CF, 2}, {0xAC00, 0xD7A3, 2},   {0xF900, 0xFAFF, 2},
-        {0xFE30, 0xFE4F, 2}, {0xFF00, 0xFF60, 2}, {0xFFE0, 0xFFE6, 2},   {0x1F300, 0x1F64F, 2},
-        {0x1F900, 0x1F9FF, 2}, {0x20000, 0x3FFFD, 2},
-    };
-    if (cp < 0)
-        return 1;
-    for (size_t i = 0; i < sizeof ranges / sizeof ranges[0]; i++)
-        if (cp >= ranges[i].lo && cp <= ranges[i].hi)
-            return (size_t)ranges[i].w;
-    return 1;
-}
-
 size_t kba_cols(const char *s, size_t len)
 {
     size_t cols = 0;
@@ -84,18 +40,17 @@ size_t kba_cols(const char *s, size_t len)
             i++;
             continue;
         }
-        long cp;
-        size_t n = utf8_next(p + i, len - i, &cp);
-        i += n;
+        unsigned cp;
+        i += kb_utf8_decode(s + i, len - i, &cp);
         if (cp < 0x80) {
             cols++;
             continue;
         }
         /* wcwidth knows wide and combining characters in a UTF-8 locale;
-         * elsewhere (a "C" locale on a UTF-8 terminal) it says -1 and the
-         * table below guesses. */
+         * elsewhere (a "C" locale on a UTF-8 terminal) it says -1 and
+         * libkb's table (the one the article renderer uses) guesses. */
         int w = wcwidth((wchar_t)cp);
-        cols += w >= 0 ? (size_t)w : guess_width(cp);
+        cols += (size_t)(w >= 0 ? w : kb_unicode_width(cp));
     }
     return cols;
 }
@@ -180,8 +135,8 @@ static void split_words(words_t *ws, const char *text, size_t len, size_t avail,
             for (size_t k = i; k < j;) {
                 size_t e = k, pc = 0;
                 while (e < j) {
-                    long cp;
-                    size_t n = utf8_next((const unsigned char *)text + e, j - e, &cp);
+                    unsigned cp;
+                    size_t n = kb_utf8_decode(text + e, j - e, &cp);
                     size_t c = kba_cols(text + e, n);
                     if (e > k && pc + c > avail)
                         break;
