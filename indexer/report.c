@@ -208,14 +208,13 @@ static kb_status_t feedback_line(builder_t *b, const cJSON *o, const char *since
 typedef kb_status_t (*line_fn)(builder_t *b, const cJSON *o, const char *since);
 
 /* Read the JSON lines of PATH, a regular file (a FIFO or a device is
- * refused without blocking).  A missing file is fine when MISSING_OK. */
-static kb_status_t read_lines(builder_t *b, const char *path, int missing_ok, line_fn fn,
-                              const char *since, char **message)
+ * refused without blocking); a missing file has nothing to count. */
+static kb_status_t read_lines(builder_t *b, const char *path, line_fn fn, const char *since,
+                              char **message)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return missing_ok && errno == ENOENT ? KB_STATUS_SUCCESS
-                                             : fail(message, "cannot read", path);
+        return errno == ENOENT ? KB_STATUS_SUCCESS : fail(message, "cannot read", path);
     struct stat sb;
     if (fstat(fd, &sb) != 0) {
         int e = errno;
@@ -225,7 +224,6 @@ static kb_status_t read_lines(builder_t *b, const char *path, int missing_ok, li
     }
     if (!S_ISREG(sb.st_mode)) {
         close(fd);
-        errno = EINVAL;
         if (message) {
             kb_buf_t m = KB_BUF_INIT;
             kb_buf_printf(&m, "not a regular file: %s", path);
@@ -242,7 +240,6 @@ static kb_status_t read_lines(builder_t *b, const char *path, int missing_ok, li
     size_t cap = 0;
     ssize_t len;
     kb_status_t st = KB_STATUS_SUCCESS;
-    errno = 0;
     while (st == KB_STATUS_SUCCESS && (len = getline(&line, &cap, fp)) != -1) {
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
             line[--len] = '\0';
@@ -257,7 +254,6 @@ static kb_status_t read_lines(builder_t *b, const char *path, int missing_ok, li
             b->r->skipped++;
         else
             st = lst;
-        errno = 0;
     }
     if (st == KB_STATUS_SUCCESS && ferror(fp))
         st = fail(message, "cannot read", path);
@@ -287,7 +283,7 @@ static kb_status_t read_calls(builder_t *b, const char *dir, const char *since, 
         struct stat sb;
         if (lstat(path.data, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue; /* a link or a folder is not a record kb wrote */
-        st = read_lines(b, path.data, 1, call_line, since, message);
+        st = read_lines(b, path.data, call_line, since, message);
         if (st == KB_STATUS_SUCCESS)
             b->r->files++;
     }
@@ -353,7 +349,7 @@ kb_status_t kb_report_build(const char *calls_dir, const char *feedback_log, con
     if (st == KB_STATUS_SUCCESS && calls_dir)
         st = read_calls(&b, calls_dir, since, message);
     if (st == KB_STATUS_SUCCESS && feedback_log)
-        st = read_lines(&b, feedback_log, 1, feedback_line, since, message);
+        st = read_lines(&b, feedback_log, feedback_line, since, message);
     kb_strmap_free(b.qidx);
     kb_strmap_free(b.aidx);
     if (st != KB_STATUS_SUCCESS) {
