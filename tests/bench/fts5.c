@@ -34,98 +34,15 @@
 
 #include <sqlite3.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "bench-util.h"
 
-static long vmhwm_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    fclose(f);
-    return kb;
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 65537 > cap) {
-            cap = cap ? cap * 2 : 131072;
-            char *p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-typedef struct strvec {
-    char **v;
-    size_t n, cap;
-} strvec_t;
-
+/* Append S or give up: a driver out of memory has nothing to measure. */
 static void push(strvec_t *sv, char *s)
 {
-    if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 1024;
-        sv->v = realloc(sv->v, sv->cap * sizeof *sv->v);
-        if (!sv->v) {
-            perror("fts5");
-            exit(3);
-        }
+    if (strvec_push(sv, s) != 0) {
+        perror("fts5");
+        exit(3);
     }
-    sv->v[sv->n++] = s;
-}
-
-static void collect_md(const char *dir, strvec_t *out)
-{
-    struct dirent **ents;
-    int n = scandir(dir, &ents, NULL, alphasort);
-    if (n < 0)
-        return;
-    for (int i = 0; i < n; i++) {
-        const char *name = ents[i]->d_name;
-        char *path;
-        struct stat st;
-        if (name[0] != '.' && asprintf(&path, "%s/%s", dir, name) > 0) {
-            size_t l = strlen(name);
-            if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-                collect_md(path, out);
-                free(path);
-            } else if (l > 3 && strcmp(name + l - 3, ".md") == 0) {
-                push(out, path);
-            } else {
-                free(path);
-            }
-        }
-        free(ents[i]);
-    }
-    free(ents);
 }
 
 static int check(sqlite3 *db, int rc, const char *what)
@@ -221,7 +138,10 @@ static int build_main(const char *dbpath, const char *dir)
         fprintf(stderr, "fts5: %s: %s\n", dbpath, sqlite3_errmsg(db));
         return 3;
     }
-    collect_md(dir, &files);
+    if (collect_md(dir, &files) != 0) {
+        fprintf(stderr, "fts5: cannot read %s\n", dir);
+        return 3;
+    }
     check(db, sqlite3_exec(db,
                            "CREATE VIRTUAL TABLE docs USING fts5(path UNINDEXED, title, questions, body,"
                            " tokenize='porter unicode61');"
@@ -337,7 +257,7 @@ static int query_main(const char *dbpath, const char *qfile, int limit, int warm
     }
     for (size_t i = 0; i < qs.n; i++)
         printf("%.4f\t%d\n", ms[i], hits[i]);
-    printf("# vmhwm_kb %ld\n# checksum %lu\n", vmhwm_kb(), sum);
+    printf("# vmhwm_kb %ld\n# checksum %lu\n", vmhwm_kb_of(0), sum);
     sqlite3_finalize(st);
     sqlite3_close(db);
     for (size_t i = 0; i < qs.n; i++)

@@ -23,14 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "bench-util.h"
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+extern char **environ;
 
 static void run(char **argv, int timeout_ms)
 {

@@ -25,12 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "bench-util.h"
 
 /* 1 if the last line of OUT, escape sequences left out, starts with "kb"
  * and ends with PROMPT: the prompt is on the screen, waiting. */

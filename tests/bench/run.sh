@@ -49,7 +49,7 @@ build() {
     out=$bin/$1
     src=$here/$1.c
     shift
-    if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+    if [ ! -x "$out" ] || [ "$src" -nt "$out" ] || [ "$here/bench-util.h" -nt "$out" ]; then
         echo "  CC      tests/bench/$(basename "$src")" >&2
         # shellcheck disable=SC2086
         $CC $cflags -o "$out" "$src" "$@"

@@ -37,12 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+#include "bench-util.h"
 
 typedef struct client {
     int k;
@@ -176,22 +171,6 @@ static double ask(client_t *c, unsigned id, const char *q, int *hits, int *ok, d
     return t;
 }
 
-static long vmhwm_of(pid_t pid)
-{
-    char path[64], line[256];
-    long kb = -1;
-    FILE *f;
-    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-    f = fopen(path, "r");
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    fclose(f);
-    return kb;
-}
-
 static void *client_main(void *arg)
 {
     client_t *c = arg;
@@ -219,7 +198,7 @@ static void *client_main(void *arg)
         c->ms[i] = t;
         c->n++;
     }
-    c->vmhwm = vmhwm_of(c->pid);
+    c->vmhwm = vmhwm_kb_of(c->pid);
     pthread_barrier_wait(&done);
     return NULL;
 }

@@ -43,6 +43,7 @@
 #include <cjson/cJSON.h>
 
 #include "kb/xapian.h"
+#include "../bench/bench-util.h"
 
 /* A common English stopword list, so that the floor runs the query a
  * search engine would run, not the query with "the" and "to" in it. */
@@ -55,27 +56,6 @@ static const char *const stopwords[] = {
     "there", "these", "they", "this", "those", "to", "us", "was", "we",
     "were", "what", "when", "where", "which", "who", "why", "will", "with",
     "would", "you", "your", NULL};
-
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long vmhwm_kb(void)
-{
-    FILE *f = fopen("/proc/self/status", "r");
-    char line[256];
-    long kb = -1;
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "VmHWM:", 6) == 0)
-            kb = strtol(line + 6, NULL, 10);
-    fclose(f);
-    return kb;
-}
 
 static int usage(void)
 {
@@ -94,62 +74,6 @@ static void fail(const char *what, kb_status_t st, kb_xdb_t *db)
 
 /* ---------------------------------------------------------------- */
 /* Reading files                                                      */
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    if (!f)
-        return NULL;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            char *p;
-            cap = cap ? cap * 2 : 65536 * 2;
-            p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(f);
-                return NULL;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-}
-
-typedef struct strvec {
-    char **v;
-    size_t n, cap;
-} strvec_t;
-
-static int strvec_push(strvec_t *sv, char *s)
-{
-    if (sv->n == sv->cap) {
-        size_t cap = sv->cap ? sv->cap * 2 : 256;
-        char **p = realloc(sv->v, cap * sizeof *p);
-        if (!p)
-            return -1;
-        sv->v = p;
-        sv->cap = cap;
-    }
-    sv->v[sv->n++] = s;
-    return 0;
-}
-
-static void strvec_free(strvec_t *sv)
-{
-    for (size_t i = 0; i < sv->n; i++)
-        free(sv->v[i]);
-    free(sv->v);
-}
 
 static int read_queries(const char *path, strvec_t *out)
 {
@@ -173,47 +97,6 @@ static int read_queries(const char *path, strvec_t *out)
     }
     free(buf);
     return 0;
-}
-
-/* Every *.md under DIR, in sorted order. */
-static int collect_md(const char *dir, strvec_t *out)
-{
-    struct dirent **ents;
-    int n = scandir(dir, &ents, NULL, alphasort);
-    int rc = 0;
-    if (n < 0)
-        return -1;
-    for (int i = 0; i < n; i++) {
-        const char *name = ents[i]->d_name;
-        size_t need = strlen(dir) + strlen(name) + 2;
-        char *path;
-        struct stat st;
-        if (name[0] == '.' || rc != 0) {
-            free(ents[i]);
-            continue;
-        }
-        path = malloc(need);
-        if (!path) {
-            rc = -1;
-            free(ents[i]);
-            continue;
-        }
-        snprintf(path, need, "%s/%s", dir, name);
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            rc = collect_md(path, out);
-            free(path);
-        } else if (strlen(name) > 3 && strcmp(name + strlen(name) - 3, ".md") == 0) {
-            if (strvec_push(out, path) != 0) {
-                free(path);
-                rc = -1;
-            }
-        } else {
-            free(path);
-        }
-        free(ents[i]);
-    }
-    free(ents);
-    return rc;
 }
 
 /* ---------------------------------------------------------------- */
@@ -336,7 +219,7 @@ static int query_main(const char *dbpath, const char *qfile, const qopts_t *o)
     }
     for (size_t i = 0; i < qs.n; i++)
         printf("%.4f\t%u\t%u\n", ms[i], hits[i], est[i]);
-    printf("# vmhwm_kb %ld\n# checksum %lu\n", vmhwm_kb(), sum);
+    printf("# vmhwm_kb %ld\n# checksum %lu\n", vmhwm_kb_of(0), sum);
     rc = 0;
 out:
     free(ms);
