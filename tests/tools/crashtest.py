@@ -44,21 +44,10 @@ import subprocess
 import sys
 import time
 
+import tap
+from tap import fail, ok
+
 BATCH = 1000
-
-failures = 0
-
-
-def ok(msg):
-    print("ok - " + msg, flush=True)
-
-
-def fail(msg, details=()):
-    global failures
-    failures += 1
-    print("not ok - " + msg, flush=True)
-    for d in list(details)[:8]:
-        print("    # " + str(d), flush=True)
 
 
 def article_text(aid, mark):
@@ -424,7 +413,7 @@ def main():
     else:
         fail("only %d kill points survived (want at least 20; %d runs finished before the "
              "kill)" % (survived, completed_early))
-    return 1 if failures else 0
+    return 1 if tap.failures else 0
 
 
 if __name__ == "__main__":

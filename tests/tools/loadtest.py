@@ -27,19 +27,8 @@ import sys
 import threading
 import time
 
-failures = 0
-
-
-def ok(msg):
-    print("ok - " + msg, flush=True)
-
-
-def fail(msg, details=()):
-    global failures
-    failures += 1
-    print("not ok - " + msg, flush=True)
-    for d in list(details)[:8]:
-        print("    # " + str(d), flush=True)
+import tap
+from tap import fail, ok
 
 
 def filler(n, mark):
@@ -292,7 +281,7 @@ def main():
     else:
         fail(summary + ", %d error responses (want at least %d answers, none an error)"
              % (errors, args.queries))
-    return 1 if failures else 0
+    return 1 if tap.failures else 0
 
 
 if __name__ == "__main__":
