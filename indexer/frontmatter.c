@@ -65,7 +65,14 @@ static int next_event(fm_parser_t *p)
     if (!yaml_parser_parse(&p->yp, &p->ev)) {
         const char *problem = p->yp.problem ? p->yp.problem : "invalid YAML";
         int line = line_of(p, p->yp.problem_mark);
-        if (p->yp.context)
+        int start = line_of(p, p->yp.context_mark);
+        /* libyaml notices an unclosed [ or { where the front matter ends:
+         * say where it was opened, the line the editor has to fix. */
+        if (p->yp.context && start < line)
+            kb_diags_add(p->diags, KB_DIAG_ERROR, p->path, line,
+                         "front matter: %s %s started at line %d", problem, p->yp.context,
+                         start);
+        else if (p->yp.context)
             kb_diags_add(p->diags, KB_DIAG_ERROR, p->path, line,
                          "front matter: %s %s", problem, p->yp.context);
         else
