@@ -47,9 +47,11 @@ static char *normalise(const char *q)
         if (space)
             kb_buf_addc(&b, ' ');
         space = 0;
-        kb_buf_addc(&b, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+        kb_buf_addc(&b, c);
     }
-    return kb_buf_take(&b);
+    char *key = kb_buf_take(&b);
+    kb_ascii_lower(key);
+    return key;
 }
 
 /* The index stored in MAP under KEY, or -1. */
