@@ -38,6 +38,12 @@ void kb_results_free(kb_results_t *r)
         kbs_hit_clear(&r->hits[i]);
     free(r->hits);
     kb_escalation_free(r->escalation);
+    for (size_t i = 0; i < r->n_alerts; i++) {
+        free(r->alerts[i].kind);
+        free(r->alerts[i].words);
+        kb_escalation_free(r->alerts[i].escalation);
+    }
+    free(r->alerts);
     kb_strlist_clear(&r->categories);
     kb_strlist_clear(&r->tags);
     free(r);

@@ -616,6 +616,11 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kb_results_free(r);
         return st;
     }
+    /* Until a calibrated confidence exists: the score, and any result
+     * counts as covered. */
+    for (size_t i = 0; i < r->n; i++)
+        r->hits[i].confidence = r->hits[i].score;
+    r->covered = r->n > 0;
     r->took_ms = kb_now_ms() - t0;
     *out = r;
     return KB_STATUS_SUCCESS;

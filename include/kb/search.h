@@ -86,6 +86,9 @@ typedef struct kb_hit {
                                questions) that matched best, or NULL */
     kb_match_t *explain;    /* with kb_request_t.explain */
     size_t n_explain;
+    double confidence;      /* 0..1: how sure kb is that this answers the
+                               question; comparable across queries, so a
+                               caller can threshold it */
 } kb_hit_t;
 
 /* One tier of an escalation path. */
@@ -112,6 +115,16 @@ typedef struct kb_escalation {
     char *advice;           /* "Card operations is closed (opens Mon 08:00); ..." or NULL */
 } kb_escalation_t;
 
+/* A warning the call raises (suspected fraud or scam, a vulnerable
+ * customer, a complaint, frustration, or a kind an article defines), with
+ * what to read and whom to call.  Most urgent first in kb_results_t. */
+typedef struct kb_alert {
+    char *kind;             /* "fraud", "scam", "vulnerable", "complaint",
+                               "frustration", or an article's own kind */
+    char *words;            /* the words of the query that raised it */
+    kb_escalation_t *escalation; /* reason, guidance article and path */
+} kb_alert_t;
+
 typedef struct kb_results {
     char *query;            /* as asked (trimmed) */
     char *corrected;        /* the corrected query when spelling was fixed, else NULL */
@@ -123,6 +136,10 @@ typedef struct kb_results {
     kb_escalation_t *escalation;   /* NULL when there is nothing to suggest */
     kb_strlist_t categories;       /* the filters that applied */
     kb_strlist_t tags;
+    int covered;            /* 1 when at least one result is a confident
+                               answer; 0 when the KB may not cover this */
+    kb_alert_t *alerts;     /* every warning raised, most urgent first */
+    size_t n_alerts;
 } kb_results_t;
 
 /* Open the index at DB_PATH read-only.  KB_STATUS_DB_OPENING when it does
