@@ -31,7 +31,7 @@ CC ?= cc
 CXX ?= c++
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow -Wvla
-CPPFLAGS += -Iinclude -D_GNU_SOURCE $(PKG_CFLAGS)
+CPPFLAGS += -Iinclude -Ilib -D_GNU_SOURCE $(PKG_CFLAGS)
 CFLAGS ?= $(OPT) -g
 CXXFLAGS ?= $(OPT) -g
 KB_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP
@@ -57,14 +57,13 @@ else
 Q := @
 endif
 
-# libkb: everything in search/ and indexer/ but the programs' own files.
-PROG_SRC := search/kb-search.c indexer/kb-index.c
-LIB_C := $(filter-out $(PROG_SRC) search/cli-%.c indexer/cli-%.c,$(wildcard search/*.c indexer/*.c))
-LIB_CXX := $(wildcard search/*.cc)
+# libkb: the layers under lib/ (docs/ARCHITECTURE.md), nothing else.
+LIB_C := $(wildcard lib/*/*.c)
+LIB_CXX := $(wildcard lib/*/*.cc)
 LIB_OBJ := $(LIB_C:%.c=$(BUILDDIR)/%.o) $(LIB_CXX:%.cc=$(BUILDDIR)/%.o)
 
-SEARCH_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,search/kb-search.c $(wildcard search/cli-*.c))
-INDEX_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,indexer/kb-index.c $(wildcard indexer/cli-*.c))
+SEARCH_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard search/*.c))
+INDEX_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard indexer/*.c))
 ASSIST_OBJ := $(patsubst %.c,$(BUILDDIR)/%.o,$(wildcard assistant/*.c))
 
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -100,9 +99,9 @@ $(BUILDDIR)/libkb.a: $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 # The shared library exports kb_* and nothing else (no Xapian inlines).
-$(BUILDDIR)/libkb.so: $(LIB_OBJ) search/libkb.map
+$(BUILDDIR)/libkb.so: $(LIB_OBJ) lib/libkb.map
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CXX) -shared $(LDFLAGS) -Wl,--version-script=search/libkb.map -o $@ $(LIB_OBJ) $(LDLIBS)
+	$(Q)$(CXX) -shared $(LDFLAGS) -Wl,--version-script=lib/libkb.map -o $@ $(LIB_OBJ) $(LDLIBS)
 
 $(BUILDDIR)/kb-search: $(SEARCH_OBJ) $(BUILDDIR)/libkb.a
 	@$(if $(Q),echo "  LD      $@")
@@ -172,7 +171,7 @@ install: all
 	install -m 0644 man/kb-index.1 man/kb-search.1 man/kb-assistant.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 
 format:
-	clang-format -i include/kb/*.h search/*.c search/*.cc indexer/*.c assistant/*.c tests/unit/*.c tests/tools/*.c
+	clang-format -i include/kb/*.h lib/*/*.[ch] lib/*/*.cc search/*.c indexer/*.[ch] assistant/*.[ch] tests/unit/*.c tests/tools/*.c
 
 clean:
 	rm -rf build build-asan build-tsan build-fuzz

@@ -7,18 +7,16 @@
 #include "assistant.h"
 #include "kb/render.h"
 
-const char *kba_jstr(const cJSON *o, const char *key, const char *def)
+kb_article_t *kba_article(kba_session_t *S, const char *id)
 {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsString(v) && v->valuestring ? v->valuestring : def;
-}
-
-cJSON *kba_article_json(kba_session_t *S, const char *id)
-{
-    char *json = NULL;
-    kb_status_t st = kb_search_article(S->s, id, &json);
+    kb_article_t *a = NULL;
+    kb_status_t st = kb_search_get_article(S->s, id, &a);
     if (st == KB_STATUS_NOT_FOUND || st == KB_STATUS_BAD_ARGUMENT) {
         kba_say("There is no article '%s' (Tab completes article ids).", id);
+        return NULL;
+    }
+    if (st == KB_STATUS_DB_CORRUPT) {
+        kba_say("The stored article %s is damaged; rebuild the index (kb-index --full).", id);
         return NULL;
     }
     if (st != KB_STATUS_SUCCESS) {
@@ -26,10 +24,6 @@ cJSON *kba_article_json(kba_session_t *S, const char *id)
         kba_say("Cannot read article %s: %s", id, msg[0] ? msg : kb_status_to_string(st));
         return NULL;
     }
-    cJSON *a = cJSON_Parse(json);
-    free(json);
-    if (!a)
-        kba_say("The stored article %s is damaged; rebuild the index (kb-index --full).", id);
     return a;
 }
 
@@ -39,19 +33,19 @@ void kba_open(kba_session_t *S, const char *arg)
     const kb_hit_t *hit;
     if (!kba_resolve(S, "open", arg, &id, &hit))
         return;
-    cJSON *a = kba_article_json(S, id);
+    kb_article_t *a = kba_article(S, id);
     if (!a)
         return;
     int c = S->color, width = kba_width();
-    const char *title = kba_jstr(a, "title", id);
-    const char *body = kba_jstr(a, "body", "");
+    const char *title = a->title;
+    const char *body = a->body;
     kb_buf_t b = KB_BUF_INIT;
     kb_buf_adds(&b, kba_sty(c, KBA_BOLD));
     kba_buf_clean(&b, title);
     kb_buf_printf(&b, "%s\n%s[", kba_sty(c, KBA_OFF), kba_sty(c, KBA_DIM));
-    kba_buf_clean(&b, kba_jstr(a, "category", "-"));
+    kba_buf_clean(&b, a->category ? a->category : "-");
     kb_buf_printf(&b, "] %s  ", id);
-    kba_buf_clean(&b, kba_jstr(a, "path", ""));
+    kba_buf_clean(&b, a->path);
     kb_buf_printf(&b, "%s\n", kba_sty(c, KBA_OFF));
     if (hit && hit->section && hit->section[0]) {
         kb_buf_t sec = KB_BUF_INIT;
@@ -94,7 +88,7 @@ void kba_open(kba_session_t *S, const char *arg)
     else
         kba_page(S, b.data, b.len);
     kb_buf_free(&b);
-    cJSON_Delete(a);
+    kb_article_free(a);
 }
 
 void kba_esc(kba_session_t *S, const char *arg)

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "assistant.h"
-#include "kb/query.h"
+#include "query/query.h"
+#include "schema/ids.h"
 
 void kba_list_clear(kba_list_t *l)
 {
@@ -152,24 +153,24 @@ static int is_banner(const kb_escalation_t *e)
 
 /* A page of cards for Q from OFFSET, with those filters (the lists must
  * outlive the request). */
-static kb_request_t page_request(const char *q, const kb_strlist_t *categories,
-                                 const kb_strlist_t *tags, unsigned offset)
+static kb_request_t page_request(const char *q, char *const *categories, size_t n_categories,
+                                 char *const *tags, size_t n_tags, unsigned offset)
 {
     kb_request_t req = KB_REQUEST_INIT;
     req.q = q;
     req.limit = KBA_PAGE;
     req.offset = offset;
-    req.categories = (const char *const *)categories->items;
-    req.n_categories = categories->n;
-    req.tags = (const char *const *)tags->items;
-    req.n_tags = tags->n;
+    req.categories = (const char *const *)categories;
+    req.n_categories = n_categories;
+    req.tags = (const char *const *)tags;
+    req.n_tags = n_tags;
     req.snippet_bytes = snippet_bytes();
     return req;
 }
 
 void kba_ask(kba_session_t *S, const char *q)
 {
-    kb_request_t req = page_request(q, &S->categories, &S->tags, 0);
+    kb_request_t req = page_request(q, S->categories.items, S->categories.n, S->tags.items, S->tags.n, 0);
     kb_results_t *r;
     kb_status_t st = kb_search_run(S->s, &req, &r);
     cJSON *ev = kba_event("query");
@@ -191,8 +192,8 @@ void kba_ask(kba_session_t *S, const char *q)
     else
         cJSON_AddNullToObject(ev, "corrected");
     cJSON *f = cJSON_AddObjectToObject(ev, "filters");
-    cJSON_AddItemToObject(f, "categories", kba_json_strlist(&r->categories));
-    cJSON_AddItemToObject(f, "tags", kba_json_strlist(&r->tags));
+    cJSON_AddItemToObject(f, "categories", kba_json_strv(r->categories, r->n_categories));
+    cJSON_AddItemToObject(f, "tags", kba_json_strv(r->tags, r->n_tags));
     cJSON_AddNumberToObject(ev, "total", r->total);
     cJSON_AddItemToObject(ev, "results", result_ids(r));
     if (r->escalation)
@@ -238,7 +239,8 @@ void kba_more(kba_session_t *S)
         st = kb_search_related(S->s, l->related_id, limit, &r);
     } else {
         const kb_results_t *q = l->pages[0];
-        kb_request_t req = page_request(S->question, &q->categories, &q->tags, after);
+        kb_request_t req = page_request(S->question, q->categories, q->n_categories, q->tags, q->n_tags,
+                                        after);
         st = kb_search_run(S->s, &req, &r);
     }
     if (st != KB_STATUS_SUCCESS) {
@@ -302,10 +304,10 @@ void kba_why(kba_session_t *S, const char *arg)
     kb_request_t req = KB_REQUEST_INIT;
     req.q = S->question;
     req.limit = KB_LIMIT_MAX;
-    req.categories = (const char *const *)q->categories.items;
-    req.n_categories = q->categories.n;
-    req.tags = (const char *const *)q->tags.items;
-    req.n_tags = q->tags.n;
+    req.categories = (const char *const *)q->categories;
+    req.n_categories = q->n_categories;
+    req.tags = (const char *const *)q->tags;
+    req.n_tags = q->n_tags;
     req.explain = 1;
     req.snippet_bytes = 1;
     kb_results_t *r;

@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "kb/search.h"
-#include "kb/util.h"
+#include "base/buf.h"
 
 #define KBA_PROG "kb-assistant"
 /* Cards per question and per :more. */
@@ -227,11 +227,9 @@ cJSON *kba_path_json(const kb_escalation_t *e);
 void kba_open(kba_session_t *S, const char *arg);
 void kba_esc(kba_session_t *S, const char *arg);
 void kba_steps(kba_session_t *S, const char *arg);
-/* The stored article ID as parsed JSON (caller frees with cJSON_Delete),
- * or NULL after telling the officer why. */
-cJSON *kba_article_json(kba_session_t *S, const char *id);
-/* A string member of O, or DEF. */
-const char *kba_jstr(const cJSON *o, const char *key, const char *def);
+/* The stored article ID (caller frees with kb_article_free()), or NULL
+ * after telling the officer why. */
+kb_article_t *kba_article(kba_session_t *S, const char *id);
 
 /* ---------------------------------------------------------------- */
 /* record.c                                                           */
@@ -247,8 +245,8 @@ void kba_record_write(kba_session_t *S, cJSON *ev);
 int kba_private_dir(const char *dir);
 /* Write "call_end" with REASON. */
 void kba_record_end(kba_session_t *S, const char *reason);
-/* A string list as a JSON array (caller frees). */
-cJSON *kba_json_strlist(const kb_strlist_t *l);
+/* N strings as a JSON array (caller frees). */
+cJSON *kba_json_strv(char *const *v, size_t n);
 
 /* ---------------------------------------------------------------- */
 /* summary.c                                                          */

@@ -265,8 +265,8 @@ static void print_filters(kba_session_t *S)
 static void record_filters(kba_session_t *S, const char *event)
 {
     cJSON *ev = kba_event(event);
-    cJSON_AddItemToObject(ev, "categories", kba_json_strlist(&S->categories));
-    cJSON_AddItemToObject(ev, "tags", kba_json_strlist(&S->tags));
+    cJSON_AddItemToObject(ev, "categories", kba_json_strv(S->categories.items, S->categories.n));
+    cJSON_AddItemToObject(ev, "tags", kba_json_strv(S->tags.items, S->tags.n));
     kba_record_write(S, ev);
 }
 
@@ -346,10 +346,10 @@ static void feedback(kba_session_t *S, const char *args, int helpful)
         return;
     if (!hit) {
         /* An id off the list: make sure the article exists. */
-        cJSON *a = kba_article_json(S, id);
+        kb_article_t *a = kba_article(S, id);
         if (!a)
             return;
-        cJSON_Delete(a);
+        kb_article_free(a);
     }
     if (!S->feedback_path) {
         kba_say("Cannot record feedback: no state folder (set HOME or KB_FEEDBACK_LOG).");

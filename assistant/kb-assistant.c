@@ -22,6 +22,7 @@
 #include "kb/feedback.h"
 #include "kb/term.h"
 #include "kb/version.h"
+#include "base/paths.h"
 
 enum { EXIT_USAGE = 2, EXIT_IO = 3 };
 

@@ -17,6 +17,7 @@
 #include "assistant.h"
 #include "kb/feedback.h"
 #include "kb/version.h"
+#include "base/file.h"
 
 cJSON *kba_event(const char *name)
 {
@@ -36,11 +37,11 @@ cJSON *kba_event(const char *name)
     return ev;
 }
 
-cJSON *kba_json_strlist(const kb_strlist_t *l)
+cJSON *kba_json_strv(char *const *v, size_t n)
 {
     cJSON *a = cJSON_CreateArray();
-    for (size_t i = 0; a && i < l->n; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateString(l->items[i]));
+    for (size_t i = 0; a && i < n; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
     return a;
 }
 

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "assistant.h"
-#include "kb/render.h"
 
 typedef enum { ANS_DONE, ANS_FIXED, ANS_BACK, ANS_QUIT, ANS_UNKNOWN } answer_t;
 
@@ -47,20 +46,19 @@ static answer_t parse_answer(const char *line)
 }
 
 /* The section to walk: the answer's best one when it has steps, else the
- * first section of the article that has some.  Borrowed from A or HIT. */
-static const char *pick_section(const cJSON *a, const kb_hit_t *hit, int *fallback)
+ * first section of the article that has some; NULL if none has.  Borrowed
+ * from A. */
+static const kb_section_t *pick_section(const kb_article_t *a, const kb_hit_t *hit,
+                                        int *fallback)
 {
     *fallback = 0;
-    if (hit && hit->steps)
-        return hit->section ? hit->section : "";
-    const cJSON *secs = cJSON_GetObjectItemCaseSensitive(a, "sections");
-    const cJSON *s;
-    cJSON_ArrayForEach(s, secs)
-    {
-        const cJSON *n = cJSON_GetObjectItemCaseSensitive(s, "steps");
-        if (cJSON_IsNumber(n) && n->valuedouble > 0) {
+    if (hit && hit->steps && hit->section_index < a->n_sections &&
+        a->sections[hit->section_index].n_steps)
+        return &a->sections[hit->section_index];
+    for (size_t i = 0; i < a->n_sections; i++) {
+        if (a->sections[i].n_steps) {
             *fallback = hit != NULL;
-            return kba_jstr(s, "heading", "");
+            return &a->sections[i];
         }
     }
     return NULL;
@@ -83,26 +81,26 @@ void kba_steps(kba_session_t *S, const char *arg)
     const kb_hit_t *hit;
     if (!kba_resolve(S, "steps", arg, &id, &hit))
         return;
-    cJSON *a = kba_article_json(S, id);
+    kb_article_t *a = kba_article(S, id);
     if (!a)
         return;
-    const char *title = kba_jstr(a, "title", id);
-    const char *body = kba_jstr(a, "body", "");
+    const char *title = a->title;
     int fallback;
-    const char *heading = pick_section(a, hit, &fallback);
-    kb_steps_t st = {NULL, 0};
-    if (heading && kb_render_steps(body, strlen(body), heading, &st) != KB_STATUS_SUCCESS)
-        st.n = 0;
+    const kb_section_t *sec = pick_section(a, hit, &fallback);
     unsigned num = hit ? hit->rank : kba_number_of(S, id);
-    if (!st.n) {
+    if (!sec) {
         if (num)
             kba_say("%s has no numbered steps; :open %u to read it.", title, num);
         else
             kba_say("%s has no numbered steps; :open %s to read it.", title, id);
-        kb_steps_free(&st);
-        cJSON_Delete(a);
+        kb_article_free(a);
         return;
     }
+    const char *heading = sec->heading;
+    struct {
+        char **items;
+        size_t n;
+    } st = {sec->steps, sec->n_steps};
     int c = S->color, width = kba_width();
     kb_buf_t b = KB_BUF_INIT;
     if (fallback)
@@ -214,6 +212,5 @@ void kba_steps(kba_session_t *S, const char *arg)
     kba_call_add(&S->call.steps, line.data, 0);
     kb_buf_free(&line);
     kb_buf_free(&b);
-    kb_steps_free(&st);
-    cJSON_Delete(a);
+    kb_article_free(a);
 }

@@ -7,7 +7,8 @@
 
 #include "assistant.h"
 #include "kb/term.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 
 const char *kba_sty(int color, kba_style_t style)
 {

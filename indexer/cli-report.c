@@ -8,7 +8,9 @@
 #include "kb/feedback.h"
 #include "kb/report.h"
 #include "kb/term.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "base/paths.h"
 
 #define PROG "kb-index"
 /* Lines of each list in the text output; --json gives them all. */
@@ -84,8 +86,8 @@ static void print_text(const kb_report_t *r)
     for (size_t i = 0; i < r->n_articles && i < TEXT_ROWS; i++) {
         const kb_report_article_t *a = &r->articles[i];
         printf("  %4u of %-4u %s\n", a->unhelpful, a->unhelpful + a->helpful, a->id);
-        for (size_t k = 0; k < a->queries.n; k++) {
-            char *q = printable(a->queries.items[k]);
+        for (size_t k = 0; k < a->n_queries; k++) {
+            char *q = printable(a->queries[k]);
             printf("               \"");
             print_cut(q ? q : "", QUERY_COLS + 10, 0);
             printf("\"\n");

@@ -14,9 +14,10 @@
 #include <string.h>
 
 #include "cli-report.h"
-#include "kb/indexer.h"
+#include "kb/index.h"
 #include "kb/term.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/paths.h"
 #include "kb/version.h"
 
 #define PROG "kb-index"

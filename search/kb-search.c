@@ -21,7 +21,9 @@
 #include "kb/search.h"
 #include "kb/serve.h"
 #include "kb/term.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "base/paths.h"
 #include "kb/version.h"
 
 #define PROG "kb-search"
@@ -258,33 +260,22 @@ static int cmd_search(kb_search_t *s, const opts_t *o, const char *q)
 
 static int cmd_show(kb_search_t *s, const opts_t *o)
 {
-    char *json;
-    kb_status_t st = kb_search_article(s, o->show, &json);
+    kb_article_t *a;
+    kb_status_t st = kb_search_get_article(s, o->show, &a);
     if (st != KB_STATUS_SUCCESS)
         return fail_status(s, st);
     if (o->json) {
-        puts(json);
-        free(json);
+        print_cjson(kb_json_article(a));
+        kb_article_free(a);
         return 0;
     }
-    cJSON *a = cJSON_Parse(json);
-    free(json);
-    if (!a) {
-        fprintf(stderr, PROG ": the stored article is damaged; re-index with kb-index --full\n");
-        return EXIT_IO;
-    }
     int color = kb_term_color(stdout);
-    const cJSON *title = cJSON_GetObjectItemCaseSensitive(a, "title");
-    const cJSON *cat = cJSON_GetObjectItemCaseSensitive(a, "category");
-    const cJSON *path = cJSON_GetObjectItemCaseSensitive(a, "path");
-    const cJSON *body = cJSON_GetObjectItemCaseSensitive(a, "body");
-    printf("%s%s%s\n", bold(color), cJSON_IsString(title) ? title->valuestring : o->show,
+    printf("%s%s%s\n", bold(color), a->title, off(color));
+    printf("%s[%s] %s  %s%s\n", dim(color), a->category ? a->category : "-", o->show, a->path,
            off(color));
-    printf("%s[%s] %s  %s%s\n", dim(color), cJSON_IsString(cat) ? cat->valuestring : "-",
-           o->show, cJSON_IsString(path) ? path->valuestring : "", off(color));
     kb_render_opts_t ro = {kb_term_width(stdout), color};
     char *text = NULL;
-    const char *md = cJSON_IsString(body) ? body->valuestring : "";
+    const char *md = a->body;
     if (kb_render_markdown(md, strlen(md), &ro, &text) == KB_STATUS_SUCCESS) {
         printf("\n%s", text);
         if (text[0] && text[strlen(text) - 1] != '\n')
@@ -297,7 +288,7 @@ static int cmd_show(kb_search_t *s, const opts_t *o)
         print_escalation(e, color);
     }
     kb_escalation_free(e);
-    cJSON_Delete(a);
+    kb_article_free(a);
     return 0;
 }
 

@@ -1,26 +1,22 @@
-/* article.h - parsing a knowledge-base article (YAML front matter +
- * Markdown) into its fields, sections and links.
+/* article.h - a knowledge-base article: its fields, its sections with their
+ * steps, and its links.
  *
- * Usage:
+ * One type for both sides of the index: kb-index parses a Markdown file
+ * into a kb_article_t and stores it; kb_search_get_article() (kb/search.h)
+ * reads the stored article back into the same type, which --show, the
+ * assistant's :open, the JSON "show" op and the renderer (kb/render.h) all
+ * use.  An article read from the index has no line numbers (they are 0) and
+ * no links.
  *
- *     kb_article_t *a;
- *     kb_diags_t *diags;   // created by the caller with kb_diags_new()
- *     if (kb_article_parse("kb/x.md", buf, len, diags, &a) == KB_STATUS_SUCCESS) {
- *         ... a->title, a->sections[i].text ...
- *         kb_article_free(a);
- *     }
- *     // diags holds the warnings (and, on failure, the error) with lines.
- *
- * The parser never reads files; kb_article_load() does that for a path.
+ * Ownership: every string and array belongs to the article; free it all
+ * with kb_article_free().
  */
 #ifndef KB_ARTICLE_H
 #define KB_ARTICLE_H
 
 #include <stddef.h>
 
-#include "kb/diag.h"
 #include "kb/status.h"
-#include "kb/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -33,17 +29,22 @@ extern "C" {
 /* Articles larger than this are rejected (KB_STATUS_TOO_LARGE). */
 #define KB_ARTICLE_MAX_BYTES (8u * 1024u * 1024u)
 
-/* A section: the text under one heading, up to the next heading of the same
- * or a higher level... in practice, up to the next heading of any level.
- * Section 0 is the lead: the text before the first heading (it may be
- * empty).  Level-1 headings do not start sections (they are titles). */
+/* A section: the text under one heading, up to the next heading.  Section
+ * 0 is the lead: the text before the first heading (it may be empty).
+ * Level-1 headings do not start sections (they are titles), nor do
+ * headings inside block quotes or list items. */
 typedef struct kb_section {
     char *heading;   /* the heading's plain text; "" for the lead */
     char *path;      /* "Parent > Child" heading path; "" for the lead */
     int level;       /* 0 for the lead, else 2..6 */
-    int line;        /* 1-based line of the heading in the file */
-    char *text;      /* plain text of the section's blocks, one block per line */
-    int steps;       /* number of items in the section's numbered lists */
+    int line;        /* 1-based line of the heading in the file; 0 if unknown */
+    char *text;      /* plain text of the section's blocks, one block per line;
+                        "" in an article read from the index (BODY has it) */
+    char **steps;    /* the items of its numbered lists that are not inside
+                        another numbered item, as plain text with white
+                        space collapsed (a numbered list nested in a step is
+                        part of that step) */
+    size_t n_steps;
 } kb_section_t;
 
 /* An internal link to another article. */
@@ -53,14 +54,18 @@ typedef struct kb_link {
 } kb_link_t;
 
 typedef struct kb_article {
-    char *path;          /* as given to the parser */
+    char *path;          /* the file, as given to kb-index */
     char *id;            /* front matter, else from the file name */
-    char *title;         /* front matter, else the first heading; may be NULL */
+    char *title;         /* front matter, else the first heading; may be NULL
+                            while parsing, never in the index */
     char *category;      /* may be NULL */
-    kb_strlist_t tags;
-    kb_strlist_t questions;
-    kb_strlist_t phrases;  /* more ways customers say it: searched like the
-                              questions, not part of the body */
+    char **tags;         /* lowercased */
+    size_t n_tags;
+    char **questions;    /* how customers ask */
+    size_t n_questions;
+    char **phrases;      /* more ways customers say it: searched like the
+                            questions, not shown as questions */
+    size_t n_phrases;
     char *escalation;    /* id of an escalation article, or NULL */
     char *updated;       /* "YYYY-MM-DD" or NULL */
     char *review_by;     /* "YYYY-MM-DD" or NULL */
@@ -70,7 +75,8 @@ typedef struct kb_article {
     char *hours;
     char *sla;
     char *next;
-    kb_strlist_t triggers;
+    char **triggers;
+    size_t n_triggers;
 
     int has_front_matter;
     int title_line;      /* line of the title (front matter key or heading) */
@@ -86,37 +92,12 @@ typedef struct kb_article {
 /* The categories DESIGN.md section 3 names, NULL-terminated. */
 KB_API const char *const *kb_article_categories(void);
 
-/* Parse LEN bytes of BUF, the contents of the file PATH (used for the
- * default id and in diagnostics).  BUF need not be NUL-terminated.
- *
- * Returns KB_STATUS_SUCCESS with *OUT set (caller frees with
- * kb_article_free()); warnings (unknown keys, wrong field types, bad dates)
- * are added to DIAGS (may be NULL).  Returns KB_STATUS_PARSE_ERROR with *OUT
- * NULL when the article cannot be indexed: invalid UTF-8 or NUL bytes,
- * broken or unterminated front matter, front matter that is not a mapping,
- * YAML aliases, an invalid explicit id, an empty file; the error, with its
- * line, is added to DIAGS.  KB_STATUS_TOO_LARGE over KB_ARTICLE_MAX_BYTES;
- * KB_STATUS_OUT_OF_MEMORY. */
-KB_API kb_status_t kb_article_parse(const char *path, const char *buf, size_t len,
-                                    kb_diags_t *diags, kb_article_t **out /* OUT */);
+/* 1 if S is a valid article id: lowercase kebab-case [a-z0-9]+(-[a-z0-9]+)*,
+ * at most 128 bytes. */
+KB_API int kb_id_valid(const char *s);
 
-/* Read PATH (at most KB_ARTICLE_MAX_BYTES) and parse it.  Read failures give
- * KB_STATUS_FILE_ERROR or KB_STATUS_TOO_LARGE with a diagnostic. */
-KB_API kb_status_t kb_article_load(const char *path, kb_diags_t *diags,
-                                   kb_article_t **out /* OUT */);
-
+/* Free A and everything it holds.  NULL is a no-op. */
 KB_API void kb_article_free(kb_article_t *a);
-
-/* The article id an internal link points to: "kb:some-id", "some-id.md",
- * "../policy/some-id.md#part" give "some-id"; NULL (or out of memory) for an
- * external link (http:, mailto:, ...).  Caller frees.  Lint checks and the
- * renderer shows links read this one way. */
-KB_API char *kb_article_link_target(const char *url);
-
-/* The id a file name gives: the base name without ".md", lowercased, every
- * run of characters outside [a-z0-9] turned into one '-', trimmed.  Caller
- * frees; NULL if nothing is left (or out of memory). */
-KB_API char *kb_article_id_from_path(const char *path);
 
 #ifdef __cplusplus
 }

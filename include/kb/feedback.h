@@ -15,6 +15,10 @@
 extern "C" {
 #endif
 
+/* The state folder: $XDG_STATE_HOME/kb, else ~/.local/state/kb.  Caller
+ * frees; NULL without HOME. */
+KB_API char *kb_default_state_dir(void);
+
 /* The default log path (see above); caller frees; NULL without HOME. */
 KB_API char *kb_feedback_default_path(void);
 

@@ -19,6 +19,9 @@ extern "C" {
 KB_API cJSON *kb_json_results(const kb_results_t *r);
 /* An escalation suggestion, or JSON null when E is NULL. */
 KB_API cJSON *kb_json_escalation(const kb_escalation_t *e);
+/* A stored article (the "show" op, kb-search --show --json): its fields,
+ * sections with their number of steps, and the Markdown body. */
+KB_API cJSON *kb_json_article(const kb_article_t *a);
 /* {"error": {"code": CODE, "message": MESSAGE}} */
 KB_API cJSON *kb_json_error(const char *code, const char *message);
 /* The error code for a status: "bad_request", "too_large", "not_found",

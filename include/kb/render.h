@@ -64,41 +64,6 @@ typedef struct kb_render_opts {
 KB_API kb_status_t kb_render_markdown(const char *md, size_t len, const kb_render_opts_t *opts,
                                       char **out /* OUT */);
 
-/* ---------------------------------------------------------------- */
-/* Steps                                                              */
-
-typedef struct kb_steps {
-    char **items;   /* plain text of each step; NULL when N is 0 */
-    size_t n;
-} kb_steps_t;
-
-/* The numbered-list items of one section of LEN bytes of Markdown MD, in
- * order, as plain text: inline markup and raw HTML dropped, link text
- * kept without its URL, nested blocks and lists flattened into the item's
- * text, white space collapsed, control characters replaced by '?'.
- *
- * Sections are as the indexer sees them (kb/article.h): each heading of
- * level 2 to 6 starts one, ending at the next such heading; HEADING "" is
- * the lead, the text before the first one.  HEADING is compared with the
- * heading's plain text with white space collapsed and ASCII case ignored;
- * the first match is used.  Steps are the items of the ordered lists of
- * the section that are not inside another ordered list's item (a numbered
- * list nested in a step is part of that step's text); several lists are
- * concatenated.
- *
- * Returns KB_STATUS_SUCCESS with *OUT filled (OUT->n is 0 when the section
- * has no numbered list); KB_STATUS_NOT_FOUND with *OUT empty when no
- * heading matches HEADING; KB_STATUS_BAD_ARGUMENT if HEADING or OUT is
- * NULL, or MD is NULL with LEN > 0; KB_STATUS_OUT_OF_MEMORY.  On every
- * status but success *OUT is empty ({NULL, 0}).  Release *OUT with
- * kb_steps_free(). */
-KB_API kb_status_t kb_render_steps(const char *md, size_t len, const char *heading,
-                                   kb_steps_t *out /* OUT */);
-
-/* Free the items of S and make it empty.  S may be NULL; freeing an empty
- * list does nothing. */
-KB_API void kb_steps_free(kb_steps_t *s);
-
 #ifdef __cplusplus
 }
 #endif

@@ -16,7 +16,6 @@
 #include <stddef.h>
 
 #include "kb/status.h"
-#include "kb/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -34,8 +33,9 @@ typedef struct kb_report_query {
 typedef struct kb_report_article {
     char *id;
     unsigned unhelpful, helpful;
-    kb_strlist_t queries; /* up to KB_REPORT_EXAMPLES distinct queries that
-                           * found it not helpful, latest first */
+    char **queries; /* up to KB_REPORT_EXAMPLES distinct queries that found
+                     * it not helpful, latest first */
+    size_t n_queries;
 } kb_report_article_t;
 
 #define KB_REPORT_EXAMPLES 3

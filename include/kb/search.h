@@ -25,8 +25,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "kb/article.h"
 #include "kb/status.h"
-#include "kb/util.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -134,8 +134,10 @@ typedef struct kb_results {
     kb_hit_t *hits;
     size_t n;
     kb_escalation_t *escalation;   /* NULL when there is nothing to suggest */
-    kb_strlist_t categories;       /* the filters that applied */
-    kb_strlist_t tags;
+    char **categories;      /* the category filters that applied (any of) */
+    size_t n_categories;
+    char **tags;            /* the tag filters that applied (all of) */
+    size_t n_tags;
     int covered;            /* 1 when at least one result is a confident
                                answer; 0 when the KB may not cover this */
     kb_alert_t *alerts;     /* every warning raised, most urgent first */
@@ -166,10 +168,12 @@ KB_API void kb_results_free(kb_results_t *r);
 KB_API kb_status_t kb_search_related(kb_search_t *s, const char *id, unsigned limit,
                                      kb_results_t **r /* OUT */);
 
-/* The stored article ID as JSON (DESIGN.md fields plus "body", the Markdown,
- * and "sections").  KB_STATUS_NOT_FOUND if none; KB_STATUS_BAD_ARGUMENT if
- * ID is not a valid id.  Caller frees *JSON. */
-KB_API kb_status_t kb_search_article(kb_search_t *s, const char *id, char **json /* OUT */);
+/* The stored article ID: its fields, sections with their steps, and the
+ * Markdown body (kb/article.h; sections' text is "" here).
+ * KB_STATUS_NOT_FOUND if none; KB_STATUS_BAD_ARGUMENT if ID is not a valid
+ * id; index errors.  Caller frees *ARTICLE with kb_article_free(). */
+KB_API kb_status_t kb_search_get_article(kb_search_t *s, const char *id,
+                                         kb_article_t **article /* OUT */);
 
 /* The escalation path for article ID: its escalation tier (or ID itself
  * when it is a tier) and the next ones.  KB_STATUS_NOT_FOUND if there is no
@@ -195,8 +199,13 @@ KB_API void kb_health_clear(kb_health_t *h);
 KB_API kb_status_t kb_search_list(kb_search_t *s, const char *what,
                                   int (*fn)(void *ctx, const char *value), void *ctx);
 
-/* The time used for "open now" (kb_hours_now() unless set here; 0 resets). */
+/* The time used for "open now" (the clock, or $KB_NOW, unless set here;
+ * 0 resets). */
 KB_API void kb_search_set_time(kb_search_t *s, time_t now);
+
+/* The default index path: $KB_DB, else $XDG_DATA_HOME/kb/index, else
+ * ~/.local/share/kb/index.  Caller frees; NULL if HOME is unset too. */
+KB_API char *kb_default_db_path(void);
 
 #ifdef __cplusplus
 }

@@ -37,7 +37,7 @@ nm -D --defined-only "$B/kb-search" 2>/dev/null | awk '{print $3}' | grep -c '^k
 expect_eq "kb-search exports no kb_ symbols" "$(cat "$T/n")" "0"
 
 # Only one C++ file in the project.
-n=$(find search indexer assistant include -name '*.cc' -o -name '*.cpp' -o -name '*.cxx' | wc -l)
+n=$(find lib search indexer assistant include -name '*.cc' -o -name '*.cpp' -o -name '*.cxx' | wc -l)
 expect_eq "the Xapian binding is the only C++ file" "$n" "1"
 
 finish

@@ -19,16 +19,15 @@ PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcm
 
 # UBSan findings abort (a crash the fuzzer keeps), as in the asan build.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-COMMON := -g -O1 -Iinclude -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP -Wall -Wextra
+COMMON := -g -O1 -Iinclude -Ilib -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP -Wall -Wextra
 LIB_CFLAGS := -std=c11 $(COMMON) $(SAN) -fsanitize=fuzzer-no-link
 LIB_CXXFLAGS := -std=c++17 $(COMMON) $(SAN) -fsanitize=fuzzer-no-link
 TGT_CFLAGS := -std=c11 $(COMMON) $(SAN) -fsanitize=fuzzer -Itests/fuzz -DKB_FUZZ_TOP='"$(CURDIR)"'
 LDFLAGS := $(SAN) -fsanitize=fuzzer
 
-# libkb: what the Makefile puts in it (everything but the programs).
-PROG_SRC := search/kb-search.c indexer/kb-index.c
-LIB_C := $(filter-out $(PROG_SRC) search/cli-%.c indexer/cli-%.c,$(wildcard search/*.c indexer/*.c))
-LIB_CXX := $(wildcard search/*.cc)
+# libkb: the layers under lib/, as in the Makefile.
+LIB_C := $(wildcard lib/*/*.c)
+LIB_CXX := $(wildcard lib/*/*.cc)
 LIB_OBJ := $(LIB_C:%.c=$(FUZZ_DIR)/obj/%.o) $(LIB_CXX:%.cc=$(FUZZ_DIR)/obj/%.o)
 HELPER_OBJ := $(FUZZ_DIR)/obj/tests/fuzz/fuzz_common.o
 BINS := $(TARGETS:%=$(FUZZ_DIR)/fuzz-%)

@@ -1,13 +1,14 @@
 /* fuzz_article.c - libFuzzer target: one article file in (YAML front
  * matter + Markdown), parsed by kb_article_parse(), its body rendered by
- * kb_render_markdown() and its sections' steps listed by kb_render_steps().
+ * kb_render_markdown(), and its stored form (schema.h) decoded again.
  *
  * Besides "no crash, no leak, no undefined behaviour" it checks what the
  * headers promise: a status with a diagnostic on failure, a valid id and
  * a lead section on success, lines inside the file, UTF-8 everywhere
  * (diagnostics included: they end up in JSON), rendered text with no
  * control character but newline (no escape at all without colour), steps
- * as single clean lines, as many as the indexer counted for the section.
+ * as single trimmed lines, and an encode/decode round trip that keeps the
+ * fields, sections and steps.
  * When parsing fails the raw bytes are rendered instead (NULs, bad UTF-8).
  */
 #include <stdint.h>
@@ -15,9 +16,12 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "kb/article.h"
+#include "index/parse.h"
 #include "kb/render.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "schema/ids.h"
+#include "schema/schema.h"
 
 static void check_strings(const kb_article_t *a)
 {
@@ -27,11 +31,12 @@ static void check_strings(const kb_article_t *a)
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         KBF_CHECK(!fields[i] || kb_utf8_valid(fields[i], strlen(fields[i]), NULL),
                   "field %zu is not valid UTF-8", i);
-    const kb_strlist_t *lists[] = {&a->tags, &a->questions, &a->triggers};
+    char *const *lists[] = {a->tags, a->questions, a->triggers};
+    const size_t counts[] = {a->n_tags, a->n_questions, a->n_triggers};
     for (size_t l = 0; l < 3; l++)
-        for (size_t i = 0; i < lists[l]->n; i++)
-            KBF_CHECK(lists[l]->items[i] && lists[l]->items[i][0] &&
-                          kb_utf8_valid(lists[l]->items[i], strlen(lists[l]->items[i]), NULL),
+        for (size_t i = 0; i < counts[l]; i++)
+            KBF_CHECK(lists[l][i] && lists[l][i][0] &&
+                          kb_utf8_valid(lists[l][i], strlen(lists[l][i]), NULL),
                       "list %zu item %zu empty or not UTF-8", l, i);
 }
 
@@ -62,8 +67,8 @@ static void check_article(const kb_article_t *a, int lines)
         KBF_CHECK(s->heading && s->path && s->text, "section %zu has a NULL field", i);
         KBF_CHECK(i == 0 || (s->level >= 2 && s->level <= 6), "section %zu level %d", i,
                   s->level);
-        KBF_CHECK(s->line >= 1 && s->line <= lines && s->steps >= 0,
-                  "section %zu line %d (of %d) steps %d", i, s->line, lines, s->steps);
+        KBF_CHECK(s->line >= 1 && s->line <= lines, "section %zu line %d (of %d)", i, s->line,
+                  lines);
         KBF_CHECK(i < 2 || s->line > a->sections[i - 1].line, "section %zu line %d after %d",
                   i, s->line, a->sections[i - 1].line);
         KBF_CHECK(i != 1 || s->line >= a->body_line, "first heading line %d before the body",
@@ -94,64 +99,60 @@ static void check_render(const char *md, size_t len, int width, int color)
     free(out);
 }
 
-/* A key under which two headings kb_render_steps() could confuse are
- * equal: blanks dropped, control characters (C0, DEL, C1) as '?', ASCII
- * lowercased.  Headings with different keys are certainly told apart. */
-static char *heading_key(const char *h)
+/* Each section's steps are one line of plain text, trimmed, white space
+ * collapsed (control characters stay: they are cleaned where printed). */
+static void check_steps(const kb_article_t *a)
 {
-    kb_buf_t b = KB_BUF_INIT;
-    for (const unsigned char *p = (const unsigned char *)h; *p; p++) {
-        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-            continue;
-        if (*p < 0x20 || *p == 0x7f) {
-            kb_buf_addc(&b, '?');
-        } else if (*p == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-            kb_buf_addc(&b, '?');
-            p++;
-        } else {
-            kb_buf_addc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+    for (size_t i = 0; i < a->n_sections; i++) {
+        const kb_section_t *sec = &a->sections[i];
+        KBF_CHECK(sec->n_steps == 0 || sec->steps, "section %zu: steps missing", i);
+        for (size_t k = 0; k < sec->n_steps; k++) {
+            const char *x = sec->steps[k];
+            KBF_CHECK(x && !strchr(x, '\n') && !strstr(x, "  ") && x[0] != ' ' &&
+                          (!*x || x[strlen(x) - 1] != ' '),
+                      "section %zu step %zu not one trimmed line", i, k);
         }
     }
-    char *k = kb_buf_take(&b);
-    if (!k)
-        abort();
-    return k;
 }
 
-/* 1 if no section before I (the lead included: "" finds it) has a heading
- * that could match section I's. */
-static int heading_unique(const kb_article_t *a, size_t i)
+static int same_strv(char *const *x, size_t nx, char *const *y, size_t ny)
 {
-    char *k = heading_key(a->sections[i].heading);
-    int unique = 1;
-    for (size_t j = 0; j < i && unique; j++) {
-        char *o = heading_key(a->sections[j].heading);
-        unique = strcmp(k, o) != 0;
-        free(o);
-    }
-    free(k);
-    return unique;
+    if (nx != ny)
+        return 0;
+    for (size_t i = 0; i < nx; i++)
+        if (strcmp(x[i], y[i]) != 0)
+            return 0;
+    return 1;
 }
 
-/* List the steps of section HEADING; WANT is the number the indexer
- * counted, or -1 when the steps found may belong to another section. */
-static void check_steps(const char *md, size_t len, const char *heading, int must_find,
-                        int want)
+static int same_str(const char *x, const char *y)
 {
-    kb_steps_t steps;
-    kb_status_t st = kb_render_steps(md, len, heading, &steps);
-    KBF_CHECK(st == KB_STATUS_SUCCESS || (!must_find && st == KB_STATUS_NOT_FOUND),
-              "kb_render_steps('%s'): %s", heading, kb_status_to_string(st));
-    KBF_CHECK(want < 0 || st != KB_STATUS_SUCCESS || steps.n == (size_t)want,
-              "section '%s': the indexer counts %d steps, kb_render_steps() lists %zu",
-              heading, want, steps.n);
-    for (size_t i = 0; i < steps.n; i++) {
-        const char *s = steps.items[i];
-        KBF_CHECK(s && kbf_clean_text(s, 0) && !strchr(s, '\n') && !strstr(s, "  ") &&
-                      s[0] != ' ' && (!*s || s[strlen(s) - 1] != ' '),
-                  "step %zu not one clean line", i);
-    }
-    kb_steps_free(&steps);
+    return (!x && !y) || (x && y && strcmp(x, y) == 0);
+}
+
+/* The stored form decodes to what was encoded. */
+static void check_schema(const kb_article_t *a)
+{
+    char *data = kb_schema_article_encode(a);
+    KBF_CHECK(data != NULL, "article encode failed");
+    kb_article_t *b = NULL;
+    kb_status_t st = kb_schema_article_decode(data, strlen(data), &b);
+    free(data);
+    KBF_CHECK(st == KB_STATUS_SUCCESS && b, "article decode: %s", kb_status_to_string(st));
+    KBF_CHECK(same_str(a->id, b->id) && same_str(a->title ? a->title : a->id, b->title) &&
+                  same_str(a->category, b->category) && same_str(a->body, b->body) &&
+                  same_str(a->escalation, b->escalation) && same_str(a->hours, b->hours) &&
+                  same_strv(a->tags, a->n_tags, b->tags, b->n_tags) &&
+                  same_strv(a->questions, a->n_questions, b->questions, b->n_questions) &&
+                  same_strv(a->triggers, a->n_triggers, b->triggers, b->n_triggers) &&
+                  a->n_sections == b->n_sections,
+              "article round trip differs");
+    for (size_t i = 0; i < a->n_sections && i < b->n_sections; i++)
+        KBF_CHECK(same_str(a->sections[i].heading, b->sections[i].heading) &&
+                      same_strv(a->sections[i].steps, a->sections[i].n_steps, b->sections[i].steps,
+                                b->sections[i].n_steps),
+                  "section %zu round trip differs", i);
+    kb_article_free(b);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -192,16 +193,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         KBF_CHECK(kb_diags_errors(diags) >= 1, "failure without an error diagnostic");
         /* The renderer takes untrusted bytes too: NULs, broken UTF-8. */
         check_render((const char *)data, size, width, color);
-        check_steps((const char *)data, size, "", 1, -1);
     } else {
         KBF_CHECK(a != NULL, "success without an article");
         check_article(a, lines);
         size_t blen = strlen(a->body);
         check_render(a->body, blen, width, color);
-        check_steps(a->body, blen, "", 1, a->sections[0].steps);
-        for (size_t i = 1; i < a->n_sections && i < 8; i++)
-            check_steps(a->body, blen, a->sections[i].heading, 1,
-                        heading_unique(a, i) ? a->sections[i].steps : -1);
+        check_steps(a);
+        check_schema(a);
         kb_article_free(a);
     }
     kb_diags_free(diags);

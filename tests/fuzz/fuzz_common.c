@@ -8,8 +8,10 @@
 #include <unistd.h>
 
 #include "kb/diag.h"
-#include "kb/indexer.h"
-#include "kb/util.h"
+#include "kb/index.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+#include "base/file.h"
 
 #ifndef KB_FUZZ_TOP
 #define KB_FUZZ_TOP "."

@@ -15,9 +15,10 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "kb/query.h"
+#include "query/query.h"
 #include "kb/search.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

@@ -20,7 +20,8 @@
 
 #include "fuzz_common.h"
 #include "kb/serve.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 
 static kb_server_t *server;
 static char *feedback_path;

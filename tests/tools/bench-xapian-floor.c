@@ -42,7 +42,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "kb/xapian.h"
+#include "xapian/xapian.h"
 #include "../bench/bench-util.h"
 
 /* A common English stopword list, so that the floor runs the query a

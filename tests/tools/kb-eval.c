@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include "kb/search.h"
-#include "kb/util.h"
 
 typedef struct figures {
     unsigned n, hit1, hit3;

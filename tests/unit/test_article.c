@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "harness.h"
-#include "kb/article.h"
-#include "kb/util.h"
+#include "index/parse.h"
+#include "base/buf.h"
+#include "schema/ids.h"
 
 static kb_article_t *parse(const char *path, const char *text, size_t len, kb_diags_t *d,
                            kb_status_t *st)
@@ -64,10 +65,10 @@ static void test_full_article(void)
     STR_EQ(a->id, "card-not-arrived", "id from front matter");
     STR_EQ(a->title, "My card hasn't arrived", "title");
     STR_EQ(a->category, "troubleshooting", "category lowercased");
-    INT_EQ(a->tags.n, 2, "two tags");
-    STR_EQ(a->tags.items[0], "card", "tags lowercased");
-    INT_EQ(a->questions.n, 2, "two questions");
-    STR_EQ(a->questions.items[1], "I ordered a card: nothing came", "quoted question");
+    INT_EQ(a->n_tags, 2, "two tags");
+    STR_EQ(a->tags[0], "card", "tags lowercased");
+    INT_EQ(a->n_questions, 2, "two questions");
+    STR_EQ(a->questions[1], "I ordered a card: nothing came", "quoted question");
     STR_EQ(a->escalation, "card-operations", "escalation");
     STR_EQ(a->updated, "2026-10-12", "updated");
     STR_EQ(a->review_by, "2027-04-12", "review_by");
@@ -80,7 +81,7 @@ static void test_full_article(void)
     INT_EQ(a->sections[1].line, 16, "heading line is a file line");
     STR_EQ(a->sections[2].path, "If it has been less than 7 working days > Abroad",
            "heading path of a subsection");
-    INT_EQ(a->sections[3].steps, 2, "numbered steps counted");
+    INT_EQ(a->sections[3].n_steps, 2, "numbered steps counted");
     STR_CONTAINS(a->sections[3].text, "Check the delivery address.", "emphasis flattened");
     INT_EQ(a->n_links, 2, "two internal links (external skipped)");
     STR_EQ(a->links[0].target, "order-physical-card", "kb: link");
@@ -155,7 +156,7 @@ static void test_wrong_types(void)
     OK(has_diag(d, KB_DIAG_WARNING, 2, "'title' should be a string"), "title type warned");
     STR_EQ(a->title, "Heading title", "title falls back to the heading");
     OK(has_diag(d, KB_DIAG_WARNING, 4, "'tags' should be a list"), "scalar tags warned");
-    INT_EQ(a->tags.n, 2, "comma-separated tags read");
+    INT_EQ(a->n_tags, 2, "comma-separated tags read");
     OK(has_diag(d, KB_DIAG_WARNING, 5, "'questions' should be a list"), "mapping warned");
     OK(has_diag(d, KB_DIAG_WARNING, 6, "not a date"), "bad date warned");
     OK(a->updated == NULL, "bad date ignored");
@@ -315,8 +316,54 @@ static void test_id_from_path(void)
        "id validation");
 }
 
+static const char steps_md[] =
+    "---\ntitle: Steps\n---\n"
+    "Lead text.\n\n"
+    "1. Lead step\n\n"
+    "## What the officer does\n\n"
+    "Intro.\n\n"
+    "1. Check the **address** in `Back office`.\n"
+    "2. Reorder via [the form](https://x.example/f) <b>now</b>.\n"
+    "   - sub note\n"
+    "   1. nested number\n"
+    "3. Tell the\n   customer.\n\n"
+    "> 1. quoted step\n\n"
+    "## When to escalate\n\n"
+    "Escalate to [ops](kb:ops).\n\n"
+    "- a bullet, not a step\n";
+
+/* Steps are parsed once, by the indexer: the items of a section's numbered
+ * lists not inside another numbered item, as plain text. */
+static void test_steps(void)
+{
+    kb_article_t *a = NULL;
+    kb_status_t st = kb_article_parse("kb/steps.md", steps_md, strlen(steps_md), NULL, &a);
+    INT_EQ(st, KB_STATUS_SUCCESS, "parsed");
+    if (!a)
+        return;
+    INT_EQ(a->n_sections, 3, "lead and two sections");
+    if (a->n_sections == 3) {
+        const kb_section_t *s = &a->sections[1];
+        INT_EQ(s->n_steps, 4, "four steps (the quoted one counts)");
+        if (s->n_steps == 4) {
+            STR_EQ(s->steps[0], "Check the address in Back office.", "step 1, markup dropped");
+            STR_EQ(s->steps[1], "Reorder via the form now. sub note nested number",
+                   "step 2, nested content flattened");
+            STR_EQ(s->steps[2], "Tell the customer.", "step 3, line break joined");
+            STR_EQ(s->steps[3], "quoted step", "step in a block quote");
+        }
+        INT_EQ(a->sections[2].n_steps, 0, "a section with no steps");
+        OK(a->sections[2].steps == NULL, "no list");
+        INT_EQ(a->sections[0].n_steps, 1, "the lead's one step");
+        if (a->sections[0].n_steps == 1)
+            STR_EQ(a->sections[0].steps[0], "Lead step", "lead step text");
+    }
+    kb_article_free(a);
+}
+
 int main(void)
 {
+    test_steps();
     test_full_article();
     test_no_front_matter();
     test_broken_yaml();

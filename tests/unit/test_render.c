@@ -1,4 +1,4 @@
-/* test_render.c - the terminal renderer of articles and the steps of a
+/* test_render.c - the terminal renderer of articles (steps: test_article.c) of a
  * section (kb/render.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +6,8 @@
 
 #include "harness.h"
 #include "kb/render.h"
-#include "kb/util.h"
+#include "base/buf.h"
+#include "base/utf8.h"
 
 /* Render MD at WIDTH with or without colour; never NULL (a failure is
  * reported and gives ""). The caller frees. */
@@ -375,65 +376,6 @@ static void test_empty(void)
     INT_EQ(kb_render_markdown("x", 1, NULL, NULL), KB_STATUS_BAD_ARGUMENT, "NULL out");
 }
 
-static const char steps_md[] =
-    "Lead text.\n\n"
-    "1. Lead step\n\n"
-    "## What the officer does\n\n"
-    "Intro.\n\n"
-    "1. Check the **address** in `Back office`.\n"
-    "2. Reorder via [the form](https://x.example/f) <b>now</b>.\n"
-    "   - sub note\n"
-    "   1. nested number\n"
-    "3. Tell the\n   customer.\n\n"
-    "## When to escalate\n\n"
-    "Escalate to [ops](kb:ops).\n\n"
-    "- a bullet, not a step\n";
-
-static void test_steps(void)
-{
-    kb_steps_t s;
-    kb_status_t st = kb_render_steps(steps_md, strlen(steps_md), "What the officer does", &s);
-    INT_EQ(st, KB_STATUS_SUCCESS, "steps of a section");
-    INT_EQ(s.n, 3, "three steps");
-    if (s.n == 3) {
-        STR_EQ(s.items[0], "Check the address in Back office.", "step 1, markup dropped");
-        STR_EQ(s.items[1], "Reorder via the form now. sub note nested number",
-               "step 2, nested content flattened");
-        STR_EQ(s.items[2], "Tell the customer.", "step 3, line break joined");
-    }
-    kb_steps_free(&s);
-    OK(s.items == NULL && s.n == 0, "kb_steps_free empties");
-
-    st = kb_render_steps(steps_md, strlen(steps_md), "  what the officer   DOES ", &s);
-    INT_EQ(st, KB_STATUS_SUCCESS, "heading matched ignoring case and spaces");
-    INT_EQ(s.n, 3, "same three steps");
-    kb_steps_free(&s);
-
-    st = kb_render_steps(steps_md, strlen(steps_md), "When to escalate", &s);
-    INT_EQ(st, KB_STATUS_SUCCESS, "a section with no steps");
-    OK(s.n == 0 && s.items == NULL, "empty list");
-    kb_steps_free(&s);
-
-    st = kb_render_steps(steps_md, strlen(steps_md), "", &s);
-    INT_EQ(st, KB_STATUS_SUCCESS, "the lead");
-    INT_EQ(s.n, 1, "the lead's one step");
-    if (s.n == 1)
-        STR_EQ(s.items[0], "Lead step", "lead step text");
-    kb_steps_free(&s);
-
-    s.items = (char **)1;
-    s.n = 9;
-    st = kb_render_steps(steps_md, strlen(steps_md), "No such heading", &s);
-    INT_EQ(st, KB_STATUS_NOT_FOUND, "unknown heading");
-    OK(s.n == 0 && s.items == NULL, "unknown heading: empty list");
-
-    st = kb_render_steps("", 0, "", &s);
-    INT_EQ(st, KB_STATUS_SUCCESS, "empty document, lead");
-    INT_EQ(s.n, 0, "no steps");
-    INT_EQ(kb_render_steps("x", 1, NULL, &s), KB_STATUS_BAD_ARGUMENT, "NULL heading");
-    kb_steps_free(NULL);
-}
-
 int main(void)
 {
     test_headings();
@@ -449,6 +391,5 @@ int main(void)
     test_quote_and_rule();
     test_deep_nesting();
     test_empty();
-    test_steps();
     return HARNESS_DONE();
 }

@@ -6,8 +6,8 @@
 #include <unistd.h>
 
 #include "harness.h"
-#include "kb/util.h"
-#include "kb/xapian.h"
+#include "base/file.h"
+#include "xapian/xapian.h"
 
 static char dir[256];
 

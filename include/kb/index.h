@@ -1,0 +1,72 @@
+/* index.h - building and updating the index from a KB folder, and the
+ * lint that checks a KB without writing.
+ *
+ * The index is a folder of generations (a Xapian stub file naming the
+ * current one): an incremental run updates the current generation in
+ * atomic commits; a full run builds the next generation and swaps the stub
+ * with rename(2), so a reader sees the old or the new index, never a
+ * partial one.  What the index holds is described in lib/schema/schema.h.
+ */
+#ifndef KB_INDEX_H
+#define KB_INDEX_H
+
+#include <stddef.h>
+
+#include "kb/diag.h"
+#include "kb/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef void (*kb_progress_fn)(void *ctx, size_t done, size_t total);
+
+typedef struct kb_index_opts {
+    const char *db_path;      /* the index directory */
+    const char *kb_dir;       /* the KB folder */
+    int full;                 /* rebuild everything into a new generation */
+    int threads;              /* parser threads; 0 = one per core */
+    kb_progress_fn progress;  /* may be NULL; called from the calling thread */
+    void *progress_ctx;
+} kb_index_opts_t;
+
+typedef struct kb_index_stats {
+    size_t files;       /* Markdown files found */
+    size_t articles;    /* articles in the index afterwards */
+    size_t sections;    /* section documents written in this run */
+    size_t added, updated, removed, unchanged, rejected;
+    int full;           /* 1 if this run rebuilt everything */
+    double seconds;
+} kb_index_stats_t;
+
+/* Bring the index at OPTS->db_path up to date with OPTS->kb_dir.
+ *
+ * Articles that cannot be parsed are rejected with an error in DIAGS (an
+ * article that was indexed before keeps its last good version) and counted
+ * in STATS->rejected; the run still succeeds.  Returns KB_STATUS_SUCCESS,
+ * or KB_STATUS_FILE_ERROR (KB folder or index directory unusable),
+ * KB_STATUS_DB_LOCKED (another indexer runs), KB_STATUS_DB_OPENING,
+ * KB_STATUS_DB_CORRUPT, KB_STATUS_XAPIAN_EXCEPTION (e.g. disk full; the
+ * last committed index is intact), KB_STATUS_OUT_OF_MEMORY.  On failure
+ * *MESSAGE (if MESSAGE is not NULL) is a malloc'd explanation the caller
+ * frees. */
+KB_API kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
+                                kb_index_stats_t *stats /* OUT */,
+                                char **message /* OUT */);
+
+/* Lint the KB folder KB_DIR without writing anything: every parse problem,
+ * duplicate ids, missing title or category, unknown categories, unknown
+ * escalation ids, escalation cycles, malformed hours, broken internal links
+ * (errors); past review dates, articles without questions, unknown
+ * front-matter keys (warnings).  TODAY is "YYYY-MM-DD" (NULL = the local
+ * date).  *ARTICLES (may be NULL) is the number of articles read.  Returns
+ * KB_STATUS_SUCCESS whatever it finds (the findings are in DIAGS), or
+ * KB_STATUS_FILE_ERROR if the folder cannot be read. */
+KB_API kb_status_t kb_lint_run(const char *kb_dir, const char *today, kb_diags_t *diags,
+                               size_t *articles /* OUT */, char **message /* OUT */);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,118 @@
+/* feedback.c - append-only JSON-lines logs, written safely. */
+#include "kb/feedback.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "base/paths.h"
+
+char *kb_feedback_default_path(void)
+{
+    const char *env = getenv("KB_FEEDBACK_LOG");
+    if (env && *env)
+        return kb_strdup(env);
+    char *dir = kb_default_state_dir();
+    if (!dir)
+        return NULL;
+    kb_buf_t b = KB_BUF_INIT;
+    kb_buf_printf(&b, "%s/feedback.jsonl", dir);
+    free(dir);
+    return kb_buf_take(&b);
+}
+
+static kb_status_t fail(char **message, const char *what, const char *path)
+{
+    if (message) {
+        kb_buf_t b = KB_BUF_INIT;
+        kb_buf_printf(&b, "cannot %s %s: %s", what, path, strerror(errno));
+        *message = kb_buf_take(&b);
+    }
+    return KB_STATUS_FILE_ERROR;
+}
+
+kb_status_t kb_log_append_line(const char *path, const char *line, char **message)
+{
+    if (message)
+        *message = NULL;
+    char *dir = kb_strdup(path);
+    if (!dir)
+        return KB_STATUS_OUT_OF_MEMORY;
+    char *slash = strrchr(dir, '/');
+    if (slash && slash != dir) {
+        *slash = '\0';
+        if (kb_mkdir_p(dir, 0700) != KB_STATUS_SUCCESS) {
+            kb_status_t st = fail(message, "create the folder", dir);
+            free(dir);
+            return st;
+        }
+    }
+    free(dir);
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0)
+        return fail(message, "open", path);
+    /* A log created elsewhere with a looser mode is tightened. */
+    struct stat st;
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077) && st.st_uid == geteuid())
+        fchmod(fd, 0600);
+    size_t n = strlen(line);
+    char *buf = malloc(n + 1);
+    if (!buf) {
+        close(fd);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    memcpy(buf, line, n);
+    buf[n] = '\n';
+    ssize_t w;
+    do
+        w = write(fd, buf, n + 1);
+    while (w < 0 && errno == EINTR);
+    free(buf);
+    if (w != (ssize_t)(n + 1) || fsync(fd) != 0) {
+        kb_status_t r = fail(message, "write", path);
+        close(fd);
+        return r;
+    }
+    if (close(fd) != 0)
+        return fail(message, "write", path);
+    return KB_STATUS_SUCCESS;
+}
+
+kb_status_t kb_feedback_append(const char *path, const char *query, const char *article,
+                               int helpful, const char *source, char **message)
+{
+    if (message)
+        *message = NULL;
+    if (!path || !article)
+        return KB_STATUS_BAD_ARGUMENT;
+    char when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return KB_STATUS_OUT_OF_MEMORY;
+    cJSON_AddStringToObject(o, "time", when);
+    if (query)
+        cJSON_AddStringToObject(o, "query", query);
+    else
+        cJSON_AddNullToObject(o, "query");
+    cJSON_AddStringToObject(o, "article", article);
+    cJSON_AddBoolToObject(o, "helpful", helpful);
+    cJSON_AddStringToObject(o, "source", source ? source : "");
+    char *line = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    if (!line)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = kb_log_append_line(path, line, message);
+    free(line);
+    return st;
+}

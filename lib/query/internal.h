@@ -1,0 +1,149 @@
+/* internal.h - what the files of the query pipeline share (not public). */
+#ifndef KB_SEARCH_INTERNAL_H
+#define KB_SEARCH_INTERNAL_H
+
+#include <sys/types.h>
+#include <time.h>
+
+#include "schema/hours.h"
+#include "query/query.h"
+#include "kb/search.h"
+#include "schema/schema.h"
+#include "base/strmap.h"
+#include "schema/words.h"
+#include "xapian/xapian.h"
+
+/* An escalation tier, or an article whose triggers are cues (guidance). */
+typedef struct kbs_tier {
+    char *id;
+    char *title;
+    char *category;
+    char *contact;
+    char *hours;
+    char *sla;
+    char *next;
+    char *escalation;          /* cue articles: the path they suggest */
+    kb_strlist_t triggers;     /* as written */
+    kb_strlist_t trigger_keys; /* " stem key ", same order, framed by spaces */
+    int known_hours;
+    kb_hours_t parsed_hours;
+} kbs_tier_t;
+
+typedef struct kbs_tiers {
+    kbs_tier_t *items;
+    size_t n;
+} kbs_tiers_t;
+
+struct kb_search {
+    char *path;
+    kb_xdb_t *db;
+    kb_xstem_t *stem;
+    /* The stub file as last seen, to notice a new generation. */
+    int have_stub;
+    ino_t stub_ino;
+    time_t stub_mtime;
+    long stub_mtime_ns;
+    off_t stub_size;
+    kbs_tiers_t tiers;
+    /* The English word list (dict.c), loaded on first use. */
+    char *words;
+    char **word_at;
+    size_t n_words;
+    int words_loaded;
+    time_t now;                /* 0: kb_hours_now() */
+    char err[512];
+};
+
+/* Where a query term came from, for explain. */
+typedef struct kbs_source {
+    char *term;
+    char *word;
+    const char *kind;          /* static string */
+    char *detail;              /* may be NULL */
+} kbs_source_t;
+
+/* One token of the query, with its spelling correction if any. */
+typedef struct kbs_token {
+    char *word;
+    char *stem;
+    char *fixed;               /* corrected word, or NULL */
+    char *fixed_stem;
+    int stop;                  /* a stopword */
+} kbs_token_t;
+
+typedef struct kbs_item {
+    const kb_qitem_t *src;
+    kbs_token_t *tokens;
+    size_t n;
+} kbs_item_t;
+
+/* The query, tokenized and spell-checked, before any Xapian query is made. */
+typedef struct kbs_prepared {
+    kbs_item_t *items;
+    size_t n;
+    size_t words;              /* searchable (non-stop) words */
+    size_t stopwords;
+    size_t corrections;
+    kb_strlist_t categories;   /* query's and request's filters */
+    kb_strlist_t tags;
+} kbs_prepared_t;
+
+/* A built query and the map back to the officer's words. */
+typedef struct kbs_built {
+    kb_xquery_t *query;        /* NULL when nothing is searchable */
+    kbs_source_t *sources;
+    size_t n_sources;
+    kb_strlist_t exclude_ids;  /* articles excluded by -word */
+} kbs_built_t;
+
+/* qprep.c */
+kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_t *req,
+                        kbs_prepared_t *out);
+void kbs_prepared_clear(kbs_prepared_t *p);
+/* The query string with the corrections applied.  Caller frees. */
+char *kbs_corrected_string(const kb_qparsed_t *p, const kbs_prepared_t *prep);
+
+/* qbuild.c */
+kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain,
+                      int corrected, kbs_built_t *out);
+void kbs_built_clear(kbs_built_t *b);
+
+/* tiers.c */
+kb_status_t kbs_tiers_load(kb_search_t *s);
+void kbs_tiers_clear(kbs_tiers_t *t);
+const kbs_tier_t *kbs_tier_find(const kb_search_t *s, const char *id);
+/* The escalation to suggest for a query (tokens in PREP, corrected where
+ * CORRECTED) whose top answer is TOP (may be NULL).  *OUT NULL if none. */
+kb_status_t kbs_escalation_for_query(kb_search_t *s, const kbs_prepared_t *prep,
+                                     int corrected, const kb_hit_t *top,
+                                     kb_escalation_t **out);
+/* The path starting at tier ID; KIND and REASON describe why. */
+kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char *kind,
+                                const char *reason, kb_escalation_t **out);
+time_t kbs_now(const kb_search_t *s);
+
+/* dict.c */
+/* 1 if WORD (lowercase) is in the English word list stored in the index. */
+int kbs_dict_has(kb_search_t *s, const char *word);
+/* Forget the loaded word list (the index changed). */
+void kbs_dict_clear(kb_search_t *s);
+
+/* snippet.c */
+/* Turn Xapian's snippet (HTML-escaped, with \x01 ... \x02 around matches)
+ * into plain text and highlight offsets.  Caller frees *TEXT and *HL. */
+kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
+                              size_t *n_hl);
+
+/* results.c */
+void kbs_hit_clear(kb_hit_t *h);
+/* Move SEC's fields into H (SEC is left empty); *TEXT gets the section
+ * text (caller frees). */
+void kbs_hit_take_section(kb_hit_t *h, kb_schema_section_t *sec, char **text);
+
+/* search.c */
+/* Make sure S->db is the latest index (reopen when kb-index changed it). */
+kb_status_t kbs_refresh(kb_search_t *s, int force);
+void kbs_set_error(kb_search_t *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,206 @@
+/* schema.h - the index schema: every document, term, value slot and
+ * metadata key kb stores, with the paired encode and decode of each
+ * document's data.  kb-index writes through the encoders, the query
+ * pipeline reads through the decoders; no other file knows the layout.
+ *
+ * The index directory (lib/index/layout.c) holds generations:
+ *
+ *     INDEX/XAPIANDB       a Xapian stub file naming the current generation's
+ *                          shards ("glass gen-000007/s0" ...)
+ *     INDEX/gen-000007/sK  the glass databases of the current generation
+ *     INDEX/gen-000006/    the previous one, kept for readers still on it
+ *     INDEX/.lock          held by the indexer while it runs
+ *
+ * Xapian opens INDEX directly (it follows the stub) and searches the
+ * shards as one database.
+ *
+ * Documents.  Each article gives three kinds:
+ *
+ *   section documents   one per section with text (and always one for the
+ *                       lead, section 0).  Free text: the section heading
+ *                       (weight 2) and text (1) with positions, plus the
+ *                       article's title (4), questions and phrases (2) and
+ *                       tags (2) without positions, so a section matches on
+ *                       what its article is about.  Stems of the title
+ *                       under "ZS", of the questions and phrases under
+ *                       "ZXQ", for the query's boosts.  Data: a section
+ *                       record (kb_schema_section_t).  Value KB_SLOT_SECTION
+ *                       is the section number.
+ *   question documents  one per question or phrase (at most
+ *                       KB_ARTICLE_MAX_QUESTIONS): that text only, with
+ *                       positions, so BM25 scores a query against each way
+ *                       customers ask on its own; term KB_TERM_QUESTION_DOC;
+ *                       value KB_SLOT_SECTION "q"; data {id, question}.
+ *   the article document  no free text and no filter terms, so no search
+ *                       returns it; found by its KB_PREFIX_ARTICLE term;
+ *                       term KB_TERM_ARTICLE_DOC (counting articles); value
+ *                       KB_SLOT_SECTION "a"; data: the whole article
+ *                       (kb_article_t with each section's steps), for show,
+ *                       :open, related and the escalation op.
+ *
+ *   Every document carries the boolean terms Q<id> and XP<path> (the path
+ *   relative to the KB folder, hashed when long); section and question
+ *   documents also XC<category>, K<tag> per tag and XE<escalation>, and
+ *   section 0 XL<id>.  Value KB_SLOT_ARTICLE is the article id: collapsing
+ *   on it gives one hit per article with its best document.  Values
+ *   KB_SLOT_CATEGORY and KB_SLOT_UPDATED ("YYYYMMDD") are on section
+ *   documents.
+ *
+ * Metadata.
+ *
+ *   kb:format        KB_INDEX_FORMAT; another value makes readers refuse the
+ *                    index and kb-index rebuild it
+ *   kb:root          the KB folder as given to kb-index
+ *   kb:built         ISO 8601 time of the last commit
+ *   kb:synonyms      hash of the synonyms file (the synonyms themselves are
+ *                    Xapian synonyms: keys are an item's words, or "Z" + their
+ *                    stems for phrases)
+ *   kb:dictionary    hash of the English word list; kb:words the list
+ *                    itself (wordlist.h)
+ *   F:<rel>          file record of each article file (kb_schema_file_t)
+ *   E:<id>           every escalation tier and every article with triggers
+ *                    (kb_schema_tier_t), loaded whole when a reader opens
+ *                    the index
+ *
+ * Spelling data: the words of section documents (words.h decides which).
+ *
+ * Every decode function checks the shape of what it reads and returns
+ * KB_STATUS_DB_CORRUPT when a field it needs is missing; strings it hands
+ * out are malloc'd and belong to the caller (the _clear functions free
+ * them).
+ */
+#ifndef KB_SCHEMA_SCHEMA_H
+#define KB_SCHEMA_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kb/article.h"
+#include "kb/status.h"
+
+/* The index format this build writes; a different stored version forces a
+ * full rebuild. */
+#define KB_INDEX_FORMAT "kb-index-10"
+
+/* Value slots. */
+enum {
+    KB_SLOT_ARTICLE = 0,   /* article id: the collapse key */
+    KB_SLOT_UPDATED = 1,   /* "YYYYMMDD" */
+    KB_SLOT_CATEGORY = 2,
+    KB_SLOT_SECTION = 3    /* section number, decimal; "q" on question documents,
+                              "a" on the article document */
+};
+
+/* Term prefixes. */
+#define KB_PREFIX_ID "Q"          /* article id, on every document */
+#define KB_PREFIX_ARTICLE "XD"    /* article id, on the article document only */
+#define KB_PREFIX_LEAD "XL"       /* article id, on its section 0 (the lead) only */
+#define KB_PREFIX_PATH "XP"       /* source path relative to the KB folder */
+#define KB_PREFIX_CATEGORY "XC"
+#define KB_PREFIX_TAG "K"
+#define KB_PREFIX_ESCALATION "XE" /* the article's escalation tier id */
+#define KB_PREFIX_TITLE "S"       /* "ZS" + stem: words of the title */
+#define KB_PREFIX_QUESTION "XQ"   /* "ZXQ" + stem: words of the questions and phrases */
+#define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
+#define KB_TERM_ARTICLE_DOC "XKarticle"   /* on article documents: counts articles */
+
+/* Metadata keys. */
+#define KB_META_FORMAT "kb:format"
+#define KB_META_ROOT "kb:root"
+#define KB_META_BUILT "kb:built"
+#define KB_META_SYNONYMS "kb:synonyms"
+#define KB_META_DICTIONARY "kb:dictionary"
+#define KB_META_WORDS "kb:words"
+#define KB_META_FILE "F:"               /* + relative path */
+#define KB_META_TIER "E:"               /* + article id */
+
+/* ---------------------------------------------------------------- */
+/* Terms                                                              */
+
+/* PREFIX + VALUE, malloc'd; NULL when out of memory. */
+char *kb_schema_term(const char *prefix, const char *value);
+/* The XP term for REL (hashed when too long for a term).  Caller frees. */
+char *kb_schema_path_term(const char *rel);
+
+/* ---------------------------------------------------------------- */
+/* Section documents                                                  */
+
+typedef struct kb_schema_section {
+    char *id;
+    char *title;
+    char *category;        /* may be NULL */
+    char *path;
+    char *section;         /* heading; "" for the lead */
+    char *section_path;
+    unsigned n;            /* section number, 0 = the lead */
+    unsigned steps;        /* numbered steps in the section */
+    char *escalation;      /* may be NULL */
+    char *text;
+} kb_schema_section_t;
+
+/* The data of section I of A.  Caller frees; NULL when out of memory. */
+char *kb_schema_section_encode(const kb_article_t *a, size_t i);
+/* Fill OUT from LEN bytes of DATA.  KB_STATUS_DB_CORRUPT when a field is
+ * missing (OUT is then empty), KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kb_schema_section_decode(const char *data, size_t len,
+                                     kb_schema_section_t *out /* OUT */);
+void kb_schema_section_clear(kb_schema_section_t *s);
+
+/* ---------------------------------------------------------------- */
+/* Question documents                                                 */
+
+char *kb_schema_question_encode(const kb_article_t *a, const char *question);
+/* *ID and *QUESTION are malloc'd (caller frees); both NULL on failure. */
+kb_status_t kb_schema_question_decode(const char *data, size_t len, char **id /* OUT */,
+                                      char **question /* OUT */);
+
+/* ---------------------------------------------------------------- */
+/* Article documents                                                  */
+
+char *kb_schema_article_encode(const kb_article_t *a);
+/* A new article from LEN bytes of DATA; caller frees with
+ * kb_article_free().  KB_STATUS_DB_CORRUPT, KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kb_schema_article_decode(const char *data, size_t len, kb_article_t **out /* OUT */);
+
+/* ---------------------------------------------------------------- */
+/* Tiers and trigger articles (E: metadata)                           */
+
+typedef struct kb_schema_tier {
+    char *id;
+    char *title;
+    char *category;        /* "escalation" for a tier; NULL or another for
+                              an article that only has triggers */
+    char *contact;
+    char *hours;
+    char *sla;
+    char *next;
+    char *escalation;      /* the path a trigger article suggests */
+    char **triggers;
+    size_t n_triggers;
+} kb_schema_tier_t;
+
+/* 1 if A is stored as a tier: an escalation article, or one with triggers. */
+int kb_schema_is_tier(const kb_article_t *a);
+char *kb_schema_tier_encode(const kb_article_t *a);
+kb_status_t kb_schema_tier_decode(const char *data, size_t len, kb_schema_tier_t *out /* OUT */);
+void kb_schema_tier_clear(kb_schema_tier_t *t);
+
+/* ---------------------------------------------------------------- */
+/* File records (F: metadata)                                         */
+
+#define KB_SCHEMA_ID_MAX 128
+
+typedef struct kb_schema_file {
+    long long size;
+    long long mtime_ns;
+    uint64_t hash;         /* kb_hash64 of the contents */
+    char id[KB_SCHEMA_ID_MAX + 1];
+} kb_schema_file_t;
+
+/* "size mtime hash id"; caller frees, NULL when out of memory. */
+char *kb_schema_file_encode(const kb_schema_file_t *f);
+/* 1 if S is a well-formed record (then *OUT is filled), else 0.  Read by
+ * hand: a no-change run over 100,000 files reads 100,000 of these. */
+int kb_schema_file_decode(const char *s, kb_schema_file_t *out /* OUT */);
+
+#endif

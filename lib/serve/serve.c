@@ -1,0 +1,417 @@
+/* serve.c - one JSON request line in, one JSON response line out. */
+#include "kb/serve.h"
+
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/feedback.h"
+#include "kb/json.h"
+#include "query/query.h"
+#include "kb/version.h"
+#include "base/utf8.h"
+
+struct kb_server {
+    kb_search_t *s;
+    char *feedback;
+};
+
+kb_status_t kb_server_new(kb_search_t *s, const char *feedback_path, kb_server_t **out)
+{
+    *out = NULL;
+    kb_server_t *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return KB_STATUS_OUT_OF_MEMORY;
+    srv->s = s;
+    if (feedback_path && !(srv->feedback = kb_strdup(feedback_path))) {
+        free(srv);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    *out = srv;
+    return KB_STATUS_SUCCESS;
+}
+
+void kb_server_free(kb_server_t *srv)
+{
+    if (!srv)
+        return;
+    free(srv->feedback);
+    free(srv);
+}
+
+/* A reply: BODY's members after "id" (a copy of ID, or null). */
+static char *reply(const cJSON *id, cJSON *body)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *out = NULL;
+    if (o) {
+        cJSON_AddItemToObject(o, "id", id ? cJSON_Duplicate(id, 1) : cJSON_CreateNull());
+        while (body && body->child) {
+            cJSON *item = cJSON_DetachItemViaPointer(body, body->child);
+            cJSON_AddItemToObject(o, item->string, item);
+        }
+        out = cJSON_PrintUnformatted(o);
+    }
+    cJSON_Delete(o);
+    cJSON_Delete(body);
+    return out;
+}
+
+static char *error_reply(const cJSON *id, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static char *error_reply(const cJSON *id, const char *code, const char *fmt, ...)
+{
+    kb_buf_t b = KB_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    kb_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    char *r = reply(id, kb_json_error(code, b.data ? b.data : ""));
+    kb_buf_free(&b);
+    return r;
+}
+
+/* Field readers: each returns 0 and sets *ERR when the field has the wrong
+ * type or range; absent fields keep the default. */
+typedef struct req_err {
+    char msg[160];
+} req_err_t;
+
+static int get_string(const cJSON *req, const char *key, int required, const char **out,
+                      req_err_t *e)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, key);
+    if (!v || cJSON_IsNull(v)) {
+        if (required)
+            snprintf(e->msg, sizeof e->msg, "\"%s\" is required", key);
+        return !required;
+    }
+    if (!cJSON_IsString(v)) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\" must be a string", key);
+        return 0;
+    }
+    *out = v->valuestring;
+    return 1;
+}
+
+static int get_uint(const cJSON *req, const char *key, unsigned lo, unsigned hi,
+                    unsigned *out, req_err_t *e)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, key);
+    if (!v || cJSON_IsNull(v))
+        return 1;
+    double d = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    if (!cJSON_IsNumber(v) || d != floor(d) || d < lo || d > hi) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\" must be a whole number from %u to %u", key, lo,
+                 hi);
+        return 0;
+    }
+    *out = (unsigned)d;
+    return 1;
+}
+
+static int get_bool(const cJSON *req, const char *key, int *out, req_err_t *e)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, key);
+    if (!v || cJSON_IsNull(v))
+        return 1;
+    if (!cJSON_IsBool(v)) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\" must be true or false", key);
+        return 0;
+    }
+    *out = cJSON_IsTrue(v);
+    return 1;
+}
+
+/* A string or an array of strings, at most 32 of them. */
+static int get_strings(const cJSON *req, const char *key, const char **out, size_t *n,
+                       req_err_t *e)
+{
+    *n = 0;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(req, key);
+    if (!v || cJSON_IsNull(v))
+        return 1;
+    if (cJSON_IsString(v)) {
+        out[(*n)++] = v->valuestring;
+        return 1;
+    }
+    if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) > 32) {
+        snprintf(e->msg, sizeof e->msg, "\"%s\" must be a string or a list of at most 32 "
+                                        "strings", key);
+        return 0;
+    }
+    const cJSON *x;
+    cJSON_ArrayForEach(x, v)
+    {
+        if (!cJSON_IsString(x)) {
+            snprintf(e->msg, sizeof e->msg, "\"%s\" must hold strings only", key);
+            return 0;
+        }
+        out[(*n)++] = x->valuestring;
+    }
+    return 1;
+}
+
+static char *status_reply(kb_server_t *srv, const cJSON *id, kb_status_t st)
+{
+    const char *msg = kb_search_last_error(srv->s);
+    return error_reply(id, kb_json_error_code(st), "%s", msg[0] ? msg : kb_status_to_string(st));
+}
+
+static char *op_search(kb_server_t *srv, const cJSON *id, const cJSON *req)
+{
+    req_err_t e = {""};
+    kb_request_t r = KB_REQUEST_INIT;
+    const char *cats[32], *tags[32];
+    int explain = 0, plain = 0;
+    if (!get_string(req, "q", 1, &r.q, &e) || !get_uint(req, "limit", 1, KB_LIMIT_MAX, &r.limit, &e) ||
+        !get_uint(req, "offset", 0, 10000, &r.offset, &e) ||
+        !get_strings(req, "category", cats, &r.n_categories, &e) ||
+        !get_strings(req, "tags", tags, &r.n_tags, &e) || !get_bool(req, "explain", &explain, &e) ||
+        !get_bool(req, "plain", &plain, &e))
+        return error_reply(id, "bad_request", "%s", e.msg);
+    r.categories = cats;
+    r.tags = tags;
+    r.explain = explain;
+    r.plain = plain;
+    kb_results_t *res;
+    kb_status_t st = kb_search_run(srv->s, &r, &res);
+    if (st != KB_STATUS_SUCCESS)
+        return status_reply(srv, id, st);
+    char *out = reply(id, kb_json_results(res));
+    kb_results_free(res);
+    return out;
+}
+
+static char *op_show(kb_server_t *srv, const cJSON *id, const cJSON *req)
+{
+    req_err_t e = {""};
+    const char *article = NULL;
+    if (!get_string(req, "article", 1, &article, &e))
+        return error_reply(id, "bad_request", "%s", e.msg);
+    kb_article_t *art;
+    kb_status_t st = kb_search_get_article(srv->s, article, &art);
+    if (st != KB_STATUS_SUCCESS)
+        return status_reply(srv, id, st);
+    cJSON *body = cJSON_CreateObject();
+    cJSON *a = kb_json_article(art);
+    kb_article_free(art);
+    if (!body || !a) {
+        cJSON_Delete(body);
+        cJSON_Delete(a);
+        return NULL;
+    }
+    cJSON_AddItemToObject(body, "article", a);
+    return reply(id, body);
+}
+
+static char *op_escalation(kb_server_t *srv, const cJSON *id, const cJSON *req)
+{
+    req_err_t e = {""};
+    const char *article = NULL;
+    if (!get_string(req, "article", 1, &article, &e))
+        return error_reply(id, "bad_request", "%s", e.msg);
+    kb_escalation_t *esc;
+    kb_status_t st = kb_search_escalation(srv->s, article, &esc);
+    if (st != KB_STATUS_SUCCESS)
+        return status_reply(srv, id, st);
+    cJSON *body = cJSON_CreateObject();
+    if (body) {
+        cJSON_AddStringToObject(body, "article", article);
+        cJSON_AddItemToObject(body, "escalation", kb_json_escalation(esc));
+    }
+    kb_escalation_free(esc);
+    return body ? reply(id, body) : NULL;
+}
+
+static char *op_feedback(kb_server_t *srv, const cJSON *id, const cJSON *req)
+{
+    req_err_t e = {""};
+    const char *q = NULL, *article = NULL;
+    int helpful = -1;
+    if (!get_string(req, "q", 0, &q, &e) || !get_string(req, "article", 1, &article, &e) ||
+        !get_bool(req, "helpful", &helpful, &e))
+        return error_reply(id, "bad_request", "%s", e.msg);
+    if (helpful < 0)
+        return error_reply(id, "bad_request", "\"helpful\" is required (true or false)");
+    if (q && strlen(q) > KB_QUERY_MAX_BYTES)
+        return error_reply(id, "too_large", "\"q\" is longer than %d bytes", KB_QUERY_MAX_BYTES);
+    /* Feedback on an article that does not exist is a mistake worth telling. */
+    kb_article_t *art;
+    kb_status_t st = kb_search_get_article(srv->s, article, &art);
+    if (st != KB_STATUS_SUCCESS)
+        return status_reply(srv, id, st);
+    kb_article_free(art);
+    if (!srv->feedback)
+        return error_reply(id, "index_error", "no feedback log configured");
+    char *msg = NULL;
+    st = kb_feedback_append(srv->feedback, q, article, helpful, "serve", &msg);
+    if (st != KB_STATUS_SUCCESS) {
+        char *r = error_reply(id, "index_error", "%s", msg ? msg : kb_status_to_string(st));
+        free(msg);
+        return r;
+    }
+    cJSON *body = cJSON_CreateObject();
+    if (body)
+        cJSON_AddBoolToObject(body, "ok", 1);
+    return body ? reply(id, body) : NULL;
+}
+
+static char *op_health(kb_server_t *srv, const cJSON *id)
+{
+    kb_health_t h;
+    kb_status_t st = kb_search_health(srv->s, &h);
+    if (st != KB_STATUS_SUCCESS)
+        return status_reply(srv, id, st);
+    cJSON *body = cJSON_CreateObject();
+    if (body) {
+        cJSON_AddBoolToObject(body, "ok", 1);
+        cJSON_AddNumberToObject(body, "documents", h.documents);
+        cJSON_AddNumberToObject(body, "articles", h.articles);
+        cJSON_AddStringToObject(body, "built", h.built);
+        cJSON_AddStringToObject(body, "format", h.format);
+        cJSON_AddStringToObject(body, "kb", h.kb_dir);
+        cJSON_AddStringToObject(body, "version", KB_VERSION);
+        cJSON_AddNumberToObject(body, "json_version", KB_JSON_VERSION);
+    }
+    kb_health_clear(&h);
+    return body ? reply(id, body) : NULL;
+}
+
+/* Does the line hold a JSON escape \u0000?  cJSON would silently cut the
+ * string there, so "card\u0000 -x" would search "card". */
+static int has_nul_escape(const char *s, size_t len)
+{
+    for (size_t i = 0; i + 6 <= len; i++) {
+        if (s[i] != '\\' || s[i + 1] != 'u' || memcmp(s + i + 2, "0000", 4) != 0)
+            continue;
+        size_t k = i, slashes = 0;
+        while (k > 0 && s[k - 1] == '\\')
+            k--, slashes++;
+        if (slashes % 2 == 0)
+            return 1;
+    }
+    return 0;
+}
+
+kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, char **response)
+{
+    *response = NULL;
+    char *out;
+    if (len > KB_SERVE_MAX_LINE) {
+        out = error_reply(NULL, "too_large", "request line is longer than %u bytes",
+                          KB_SERVE_MAX_LINE);
+        goto done;
+    }
+    if (!kb_utf8_valid(line, len, NULL)) {
+        out = error_reply(NULL, "bad_json", "request is not valid UTF-8");
+        goto done;
+    }
+    if (has_nul_escape(line, len)) {
+        out = error_reply(NULL, "bad_request", "NUL characters (\\u0000) are not allowed");
+        goto done;
+    }
+    const char *end = NULL;
+    cJSON *req = cJSON_ParseWithLengthOpts(line, len, &end, 0);
+    if (!req) {
+        out = error_reply(NULL, "bad_json", "request is not valid JSON (or nested too deeply)");
+        goto done;
+    }
+    /* Only whitespace may follow the object. */
+    while (end && (size_t)(end - line) < len && (*end == ' ' || *end == '\t' || *end == '\r'))
+        end++;
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
+    if (!cJSON_IsObject(req)) {
+        out = error_reply(NULL, "bad_request", "a request is a JSON object");
+    } else if (end && (size_t)(end - line) < len) {
+        out = error_reply(id, "bad_json", "text after the JSON object");
+    } else {
+        const cJSON *op = cJSON_GetObjectItemCaseSensitive(req, "op");
+        const char *name = cJSON_IsString(op) ? op->valuestring : NULL;
+        if (op && !cJSON_IsNull(op) && !name)
+            out = error_reply(id, "bad_request", "\"op\" must be a string");
+        else if (!name || strcmp(name, "search") == 0)
+            out = op_search(srv, id, req);
+        else if (strcmp(name, "show") == 0)
+            out = op_show(srv, id, req);
+        else if (strcmp(name, "escalation") == 0)
+            out = op_escalation(srv, id, req);
+        else if (strcmp(name, "feedback") == 0)
+            out = op_feedback(srv, id, req);
+        else if (strcmp(name, "health") == 0)
+            out = op_health(srv, id);
+        else
+            out = error_reply(id, "bad_request",
+                              "unknown op \"%.*s\" (search, show, escalation, feedback, health)",
+                              (int)kb_utf8_prefix(name, strlen(name), 40), name);
+    }
+    cJSON_Delete(req);
+done:
+    if (!out)
+        return KB_STATUS_OUT_OF_MEMORY;
+    *response = out;
+    return KB_STATUS_SUCCESS;
+}
+
+/* Read one line into BUF (at most CAP bytes).  Returns 0 at EOF with
+ * nothing read; *LEN is the length; *OVER is set when the line was longer
+ * than CAP (the rest is consumed and dropped). */
+static int read_line(FILE *in, char *buf, size_t cap, size_t *len, int *over)
+{
+    size_t n = 0;
+    int c, any = 0;
+    *over = 0;
+    while ((c = getc_unlocked(in)) != EOF) {
+        any = 1;
+        if (c == '\n')
+            break;
+        if (n < cap)
+            buf[n++] = (char)c;
+        else
+            *over = 1;
+    }
+    *len = n;
+    return any;
+}
+
+kb_status_t kb_server_run(kb_server_t *srv, FILE *in, FILE *out)
+{
+    char *buf = malloc(KB_SERVE_MAX_LINE + 1);
+    if (!buf)
+        return KB_STATUS_OUT_OF_MEMORY;
+    size_t len;
+    int over;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    while (read_line(in, buf, KB_SERVE_MAX_LINE, &len, &over)) {
+        if (len && buf[len - 1] == '\r')
+            len--;
+        size_t blank = 0;
+        while (blank < len && (buf[blank] == ' ' || buf[blank] == '\t'))
+            blank++;
+        if (!over && blank == len)
+            continue;
+        char *resp;
+        st = over ? kb_server_handle(srv, buf, KB_SERVE_MAX_LINE + 1, &resp)
+                  : kb_server_handle(srv, buf, len, &resp);
+        if (st != KB_STATUS_SUCCESS) {
+            /* Out of memory: still answer, with a fixed line. */
+            resp = kb_strdup("{\"id\":null,\"error\":{\"code\":\"index_error\","
+                             "\"message\":\"out of memory\"}}");
+            st = KB_STATUS_SUCCESS;
+            if (!resp)
+                break;
+        }
+        int ok = fputs(resp, out) >= 0 && putc('\n', out) != EOF && fflush(out) == 0;
+        free(resp);
+        if (!ok) {
+            st = KB_STATUS_FILE_ERROR;
+            break;
+        }
+    }
+    free(buf);
+    return st;
+}

@@ -1,0 +1,859 @@
+/* render.c - Markdown articles for a terminal, and the steps of a section.
+ *
+ * cmark parses; this file walks its tree with cmark's iterator, which is not
+ * recursive, so a document nested ten thousand levels deep costs heap (the
+ * container stack below) and never C stack.
+ *
+ * The renderer is line-oriented.  Open containers (block quotes, lists,
+ * list items) sit on a stack; each output line starts with their prefixes
+ * ("│ ", an item's marker on its first line and spaces of the same width on
+ * the next ones).  Leaf blocks write lines under that prefix: paragraphs
+ * and headings are first collected into a buffer of words, with style
+ * changes recorded as two-byte markers, and then wrapped.  Keeping the
+ * styles as markers rather than escape sequences lets the wrapper count
+ * columns, and close every style at the end of a line and reopen it on the
+ * next one, so a prefix or a pager never inherits a colour.
+ *
+ * Everything that comes from the article goes through add_clean(), which
+ * lets no control character through: the text is untrusted and the output
+ * goes to a terminal.
+ */
+#include "kb/render.h"
+
+#include <cmark.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kb/article.h"
+#include "schema/ids.h"
+#include "base/buf.h"
+#include "base/utf8.h"
+
+/* ---------------------------------------------------------------- */
+/* Untrusted text                                                     */
+
+/* Append LEN bytes of untrusted S to B.  Invalid UTF-8 and control
+ * characters (C0, DEL, C1) become '?', carriage returns are dropped, tabs
+ * and newlines become spaces. */
+static void add_clean(kb_buf_t *b, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && p[i] >= 0x20 && p[i] < 0x7F)
+            i++;
+        if (i > start)
+            kb_buf_add(b, s + start, i - start);
+        if (i >= len)
+            break;
+        unsigned c = p[i];
+        if (c == '\t' || c == '\n') {
+            kb_buf_addc(b, ' ');
+            i++;
+            continue;
+        }
+        if (c == '\r') {
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            kb_buf_addc(b, '?');
+            i++;
+            continue;
+        }
+        unsigned cp = 0;
+        size_t n = kb_utf8_decode(s + i, len - i, &cp);
+        /* A lead byte decoded as one byte is invalid UTF-8. */
+        if (n == 1 || cp < 0xA0) {
+            kb_buf_addc(b, '?');
+            i += n;
+            continue;
+        }
+        kb_buf_add(b, s + i, n);
+        i += n;
+    }
+}
+
+static void add_cleans(kb_buf_t *b, const char *s)
+{
+    if (s)
+        add_clean(b, s, strlen(s));
+}
+
+
+/* ---------------------------------------------------------------- */
+/* Styles                                                             */
+
+/* A style is a small bit set: three attributes and a colour index.  In the
+ * paragraph buffer a change of style is MARK followed by '@' + style, a
+ * byte in 0x40..0x7F, so a marker never looks like a space or a newline. */
+#define MARK '\x01'
+#define ST_BOLD 1u
+#define ST_ITALIC 2u
+#define ST_UNDER 4u
+#define ST_COLOUR(c) ((unsigned)(c) << 3)
+#define ST_COLOUR_OF(s) (((s) >> 3) & 7u)
+enum { COL_NONE, COL_CYAN, COL_BLUE, COL_MAGENTA, COL_GREY, COL_COUNT };
+
+static const char *const colour_sgr[COL_COUNT] = {"", ";36", ";34", ";35", ";90"};
+
+/* Heading styles by level (colour mode only). */
+static unsigned heading_style(int level)
+{
+    if (level <= 1)
+        return ST_BOLD | ST_UNDER | ST_COLOUR(COL_MAGENTA);
+    if (level == 2)
+        return ST_BOLD | ST_UNDER;
+    return ST_BOLD;
+}
+
+/* Display columns of N bytes of a paragraph buffer: code points, markers
+ * excluded. */
+static size_t run_width(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        if (s[i] == MARK) {
+            i += 2;
+            continue;
+        }
+        unsigned cp;
+        i += kb_utf8_decode(s + i, n - i, &cp);
+        w += (size_t)kb_unicode_width(cp);
+    }
+    return w;
+}
+
+/* 1 if N bytes of paragraph buffer S hold text, not only style changes.
+ * Text may take no column (a lone combining mark) and still needs a line. */
+static int run_has_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i += 2)
+        if (s[i] != MARK)
+            return 1;
+    return 0;
+}
+
+/* 1 if the character at S (N bytes left) is wide: a line may break before
+ * and after it even without a space (Chinese and Japanese text has none). */
+static int wide_at(const char *s, size_t n)
+{
+    unsigned cp;
+    kb_utf8_decode(s, n, &cp);
+    return kb_unicode_width(cp) == 2;
+}
+
+/* 1 if N bytes of paragraph buffer S, markers skipped, equal string T. */
+static int run_equals(const char *s, size_t n, const char *t)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == MARK) {
+            i++;
+            continue;
+        }
+        if (t[j] == '\0' || t[j] != s[i])
+            return 0;
+        j++;
+    }
+    return t[j] == '\0';
+}
+
+/* ---------------------------------------------------------------- */
+/* Renderer state                                                     */
+
+/* An open container.  Lists contribute nothing to the prefix but carry the
+ * numbering and tightness their items need. */
+typedef struct entry {
+    cmark_node_type type;   /* CMARK_NODE_BLOCK_QUOTE, _LIST or _ITEM */
+    int visible;            /* contributes to the prefix (not past the cap) */
+    int started;            /* a line has been written inside it */
+    int pending;            /* item: the marker is still to be written */
+    int tight;              /* list, item: no blank lines between blocks */
+    int width;              /* columns added to the prefix */
+    char marker[32];        /* item: "• ", "- ", "12. " */
+    long long next;         /* list: the number of its next item */
+    int ordered;
+    char delim;             /* list: '.' or ')' */
+    int numw;               /* list: digits of its largest number */
+} entry_t;
+
+/* Nested links (a link inside an image's description) whose text is
+ * remembered for the "show it once" check; deeper ones are just shown. */
+#define LINK_DEPTH 16
+
+typedef struct render {
+    kb_buf_t out;
+    int width;
+    int color;
+    int max_indent;         /* containers stop indenting past this column */
+
+    entry_t *stack;
+    size_t n, cap;
+    size_t nvis;            /* the visible entries are stack[0..nvis) */
+    int prefix_w;           /* columns of the visible prefix */
+    char hidden[32];        /* marker of an item past the cap, to write inline */
+    int oom;
+
+    /* Current output line. */
+    unsigned style;         /* style in effect in the output */
+    int line_open;
+    size_t col;             /* columns written after the prefix */
+    int any_output;
+    int want_blank;         /* a blank line goes before the next line */
+
+    /* Inline content of the paragraph or heading being collected. */
+    kb_buf_t para;
+    unsigned base;          /* the block's own style (headings) */
+    unsigned pstyle;        /* style at the end of PARA */
+    int emph, strong, link;
+    int code_on, url_on;
+    int in_heading;
+    int table;              /* a pipe table: keep its line breaks */
+    int link_depth;
+    size_t link_start[LINK_DEPTH];
+    unsigned link_style[LINK_DEPTH];
+} render_t;
+
+static entry_t *push(render_t *r, cmark_node_type type, int width)
+{
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        entry_t *s = realloc(r->stack, cap * sizeof *s);
+        if (!s) {
+            r->oom = 1;
+            return NULL;
+        }
+        r->stack = s;
+        r->cap = cap;
+    }
+    entry_t *e = &r->stack[r->n];
+    memset(e, 0, sizeof *e);
+    e->type = type;
+    e->width = width;
+    e->visible = r->nvis == r->n && r->prefix_w + width <= r->max_indent;
+    if (e->visible) {
+        r->nvis++;
+        r->prefix_w += width;
+    }
+    r->n++;
+    return e;
+}
+
+static void pop(render_t *r)
+{
+    if (!r->n)
+        return;
+    entry_t *e = &r->stack[--r->n];
+    if (e->visible) {
+        r->nvis--;
+        r->prefix_w -= e->width;
+    }
+}
+
+static entry_t *top(render_t *r)
+{
+    return r->n ? &r->stack[r->n - 1] : NULL;
+}
+
+static int top_tight(render_t *r)
+{
+    entry_t *e = top(r);
+    return e ? e->tight : 0;
+}
+
+/* ---------------------------------------------------------------- */
+/* Output lines                                                       */
+
+/* Write the escape sequence that resets the attributes and sets ST. */
+static void out_style(render_t *r, unsigned st)
+{
+    kb_buf_t *b = &r->out;
+    kb_buf_adds(b, "\033[0");
+    if (st & ST_BOLD)
+        kb_buf_adds(b, ";1");
+    if (st & ST_ITALIC)
+        kb_buf_adds(b, ";3");
+    if (st & ST_UNDER)
+        kb_buf_adds(b, ";4");
+    unsigned c = ST_COLOUR_OF(st);
+    if (c < COL_COUNT)
+        kb_buf_adds(b, colour_sgr[c]);
+    kb_buf_addc(b, 'm');
+}
+
+static void add_spaces(kb_buf_t *b, int n)
+{
+    for (int i = 0; i < n; i++)
+        kb_buf_addc(b, ' ');
+}
+
+static void add_bar(render_t *r, int trailing_space)
+{
+    if (r->color)
+        kb_buf_adds(&r->out, "\033[0;90m\xe2\x94\x82\033[0m");
+    else
+        kb_buf_addc(&r->out, '>');
+    if (trailing_space)
+        kb_buf_addc(&r->out, ' ');
+}
+
+/* A blank line between blocks: the bars of the block quotes already open
+ * around the text, no markers, no trailing spaces. */
+static void blank_line(render_t *r)
+{
+    size_t last = SIZE_MAX;
+    for (size_t i = 0; i < r->nvis && r->stack[i].started; i++)
+        if (r->stack[i].type == CMARK_NODE_BLOCK_QUOTE)
+            last = i;
+    for (size_t i = 0; last != SIZE_MAX && i <= last; i++) {
+        entry_t *e = &r->stack[i];
+        if (e->type == CMARK_NODE_BLOCK_QUOTE)
+            add_bar(r, i < last);
+        else
+            add_spaces(&r->out, e->width);
+    }
+    kb_buf_addc(&r->out, '\n');
+}
+
+static void line_begin(render_t *r)
+{
+    if (r->want_blank && r->any_output)
+        blank_line(r);
+    r->want_blank = 0;
+    for (size_t i = 0; i < r->nvis; i++) {
+        entry_t *e = &r->stack[i];
+        e->started = 1;
+        if (e->type == CMARK_NODE_BLOCK_QUOTE) {
+            add_bar(r, 1);
+        } else if (e->type == CMARK_NODE_ITEM) {
+            if (e->pending)
+                kb_buf_adds(&r->out, e->marker);
+            else
+                add_spaces(&r->out, e->width);
+            e->pending = 0;
+        }
+    }
+    r->col = 0;
+    if (r->hidden[0]) {
+        kb_buf_adds(&r->out, r->hidden);
+        r->col = kb_utf8_width(r->hidden, strlen(r->hidden));
+        r->hidden[0] = '\0';
+    }
+    if (r->color && r->style)
+        out_style(r, r->style);
+    r->line_open = 1;
+}
+
+static void line_end(render_t *r)
+{
+    if (r->color && r->style)
+        kb_buf_adds(&r->out, "\033[0m");
+    kb_buf_addc(&r->out, '\n');
+    r->line_open = 0;
+    r->any_output = 1;
+}
+
+/* Copy N bytes of paragraph buffer to the output, turning markers into
+ * escape sequences. */
+static void emit_run(render_t *r, const char *s, size_t n)
+{
+    size_t i = 0, start = 0;
+    while (i < n) {
+        if (s[i] != MARK) {
+            i++;
+            continue;
+        }
+        kb_buf_add(&r->out, s + start, i - start);
+        if (i + 1 < n) {
+            unsigned st = (unsigned)((unsigned char)s[i + 1] - 0x40u);
+            if (st != r->style) {
+                r->style = st;
+                if (r->line_open && r->color)
+                    out_style(r, st);
+            }
+        }
+        i += 2;
+        start = i;
+    }
+    if (start < n)
+        kb_buf_add(&r->out, s + start, n - start);
+}
+
+/* Word-wrap N bytes of paragraph buffer S (words separated by spaces, '\n'
+ * a forced break) under the current prefix.  Returns the width of the
+ * widest line. */
+static size_t wrap(render_t *r, const char *s, size_t n)
+{
+    int avail = r->width - r->prefix_w;
+    if (avail < 1)
+        avail = 1;
+    size_t widest = 0;
+    int words = 0;  /* on the current line */
+    int gap = 0;    /* a space came before this word */
+    size_t i = 0;
+    while (i < n) {
+        if (s[i] == ' ') {
+            gap = 1;
+            i++;
+            continue;
+        }
+        if (s[i] == '\n') {
+            if (!r->line_open)
+                line_begin(r);
+            line_end(r);
+            words = 0;
+            gap = 0;
+            i++;
+            continue;
+        }
+        /* A word runs to the next space, or is one wide character. */
+        size_t j = i;
+        int wide = s[i] != MARK && wide_at(s + i, n - i);
+        while (j < n && s[j] != ' ' && s[j] != '\n') {
+            if (s[j] == MARK) {
+                j += 2;
+                continue;
+            }
+            if (j > i && wide_at(s + j, n - j))
+                break;
+            unsigned cp;
+            j += kb_utf8_decode(s + j, n - j, &cp);
+            if (wide)
+                break;
+        }
+        if (j > n)
+            j = n;
+        size_t w = run_width(s + i, j - i);
+        if (w == 0 && !run_has_text(s + i, j - i)) {
+            /* Only style changes: they take no room. */
+            emit_run(r, s + i, j - i);
+            i = j;
+            continue;
+        }
+        if (!r->line_open) {
+            line_begin(r);
+        } else if (words && r->col + (gap ? 1 : 0) + w > (size_t)avail) {
+            line_end(r);
+            line_begin(r);
+            words = 0;
+        } else if (words && gap) {
+            kb_buf_addc(&r->out, ' ');
+            r->col++;
+        }
+        gap = 0;
+        emit_run(r, s + i, j - i);
+        r->col += w;
+        if (r->col > widest)
+            widest = r->col;
+        words++;
+        i = j;
+    }
+    if (r->line_open)
+        line_end(r);
+    r->style = 0;
+    return widest;
+}
+
+/* ---------------------------------------------------------------- */
+/* Inline content                                                     */
+
+static void pb_restyle(render_t *r)
+{
+    if (!r->color)
+        return;
+    unsigned st = r->base;
+    if (r->strong)
+        st |= ST_BOLD;
+    if (r->emph)
+        st |= ST_ITALIC;
+    if (r->link)
+        st |= ST_UNDER;
+    if (r->url_on)
+        st = (st & ~ST_COLOUR(7) & ~ST_UNDER) | ST_COLOUR(COL_BLUE);
+    if (r->code_on)
+        st = (st & ~ST_COLOUR(7)) | ST_COLOUR(COL_CYAN);
+    if (st == r->pstyle)
+        return;
+    kb_buf_t *b = &r->para;
+    if (b->len >= 2 && b->data[b->len - 2] == MARK) {
+        /* The last change has no text after it: replace it. */
+        b->data[b->len - 1] = (char)(0x40 + st);
+    } else {
+        char m[2] = {MARK, (char)(0x40 + st)};
+        kb_buf_add(b, m, 2);
+    }
+    r->pstyle = st;
+}
+
+/* A paragraph whose every line starts with '|' is a pipe table (not
+ * CommonMark): its line breaks are kept so the rows stay rows. */
+static int is_table(cmark_node *para)
+{
+    int line_start = 1, lines = 0;
+    for (cmark_node *c = cmark_node_first_child(para); c; c = cmark_node_next(c)) {
+        cmark_node_type t = cmark_node_get_type(c);
+        if (line_start) {
+            const char *lit = t == CMARK_NODE_TEXT ? cmark_node_get_literal(c) : NULL;
+            if (!lit || lit[strspn(lit, " ")] != '|')
+                return 0;
+            lines++;
+        }
+        line_start = t == CMARK_NODE_SOFTBREAK || t == CMARK_NODE_LINEBREAK;
+    }
+    return lines >= 2;
+}
+
+static void block_begin(render_t *r, cmark_node *node, unsigned base)
+{
+    kb_buf_clear(&r->para);
+    r->emph = r->strong = r->link = r->code_on = r->url_on = 0;
+    r->link_depth = 0;
+    r->pstyle = 0;
+    r->base = r->color ? base : 0;
+    r->table = cmark_node_get_type(node) == CMARK_NODE_PARAGRAPH && is_table(node);
+    pb_restyle(r);
+}
+
+static void link_enter(render_t *r)
+{
+    r->link++;
+    pb_restyle(r);
+    /* The text starts after the change of style, so that cutting it off
+     * leaves the buffer in the style recorded here. */
+    if (r->link_depth < LINK_DEPTH) {
+        r->link_start[r->link_depth] = r->para.len;
+        r->link_style[r->link_depth] = r->pstyle;
+    }
+    r->link_depth++;
+}
+
+/* After a link's text: " (url)", or " [id]" for another article; the text
+ * alone when it is the URL itself. */
+static void link_exit(render_t *r, cmark_node *node)
+{
+    r->link--;
+    r->link_depth--;
+    pb_restyle(r);
+    const char *url = cmark_node_get_url(node);
+    if (!url || !*url)
+        return;
+    int known = r->link_depth < LINK_DEPTH;
+    size_t start = known ? r->link_start[r->link_depth] : 0;
+    const char *text = r->para.data ? r->para.data + start : "";
+    size_t tlen = known ? r->para.len - start : 0;
+
+    char *id = kb_article_link_target(url);
+    if (id) {
+        if (known && (run_width(text, tlen) == 0 || run_equals(text, tlen, url) ||
+                      run_equals(text, tlen, id))) {
+            /* "[kb:x](kb:x)": the id says it all. */
+            r->para.len = start;
+            if (r->para.data)
+                r->para.data[start] = '\0';
+            r->pstyle = r->link_style[r->link_depth];
+        } else {
+            kb_buf_addc(&r->para, ' ');
+        }
+        r->url_on = 1;
+        pb_restyle(r);
+        kb_buf_addc(&r->para, '[');
+        add_cleans(&r->para, id);
+        kb_buf_addc(&r->para, ']');
+        r->url_on = 0;
+        pb_restyle(r);
+        free(id);
+        return;
+    }
+    if (known && (run_equals(text, tlen, url) ||
+                  (strncmp(url, "mailto:", 7) == 0 && run_equals(text, tlen, url + 7))))
+        return;
+    kb_buf_addc(&r->para, ' ');
+    r->url_on = 1;
+    pb_restyle(r);
+    kb_buf_addc(&r->para, '(');
+    add_cleans(&r->para, url);
+    kb_buf_addc(&r->para, ')');
+    r->url_on = 0;
+    pb_restyle(r);
+}
+
+static void inline_code(render_t *r, const char *lit)
+{
+    if (r->color) {
+        r->code_on = 1;
+        pb_restyle(r);
+        add_cleans(&r->para, lit);
+        r->code_on = 0;
+        pb_restyle(r);
+    } else {
+        kb_buf_addc(&r->para, '`');
+        add_cleans(&r->para, lit);
+        kb_buf_addc(&r->para, '`');
+    }
+}
+
+/* ---------------------------------------------------------------- */
+/* Blocks                                                             */
+
+/* After a block: a blank line before the next one, unless the block sits
+ * in a tight list. */
+static void block_done(render_t *r)
+{
+    r->want_blank = !top_tight(r);
+}
+
+static void flush_heading(render_t *r, int level)
+{
+    size_t widest = wrap(r, r->para.data ? r->para.data : "", r->para.len);
+    if (r->color || level > 2 || widest == 0)
+        return;
+    /* Plain text: underline levels 1 and 2 the setext way. */
+    line_begin(r);
+    for (size_t i = 0; i < widest; i++)
+        kb_buf_addc(&r->out, level == 1 ? '=' : '-');
+    line_end(r);
+}
+
+static void code_block(render_t *r, const char *lit)
+{
+    if (!lit)
+        return;
+    r->style = r->color ? ST_COLOUR(COL_CYAN) : 0;
+    const char *p = lit;
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p) : strlen(p);
+        line_begin(r);
+        kb_buf_adds(&r->out, "    ");
+        /* Tabs to the next multiple of four, counted from the code. */
+        size_t col = 0, i = 0;
+        while (i < len) {
+            size_t seg = i;
+            while (i < len && p[i] != '\t')
+                i++;
+            size_t before = r->out.len;
+            add_clean(&r->out, p + seg, i - seg);
+            col += kb_utf8_width(r->out.data ? r->out.data + before : "", r->out.len - before);
+            if (i < len) {
+                add_spaces(&r->out, (int)(4 - col % 4));
+                col += 4 - col % 4;
+                i++;
+            }
+        }
+        line_end(r);
+        if (!nl)
+            break;
+        p = nl + 1;
+    }
+    r->style = 0;
+}
+
+static void thematic_break(render_t *r)
+{
+    r->style = r->color ? ST_COLOUR(COL_GREY) : 0;
+    line_begin(r);
+    /* COL is the width of an inline marker (a list past the cap), if any. */
+    int n = r->width - r->prefix_w - (int)r->col;
+    for (int i = 0; i < (n < 1 ? 1 : n); i++)
+        kb_buf_adds(&r->out, r->color ? "\xe2\x94\x80" : "-");
+    line_end(r);
+    r->style = 0;
+}
+
+static int digits(long long v)
+{
+    int d = 1;
+    for (; v >= 10; v /= 10)
+        d++;
+    return d;
+}
+
+static void list_enter(render_t *r, cmark_node *node)
+{
+    entry_t *e = push(r, CMARK_NODE_LIST, 0);
+    if (!e)
+        return;
+    e->tight = cmark_node_get_list_tight(node);
+    e->ordered = cmark_node_get_list_type(node) == CMARK_ORDERED_LIST;
+    e->delim = cmark_node_get_list_delim(node) == CMARK_PAREN_DELIM ? ')' : '.';
+    e->next = cmark_node_get_list_start(node);
+    long long items = 0;
+    for (cmark_node *c = cmark_node_first_child(node); c; c = cmark_node_next(c))
+        items++;
+    long long last = e->next + (items ? items - 1 : 0);
+    e->numw = digits(last > e->next ? last : e->next);
+}
+
+static void item_enter(render_t *r)
+{
+    entry_t *list = top(r);
+    char marker[32];
+    if (list && list->type == CMARK_NODE_LIST && list->ordered)
+        snprintf(marker, sizeof marker, "%*lld%c ", list->numw, list->next++, list->delim);
+    else
+        snprintf(marker, sizeof marker, "%s", r->color ? "\xe2\x80\xa2 " : "- ");
+    int tight = list ? list->tight : 0;
+    int w = (int)kb_utf8_width(marker, strlen(marker));
+    entry_t *e = push(r, CMARK_NODE_ITEM, w);
+    if (!e)
+        return;
+    e->tight = tight;
+    memcpy(e->marker, marker, sizeof marker);
+    if (e->visible)
+        e->pending = 1;
+    else
+        memcpy(r->hidden, marker, sizeof marker);
+}
+
+static void item_exit(render_t *r)
+{
+    entry_t *e = top(r);
+    if (e && ((e->visible && e->pending) || (!e->visible && r->hidden[0]))) {
+        /* An empty item still shows its marker. */
+        line_begin(r);
+        while (r->out.len && r->out.data[r->out.len - 1] == ' ')
+            r->out.data[--r->out.len] = '\0';
+        line_end(r);
+    }
+    pop(r);
+}
+
+static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
+{
+    cmark_node_type type = cmark_node_get_type(node);
+    int enter = ev == CMARK_EVENT_ENTER;
+    switch (type) {
+    case CMARK_NODE_BLOCK_QUOTE:
+        if (enter) {
+            push(r, type, 2);
+        } else {
+            pop(r);
+            block_done(r);
+        }
+        break;
+    case CMARK_NODE_LIST:
+        if (enter) {
+            list_enter(r, node);
+        } else {
+            pop(r);
+            block_done(r);
+        }
+        break;
+    case CMARK_NODE_ITEM:
+        if (enter) {
+            item_enter(r);
+        } else {
+            item_exit(r);
+            block_done(r);
+        }
+        break;
+    case CMARK_NODE_PARAGRAPH:
+        if (enter) {
+            block_begin(r, node, 0);
+        } else {
+            wrap(r, r->para.data ? r->para.data : "", r->para.len);
+            block_done(r);
+        }
+        break;
+    case CMARK_NODE_HEADING: {
+        int level = cmark_node_get_heading_level(node);
+        if (enter) {
+            r->want_blank = 1;
+            r->in_heading = 1;
+            block_begin(r, node, heading_style(level));
+        } else {
+            r->in_heading = 0;
+            flush_heading(r, level);
+            block_done(r);
+        }
+        break;
+    }
+    case CMARK_NODE_CODE_BLOCK:
+        code_block(r, cmark_node_get_literal(node));
+        block_done(r);
+        break;
+    case CMARK_NODE_THEMATIC_BREAK:
+        thematic_break(r);
+        block_done(r);
+        break;
+    case CMARK_NODE_TEXT:
+        add_cleans(&r->para, cmark_node_get_literal(node));
+        break;
+    case CMARK_NODE_CODE:
+        inline_code(r, cmark_node_get_literal(node));
+        break;
+    case CMARK_NODE_SOFTBREAK:
+        kb_buf_addc(&r->para, r->table && !r->in_heading ? '\n' : ' ');
+        break;
+    case CMARK_NODE_LINEBREAK:
+        kb_buf_addc(&r->para, r->in_heading ? ' ' : '\n');
+        break;
+    case CMARK_NODE_EMPH:
+        r->emph += enter ? 1 : -1;
+        pb_restyle(r);
+        break;
+    case CMARK_NODE_STRONG:
+        r->strong += enter ? 1 : -1;
+        pb_restyle(r);
+        break;
+    case CMARK_NODE_LINK:
+    case CMARK_NODE_IMAGE:
+        if (enter)
+            link_enter(r);
+        else
+            link_exit(r, node);
+        break;
+    default:
+        /* The document itself; raw HTML (blocks and inline) and custom
+         * nodes, which are dropped. */
+        break;
+    }
+}
+
+kb_status_t kb_render_markdown(const char *md, size_t len, const kb_render_opts_t *opts,
+                               char **out)
+{
+    if (out)
+        *out = NULL;
+    if (!out || (!md && len))
+        return KB_STATUS_BAD_ARGUMENT;
+    render_t r;
+    memset(&r, 0, sizeof r);
+    r.width = opts ? opts->width : 0;
+    if (r.width <= 0)
+        r.width = KB_RENDER_DEFAULT_WIDTH;
+    if (r.width < KB_RENDER_MIN_WIDTH)
+        r.width = KB_RENDER_MIN_WIDTH;
+    if (r.width > KB_RENDER_MAX_WIDTH)
+        r.width = KB_RENDER_MAX_WIDTH;
+    r.color = opts && opts->color;
+    r.max_indent = r.width / 2;
+
+    cmark_node *doc = cmark_parse_document(md ? md : "", len, CMARK_OPT_VALIDATE_UTF8);
+    if (!doc)
+        return KB_STATUS_OUT_OF_MEMORY;
+    cmark_iter *it = cmark_iter_new(doc);
+    if (!it) {
+        cmark_node_free(doc);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    cmark_event_type ev;
+    while (!r.oom && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE)
+        render_node(&r, ev, cmark_iter_get_node(it));
+    cmark_iter_free(it);
+    cmark_node_free(doc);
+
+    int oom = r.oom || r.para.oom || r.out.oom;
+    free(r.stack);
+    kb_buf_free(&r.para);
+    if (oom) {
+        kb_buf_free(&r.out);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    *out = kb_buf_take(&r.out);
+    return *out ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
+}
