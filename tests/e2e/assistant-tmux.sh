@@ -8,9 +8,9 @@
 . "$(dirname "$0")/../lib.sh"
 
 if ! command -v tmux >/dev/null 2>&1; then
-    ok "assistant on a terminal # SKIP tmux is not installed"
+    skip "assistant on a terminal" "tmux is not installed"
     finish
-    exit
+    exit $?
 fi
 
 kb=$(fixture kb-small)
@@ -96,13 +96,13 @@ if command -v less >/dev/null 2>&1; then
     tm send-keys -t kb C-d
     wait_screen "Ctrl-D: exit 0" '^EXITED 0'
 else
-    ok "pager on a short screen # SKIP less is not installed"
+    skip "pager on a short screen" "less is not installed"
 fi
 # Ctrl-Z at the prompt and fg: the terminal is readline's again, the line
 # kept and redrawn.
 # (Not under valgrind, which does not stop the way a program does.)
 if [ -n "$VG" ]; then
-    ok "Ctrl-Z and fg # SKIP under valgrind"
+    skip "Ctrl-Z and fg" "under valgrind"
 elif command -v bash >/dev/null 2>&1; then
     tm kill-session -t kb 2>/dev/null
     tm new-session -d -s kb -x 100 -y 30 "env PS1='$ ' bash --norc --noprofile -i"
@@ -120,7 +120,7 @@ elif command -v bash >/dev/null 2>&1; then
     wait_screen "fg: typing goes on where it was" '^1\. My new card has not arrived'
     expect_no_match "fg: no double echo" "$T/screen" '^d$'
 else
-    ok "Ctrl-Z and fg # SKIP bash is not installed"
+    skip "Ctrl-Z and fg" "bash is not installed"
 fi
 tm kill-server 2>/dev/null
 finish

@@ -239,10 +239,11 @@ expect_match "esc after a cue: the duty manager" "$T/out" '^  1\. Duty manager  
 expect_match "a command without arguments refuses them" "$T/err" '^:more takes no argument\.$'
 expect_match "history: numbered lines" "$T/out" '^ +[0-9]+  :more extra$'
 expect_match "new: a new call" "$T/out" '^New call [0-9-]+: filters, answers and notes start afresh\.$'
+missing=
 for c in open more related esc steps why filter clear good bad note summary new history help quit; do
-    grep -Eq "^  :$c " "$T/out" || fail ":help lists :$c"
+    grep -Eq "^  :$c " "$T/out" || missing="$missing :$c"
 done
-ok ":help lists every command"
+expect_eq ":help lists every command (missing:${missing:- none})" "$missing" ""
 expect_match ":help steps" "$T/out" '^:steps N\|ID$'
 expect_match "bare help works" "$T/out" '^Type the customer.s words to search'
 expect_match "no answers: said" "$T/out" '^No answers\. '
@@ -278,6 +279,7 @@ cp "$top/tests/fixtures/assistant/cafe-card.md" "$kbu/product/"
 "$B/kb-index" --quiet --db "$T/index-utf8" "$kbu" || fail "index the UTF-8 fixture"
 printf 'café karte\n:steps 1\nd\nd\n:esc 1\n:why 1\n:more\n' >"$T/in"
 COLUMNS=40 kb_assistant --db "$T/index-utf8" <"$T/in" >"$T/out" 2>"$T/err"
+expect_eq "UTF-8 at COLUMNS=40: exit 0" "$?" 0
 expect_match "UTF-8: the card" "$T/out" 'cafe-card$'
 expect_eq "COLUMNS=40: no line wider than 40 columns, valid UTF-8" "$(/usr/bin/python3 -c '
 import sys, unicodedata

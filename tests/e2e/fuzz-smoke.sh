@@ -20,9 +20,9 @@ D=build-fuzz
 
 skip_all() {
     for t in $targets; do
-        ok "fuzz-$t: regression inputs and seeds # SKIP $1"
-        ok "fuzz-$t: hostile inputs # SKIP $1"
-        ok "fuzz-$t: fuzzing for ${secs}s # SKIP $1"
+        skip "fuzz-$t: regression inputs and seeds" "$1"
+        skip "fuzz-$t: hostile inputs" "$1"
+        skip "fuzz-$t: fuzzing for ${secs}s" "$1"
     done
     finish
     exit $?
@@ -74,8 +74,8 @@ done
 
 if [ "${KB_SKIP_SLOW:-0}" = 1 ]; then
     for t in $targets; do
-        ok "fuzz-$t: hostile inputs # SKIP KB_SKIP_SLOW=1"
-        ok "fuzz-$t: fuzzing for ${secs}s # SKIP KB_SKIP_SLOW=1"
+        skip "fuzz-$t: hostile inputs" "KB_SKIP_SLOW=1"
+        skip "fuzz-$t: fuzzing for ${secs}s" "KB_SKIP_SLOW=1"
     done
     finish
     exit $?
@@ -84,8 +84,9 @@ fi
 # The hostile inputs of issue 6 section 4 (1 MB lines, 10,000-deep nesting,
 # alias bombs, 10 MB requests...), through the same checks.
 for t in $targets; do
-    if FUZZ_DIR="$D" tests/fuzz/hostile.sh "$t" >"$T/hostile-$t" 2>&1; then
-        ok "fuzz-$t: $(grep -c '^[asq][0-9]' "$T/hostile-$t") hostile inputs handled"
+    if FUZZ_DIR="$D" tests/fuzz/hostile.sh "$t" >"$T/hostile-$t" 2>&1 &&
+        n=$(grep -c '^[asq][0-9]' "$T/hostile-$t") && [ "$n" -gt 0 ]; then
+        ok "fuzz-$t: $n hostile inputs handled"
     else
         fail "fuzz-$t: hostile inputs"
         grep -B3 -E 'FAILED|fuzz check failed|ERROR: ' "$T/hostile-$t" | head -8 | sed 's/^/    # /'
@@ -94,6 +95,7 @@ done
 
 for t in $targets; do
     mkdir -p "$T/new-$t"
+    execs=
     dirs="tests/fuzz/corpus/$t"
     [ -d "tests/fuzz/regressions/$t" ] && dirs="$dirs tests/fuzz/regressions/$t"
     # shellcheck disable=SC2086
@@ -102,11 +104,12 @@ for t in $targets; do
     if "$D/fuzz-$t" "$T/new-$t" $dirs -max_total_time="$secs" -timeout=20 \
         -seed="${KB_FUZZ_SEED:-1}" \
         -dict="tests/fuzz/$t.dict" -print_final_stats=1 -artifact_prefix="$T/crashes-$t/" \
-        >"$T/log-$t" 2>&1; then
-        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/log-$t")
-        ok "fuzz-$t: fuzzing for ${secs}s, ${execs:-?} executions, no crash"
+        >"$T/log-$t" 2>&1 &&
+        execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$T/log-$t") &&
+        [ "${execs:-0}" -gt 0 ]; then
+        ok "fuzz-$t: fuzzing for ${secs}s, $execs executions, no crash"
     else
-        fail "fuzz-$t: fuzzing for ${secs}s found a crash"
+        fail "fuzz-$t: fuzzing for ${secs}s found a crash (or ran no input: ${execs:-no} executions)"
         grep -E 'ERROR|SUMMARY|fuzz check failed|Test unit written' "$T/log-$t" | head -5 |
             sed 's/^/    # /'
         keep "$t"

@@ -7,7 +7,7 @@
 . "$(dirname "$0")/../lib.sh"
 
 if [ "${KB_SKIP_SLOW:-0}" = 1 ]; then
-    ok "relevance # SKIP KB_SKIP_SLOW=1 (ranking does not depend on the build)"
+    skip "relevance" "KB_SKIP_SLOW=1 (ranking does not depend on the build)"
     finish
     exit $?
 fi

@@ -93,6 +93,20 @@ KB_FEEDBACK_LOG=$T/custom.jsonl kb_search --serve <<'EOF' >/dev/null
 {"op": "feedback", "article": "fees", "helpful": false}
 EOF
 expect_eq "feedback log location settable" "$(json "$T/custom.jsonl" 'j["helpful"]')" "False"
+# A feedback query over 1,024 bytes is too large (as a search's would be),
+# not a malformed request; 1,024 bytes exactly is accepted.
+/usr/bin/python3 - "$T/fbreq" <<'EOF'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i, n in ((1, 1025), (2, 1024), (3, 5000)):
+        f.write(json.dumps({"id": i, "op": "feedback", "q": "x" * n, "article": "fees",
+                            "helpful": True}) + "\n")
+EOF
+expect_code "feedback with long queries" 0 kb_search --serve --feedback-log "$T/long.jsonl" <"$T/fbreq"
+expect_eq "feedback q of 1,025 and 5,000 bytes: too_large; 1,024 bytes: ok" \
+    "$(/usr/bin/python3 -c 'import json,sys; print([json.loads(l).get("error",{}).get("code","ok") for l in open(sys.argv[1])])' "$T/out")" \
+    "['too_large', 'ok', 'too_large']"
+expect_eq "only the accepted feedback is logged" "$(wc -l <"$T/long.jsonl")" "1"
 
 # --- limits ----------------------------------------------------------------------
 /usr/bin/python3 - "$T" <<'EOF'
@@ -153,6 +167,7 @@ done
 echo '{"id": "last", "q": "quokka"}' >&7
 exec 7>&-
 wait $srv
+expect_eq "the server during re-indexing: exit 0" "$?" 0
 expect_eq "server answered every request during re-indexing" "$(wc -l <"$T/live")" "41"
 expect_no_match "no error responses during re-indexing" "$T/live" '"error"'
 tail -1 "$T/live" >"$T/one.json"

@@ -5,8 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 
 tsan=$top/build-tsan/kb-index
-if [ "${KB_SKIP_SLOW:-0}" = 1 ]; then ok "ThreadSanitizer runs # SKIP KB_SKIP_SLOW=1"; finish; exit; fi
-if [ ! -x "$tsan" ]; then ok "ThreadSanitizer runs # SKIP build-tsan/kb-index not built (make tsan)"; finish; exit; fi
+if [ "${KB_SKIP_SLOW:-0}" = 1 ]; then skip "ThreadSanitizer runs" "KB_SKIP_SLOW=1"; finish; exit $?; fi
+if [ ! -x "$tsan" ]; then skip "ThreadSanitizer runs" "build-tsan/kb-index not built (make tsan)"; finish; exit $?; fi
 
 # 2,400 small articles: enough for two shards, quick under TSan.
 kb=$T/kb

@@ -1,7 +1,11 @@
 /* harness.h - a tiny TAP harness for unit tests (after cmark's api_test).
  *
  * Each check prints "ok - what" or "not ok - file:line: what"; tests/run.sh
- * counts them.  A test program returns non-zero if any check failed. */
+ * counts them.  SKIP(what, reason...) prints "ok - what # SKIP reason",
+ * which run.sh counts as skipped, not passed.  main() ends with
+ * `return HARNESS_DONE();`: it prints "# done: reached the end of main()"
+ * (run.sh counts a program without that line as failed: it stopped early)
+ * and returns non-zero if any check failed or none ran. */
 #ifndef KB_TEST_HARNESS_H
 #define KB_TEST_HARNESS_H
 
@@ -54,6 +58,28 @@ static int harness_run;
         }                                                                    \
     } while (0)
 
-#define HARNESS_DONE() (harness_failed ? 1 : 0)
+/* A check that cannot run here: counted as skipped, with the reason. */
+#define SKIP(what, ...)                                                      \
+    do {                                                                     \
+        printf("ok - %s # SKIP ", what);                                     \
+        printf(__VA_ARGS__);                                                 \
+        printf("\n");                                                        \
+        fflush(stdout);                                                      \
+    } while (0)
+
+/* The end of main(): the sentinel that proves the program got there. */
+static inline int harness_done(void)
+{
+    if (harness_run == 0) {
+        harness_failed++;
+        printf("not ok - no check ran\n");
+    }
+    printf("# done: reached the end of main() (%d checks, %d failed)\n", harness_run,
+           harness_failed);
+    fflush(stdout);
+    return harness_failed ? 1 : 0;
+}
+
+#define HARNESS_DONE() harness_done()
 
 #endif
