@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "harness.h"
-#include "kb/hours.h"
+#include "schema/hours.h"
 
 enum { MON, TUE, WED, THU, FRI, SAT, SUN };
 
