@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "assistant.h"
-#include "query/query.h"
+#include "query/syntax.h"
 #include "schema/ids.h"
 
 void kba_list_clear(kba_list_t *l)

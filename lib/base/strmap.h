@@ -13,19 +13,19 @@ extern "C" {
 
 typedef struct kb_strmap kb_strmap_t;
 
-KB_API kb_status_t kb_strmap_new(kb_strmap_t **out /* OUT */);
-KB_API void kb_strmap_free(kb_strmap_t *m);
+kb_status_t kb_strmap_new(kb_strmap_t **out /* OUT */);
+void kb_strmap_free(kb_strmap_t *m);
 /* Set KEY to VALUE (both copied; VALUE may be NULL to store a key only). */
-KB_API kb_status_t kb_strmap_set(kb_strmap_t *m, const char *key, const char *value);
+kb_status_t kb_strmap_set(kb_strmap_t *m, const char *key, const char *value);
 /* The value of KEY (borrowed, valid until KEY is set again or removed), or
  * NULL if absent; *FOUND (may be NULL) tells absent from a NULL value. */
-KB_API const char *kb_strmap_get(const kb_strmap_t *m, const char *key, int *found);
+const char *kb_strmap_get(const kb_strmap_t *m, const char *key, int *found);
 /* Remove KEY; absent is not an error. */
-KB_API void kb_strmap_remove(kb_strmap_t *m, const char *key);
-KB_API size_t kb_strmap_count(const kb_strmap_t *m);
+void kb_strmap_remove(kb_strmap_t *m, const char *key);
+size_t kb_strmap_count(const kb_strmap_t *m);
 /* Iterate: start with *POS = 0; returns 0 when done.  Removing the entry
  * just returned is allowed; other changes during iteration are not. */
-KB_API int kb_strmap_next(const kb_strmap_t *m, size_t *pos, const char **key,
+int kb_strmap_next(const kb_strmap_t *m, size_t *pos, const char **key,
                           const char **value);
 
 #ifdef __cplusplus

@@ -894,7 +894,7 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         st = apply_synonyms(&r);
     if (st == KB_STATUS_SUCCESS) {
         int changed;
-        st = kbi_dictionary_apply(r.db, r.full, &changed);
+        st = kb_wordlist_store(r.db, r.full, &changed);
         r.dirty += (size_t)changed;
     }
     if (st == KB_STATUS_SUCCESS && !r.full && r.dirty == 0) {

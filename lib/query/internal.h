@@ -1,12 +1,26 @@
-/* internal.h - what the files of the query pipeline share (not public). */
-#ifndef KB_SEARCH_INTERNAL_H
-#define KB_SEARCH_INTERNAL_H
+/* internal.h - what the files of the query pipeline share (not public).
+ *
+ * The stages, one file each:
+ *   handle.c      open the index and follow it (kb_search_open, refresh)
+ *   syntax.c      the query string: words, phrases, exclusions, filters
+ *   prepare.c     tokens, stems, stopwords and spelling corrections
+ *   build.c       the Xapian query (synonyms.c: synonym groups; qtree.c:
+ *                 query trees with a sticky status)
+ *   collect.c     run it: hits, best sections, snippets, explain
+ *   run.c         kb_search_run: the stages in order, with one retry
+ *   escalation.c  tiers, triggers and cues: the escalation to suggest
+ *   lookup.c      article, escalation path, related, health, lists
+ *   results.c     freeing results; snippet.c: snippet text and highlights
+ */
+#ifndef KB_QUERY_INTERNAL_H
+#define KB_QUERY_INTERNAL_H
 
 #include <sys/types.h>
 #include <time.h>
 
 #include "schema/hours.h"
-#include "query/query.h"
+#include "query/syntax.h"
+#include "schema/wordlist.h"
 #include "kb/search.h"
 #include "schema/schema.h"
 #include "base/strmap.h"
@@ -45,10 +59,8 @@ struct kb_search {
     long stub_mtime_ns;
     off_t stub_size;
     kbs_tiers_t tiers;
-    /* The English word list (dict.c), loaded on first use. */
-    char *words;
-    char **word_at;
-    size_t n_words;
+    /* The English word list, loaded on first use (kbs_words()). */
+    kb_wordlist_t words;
     int words_loaded;
     time_t now;                /* 0: kb_hours_now() */
     char err[512];
@@ -96,19 +108,27 @@ typedef struct kbs_built {
     kb_strlist_t exclude_ids;  /* articles excluded by -word */
 } kbs_built_t;
 
-/* qprep.c */
+/* handle.c */
+/* Make sure S->db is the latest index (reopen when kb-index changed it;
+ * FORCE: reopen anyway). */
+kb_status_t kbs_refresh(kb_search_t *s, int force);
+void kbs_set_error(kb_search_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The English word list of the index (loaded on first use). */
+const kb_wordlist_t *kbs_words(kb_search_t *s);
+
+/* prepare.c */
 kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_t *req,
                         kbs_prepared_t *out);
 void kbs_prepared_clear(kbs_prepared_t *p);
 /* The query string with the corrections applied.  Caller frees. */
 char *kbs_corrected_string(const kb_qparsed_t *p, const kbs_prepared_t *prep);
 
-/* qbuild.c */
+/* build.c */
 kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain,
                       int corrected, kbs_built_t *out);
 void kbs_built_clear(kbs_built_t *b);
 
-/* tiers.c */
+/* escalation.c */
 kb_status_t kbs_tiers_load(kb_search_t *s);
 void kbs_tiers_clear(kbs_tiers_t *t);
 const kbs_tier_t *kbs_tier_find(const kb_search_t *s, const char *id);
@@ -122,11 +142,22 @@ kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char 
                                 const char *reason, kb_escalation_t **out);
 time_t kbs_now(const kb_search_t *s);
 
-/* dict.c */
-/* 1 if WORD (lowercase) is in the English word list stored in the index. */
-int kbs_dict_has(kb_search_t *s, const char *word);
-/* Forget the loaded word list (the index changed). */
-void kbs_dict_clear(kb_search_t *s);
+/* collect.c */
+/* Run BUILT for REQ and fill R's hits (LIMIT of them) and total. */
+kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
+                      unsigned limit, kb_results_t *r);
+/* The first document holding PREFIX + VALUE.  KB_STATUS_NOT_FOUND if none. */
+kb_status_t kbs_first_doc(kb_search_t *s, const char *prefix, const char *value,
+                          kb_xdoc_t **doc /* OUT */);
+/* Collapse on the article id and rank with kb's BM25 parameters (does
+ * nothing when *ST is already a failure). */
+void kbs_set_weighting(kb_xenquire_t *enq, kb_status_t *st);
+
+/* run.c */
+/* 1 for the failures a reopen may cure (the index changed under us). */
+int kbs_retryable(kb_status_t st);
+/* Empty results for query Q (kept trimmed); NULL when out of memory. */
+kb_results_t *kbs_new_results(const char *q);
 
 /* snippet.c */
 /* Turn Xapian's snippet (HTML-escaped, with \x01 ... \x02 around matches)
@@ -139,11 +170,5 @@ void kbs_hit_clear(kb_hit_t *h);
 /* Move SEC's fields into H (SEC is left empty); *TEXT gets the section
  * text (caller frees). */
 void kbs_hit_take_section(kb_hit_t *h, kb_schema_section_t *sec, char **text);
-
-/* search.c */
-/* Make sure S->db is the latest index (reopen when kb-index changed it). */
-kb_status_t kbs_refresh(kb_search_t *s, int force);
-void kbs_set_error(kb_search_t *s, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
 #endif

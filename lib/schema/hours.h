@@ -31,19 +31,19 @@ typedef struct kb_hours {
 
 /* Parse S.  KB_STATUS_PARSE_ERROR with a message in ERR (ERRLEN bytes)
  * when it is malformed. */
-KB_API kb_status_t kb_hours_parse(const char *s, kb_hours_t *out /* OUT */, char *err,
+kb_status_t kb_hours_parse(const char *s, kb_hours_t *out /* OUT */, char *err,
                                   size_t errlen);
 
 /* Is it open at NOW (local time)? */
-KB_API int kb_hours_open_at(const kb_hours_t *h, time_t now);
+int kb_hours_open_at(const kb_hours_t *h, time_t now);
 
 /* When it next opens after NOW, as "Mon 08:00" (or "" if never) in BUF,
  * and the time_t (0 if never). */
-KB_API time_t kb_hours_next_open(const kb_hours_t *h, time_t now, char *buf, size_t len);
+time_t kb_hours_next_open(const kb_hours_t *h, time_t now, char *buf, size_t len);
 
 /* The current time, or $KB_NOW ("YYYY-MM-DDTHH:MM", local) when set: tests
  * and demos use it to see a desk at a given hour. */
-KB_API time_t kb_hours_now(void);
+time_t kb_hours_now(void);
 
 #ifdef __cplusplus
 }

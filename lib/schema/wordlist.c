@@ -1,4 +1,5 @@
-/* dictionary.c - load the English word list into the index. */
+/* wordlist.c - the English word list: stored by kb-index, looked up by
+ * spelling correction (wordlist.h). */
 #include "schema/wordlist.h"
 
 #include <stdio.h>
@@ -61,7 +62,7 @@ static kb_status_t word_blob(char *list, size_t len, char **out, size_t *out_len
     return *out ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
 }
 
-kb_status_t kbi_dictionary_apply(kb_xdb_t *db, int force, int *changed)
+kb_status_t kb_wordlist_store(kb_xdb_t *db, int force, int *changed)
 {
     *changed = 0;
     const char *path = getenv("KB_DICT");
@@ -95,4 +96,48 @@ kb_status_t kbi_dictionary_apply(kb_xdb_t *db, int force, int *changed)
     if (st == KB_STATUS_SUCCESS)
         *changed = 1;
     return st;
+}
+
+void kb_wordlist_clear(kb_wordlist_t *w)
+{
+    free(w->blob);
+    free(w->at);
+    memset(w, 0, sizeof *w);
+}
+
+void kb_wordlist_load(kb_xdb_t *db, kb_wordlist_t *w)
+{
+    memset(w, 0, sizeof *w);
+    size_t len;
+    if (kb_xdb_get_metadata(db, KB_META_WORDS, &w->blob, &len) != KB_STATUS_SUCCESS)
+        return;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += w->blob[i] == '\n';
+    w->at = malloc((n ? n : 1) * sizeof *w->at);
+    if (!w->at)
+        return;
+    char *p = w->blob;
+    for (size_t i = 0; i < n; i++) {
+        char *nl = strchr(p, '\n');
+        *nl = '\0';
+        w->at[w->n++] = p;
+        p = nl + 1;
+    }
+}
+
+int kb_wordlist_has(const kb_wordlist_t *w, const char *word)
+{
+    size_t lo = 0, hi = w->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(w->at[mid], word);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
 }

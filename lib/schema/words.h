@@ -15,9 +15,9 @@ extern "C" {
 #endif
 
 /* The English stopwords kb ignores in queries, NULL-terminated. */
-KB_API const char *const *kb_text_stopwords(void);
+const char *const *kb_text_stopwords(void);
 /* 1 if WORD (lowercase) is a stopword. */
-KB_API int kb_text_is_stopword(const char *word);
+int kb_text_is_stopword(const char *word);
 
 typedef struct kb_tokens {
     char **words;   /* lowercased words, as the index holds them */
@@ -29,19 +29,19 @@ typedef struct kb_tokens {
 /* Split LEN bytes of TEXT into words (kb_xtokenize) and stem each with STEM
  * (may be NULL).  Caller frees with kb_tokens_free().  Returns
  * KB_STATUS_SUCCESS or KB_STATUS_OUT_OF_MEMORY. */
-KB_API kb_status_t kb_text_tokens(kb_xstem_t *stem, const char *text, size_t len,
+kb_status_t kb_text_tokens(kb_xstem_t *stem, const char *text, size_t len,
                                   kb_tokens_t *out /* OUT */);
-KB_API void kb_tokens_free(kb_tokens_t *t);
+void kb_tokens_free(kb_tokens_t *t);
 
 /* The stems of TEXT's words joined by single spaces ("topping up" -> "top
  * up"): the key kb uses for synonyms and triggers.  Caller frees; "" when
  * TEXT has no words. */
-KB_API kb_status_t kb_text_stem_key(kb_xstem_t *stem, const char *text,
+kb_status_t kb_text_stem_key(kb_xstem_t *stem, const char *text,
                                     char **key /* OUT */);
 
 /* 1 if WORD should be in the spelling data: at least 3 bytes, no digits,
  * not starting with an uppercase prefix letter. */
-KB_API int kb_text_spelling_word(const char *word, size_t len);
+int kb_text_spelling_word(const char *word, size_t len);
 
 #ifdef __cplusplus
 }

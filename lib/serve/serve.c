@@ -10,7 +10,7 @@
 
 #include "kb/feedback.h"
 #include "kb/json.h"
-#include "query/query.h"
+#include "query/syntax.h"
 #include "kb/version.h"
 #include "base/utf8.h"
 

@@ -900,6 +900,19 @@ kb_status_t kb_xquery_scale(const kb_xquery_t *q, double factor, kb_xquery_t **o
     KB_CATCH(nullptr)
 }
 
+kb_status_t kb_xquery_copy(const kb_xquery_t *q, kb_xquery_t **out)
+{
+    if (out)
+        *out = nullptr;
+    KB_CHECK(q && out);
+    KB_TRY
+        std::unique_ptr<kb_xquery> r(new kb_xquery);
+        r->q = q->q;
+        *out = r.release();
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(nullptr)
+}
+
 kb_status_t kb_xquery_match_all(kb_xquery_t **q)
 {
     if (q)

@@ -72,35 +72,35 @@ typedef enum kb_xdb_mode {
  * KB_STATUS_XAPIAN_EXCEPTION.  On failure, if MESSAGE is not NULL, *MESSAGE
  * is set to a malloc'd description that the caller frees (or NULL).
  * A writable database holds the write lock until kb_xdb_close(). */
-KB_API kb_status_t kb_xdb_open(const char *path, kb_xdb_mode_t mode,
+kb_status_t kb_xdb_open(const char *path, kb_xdb_mode_t mode,
                                kb_xdb_t **db /* OUT */,
                                char **message /* OUT, may be NULL */);
 
 /* Close DB, releasing its lock and memory.  Uncommitted changes of a
  * writable database are discarded (not committed).  NULL is a no-op. */
-KB_API void kb_xdb_close(kb_xdb_t *db);
+void kb_xdb_close(kb_xdb_t *db);
 
 /* The message of DB's last failure, or "" if none.  Borrowed: valid until
  * the next call on DB or an object belonging to it. */
-KB_API const char *kb_xdb_last_error(const kb_xdb_t *db);
+const char *kb_xdb_last_error(const kb_xdb_t *db);
 
 /* Bring a read-only DB to the latest committed revision.  *CHANGED (may be
  * NULL) is set to 1 if the revision moved. */
-KB_API kb_status_t kb_xdb_reopen(kb_xdb_t *db, int *changed /* OUT */);
+kb_status_t kb_xdb_reopen(kb_xdb_t *db, int *changed /* OUT */);
 
 /* Number of documents, and the number holding TERM. */
-KB_API kb_status_t kb_xdb_doccount(kb_xdb_t *db, unsigned *count /* OUT */);
-KB_API kb_status_t kb_xdb_termfreq(kb_xdb_t *db, const char *term,
+kb_status_t kb_xdb_doccount(kb_xdb_t *db, unsigned *count /* OUT */);
+kb_status_t kb_xdb_termfreq(kb_xdb_t *db, const char *term,
                                    unsigned *freq /* OUT */);
 
 /* Metadata.  A missing key reads as the empty value (*VALUE = "", len 0).
  * *VALUE is malloc'd and NUL-terminated (it may hold NULs inside): the caller
  * frees it. */
-KB_API kb_status_t kb_xdb_get_metadata(kb_xdb_t *db, const char *key,
+kb_status_t kb_xdb_get_metadata(kb_xdb_t *db, const char *key,
                                        char **value /* OUT */,
                                        size_t *len /* OUT, may be NULL */);
 /* Set KEY to VALUE (LEN bytes); an empty value deletes the key. */
-KB_API kb_status_t kb_xdb_set_metadata(kb_xdb_t *db, const char *key,
+kb_status_t kb_xdb_set_metadata(kb_xdb_t *db, const char *key,
                                        const char *value, size_t len);
 
 typedef int (*kb_xstring_fn)(void *ctx, const char *s, size_t len);
@@ -109,117 +109,117 @@ typedef int (*kb_xterm_fn)(void *ctx, const char *term, size_t len,
 typedef int (*kb_xdocid_fn)(void *ctx, kb_xdocid_t docid);
 
 /* Call FN with each metadata key starting with PREFIX, in sorted order. */
-KB_API kb_status_t kb_xdb_metadata_keys(kb_xdb_t *db, const char *prefix,
+kb_status_t kb_xdb_metadata_keys(kb_xdb_t *db, const char *prefix,
                                         kb_xstring_fn fn, void *ctx);
 /* Call FN with each term starting with PREFIX and its term frequency. */
-KB_API kb_status_t kb_xdb_allterms(kb_xdb_t *db, const char *prefix,
+kb_status_t kb_xdb_allterms(kb_xdb_t *db, const char *prefix,
                                    kb_xterm_fn fn, void *ctx);
 /* Call FN with each document id holding TERM. */
-KB_API kb_status_t kb_xdb_postlist(kb_xdb_t *db, const char *term,
+kb_status_t kb_xdb_postlist(kb_xdb_t *db, const char *term,
                                    kb_xdocid_fn fn, void *ctx);
 /* Call FN with each term of document DOCID and its wdf.  Returns
  * KB_STATUS_NOT_FOUND if there is no such document. */
-KB_API kb_status_t kb_xdb_termlist(kb_xdb_t *db, kb_xdocid_t docid,
+kb_status_t kb_xdb_termlist(kb_xdb_t *db, kb_xdocid_t docid,
                                    kb_xterm_fn fn, void *ctx);
 
 /* Read document DOCID; the caller frees *DOC.  KB_STATUS_NOT_FOUND if it
  * does not exist. */
-KB_API kb_status_t kb_xdb_get_document(kb_xdb_t *db, kb_xdocid_t docid,
+kb_status_t kb_xdb_get_document(kb_xdb_t *db, kb_xdocid_t docid,
                                        kb_xdoc_t **doc /* OUT */);
 
 /* Writing (writable databases only; otherwise KB_STATUS_BAD_ARGUMENT).
  * DOC is copied; the caller still owns and frees it. */
-KB_API kb_status_t kb_xdb_add_document(kb_xdb_t *db, const kb_xdoc_t *doc,
+kb_status_t kb_xdb_add_document(kb_xdb_t *db, const kb_xdoc_t *doc,
                                        kb_xdocid_t *docid /* OUT, may be NULL */);
 /* Replace every document holding UNIQUE_TERM by DOC (or add it). */
-KB_API kb_status_t kb_xdb_replace_document(kb_xdb_t *db, const char *unique_term,
+kb_status_t kb_xdb_replace_document(kb_xdb_t *db, const char *unique_term,
                                            const kb_xdoc_t *doc,
                                            kb_xdocid_t *docid /* OUT, may be NULL */);
 /* Delete every document holding TERM (none is not an error). */
-KB_API kb_status_t kb_xdb_delete_documents(kb_xdb_t *db, const char *term);
+kb_status_t kb_xdb_delete_documents(kb_xdb_t *db, const char *term);
 
 /* Transactions.  Changes inside a transaction become visible together at
  * kb_xdb_commit_transaction(); a crash before that leaves the database as it
  * was.  FLUSHED non-zero makes the commit a real commit to disk. */
-KB_API kb_status_t kb_xdb_begin_transaction(kb_xdb_t *db, int flushed);
-KB_API kb_status_t kb_xdb_commit_transaction(kb_xdb_t *db);
-KB_API kb_status_t kb_xdb_cancel_transaction(kb_xdb_t *db);
+kb_status_t kb_xdb_begin_transaction(kb_xdb_t *db, int flushed);
+kb_status_t kb_xdb_commit_transaction(kb_xdb_t *db);
+kb_status_t kb_xdb_cancel_transaction(kb_xdb_t *db);
 /* Commit pending changes outside a transaction (atomic and durable). */
-KB_API kb_status_t kb_xdb_commit(kb_xdb_t *db);
+kb_status_t kb_xdb_commit(kb_xdb_t *db);
 
 /* Synonyms: TERM (a word, a stemmed word "Zword", or a space-separated
  * phrase) gets SYNONYM as an alternative at query time. */
-KB_API kb_status_t kb_xdb_add_synonym(kb_xdb_t *db, const char *term,
+kb_status_t kb_xdb_add_synonym(kb_xdb_t *db, const char *term,
                                       const char *synonym);
-KB_API kb_status_t kb_xdb_clear_synonyms(kb_xdb_t *db, const char *term);
+kb_status_t kb_xdb_clear_synonyms(kb_xdb_t *db, const char *term);
 /* Call FN with each synonym of TERM. */
-KB_API kb_status_t kb_xdb_synonyms(kb_xdb_t *db, const char *term,
+kb_status_t kb_xdb_synonyms(kb_xdb_t *db, const char *term,
                                    kb_xstring_fn fn, void *ctx);
 /* Call FN with each term having synonyms, starting with PREFIX. */
-KB_API kb_status_t kb_xdb_synonym_keys(kb_xdb_t *db, const char *prefix,
+kb_status_t kb_xdb_synonym_keys(kb_xdb_t *db, const char *prefix,
                                        kb_xstring_fn fn, void *ctx);
 
 /* Spelling data ("did you mean").  Frequencies add up per call. */
-KB_API kb_status_t kb_xdb_add_spelling(kb_xdb_t *db, const char *word,
+kb_status_t kb_xdb_add_spelling(kb_xdb_t *db, const char *word,
                                        unsigned inc);
-KB_API kb_status_t kb_xdb_remove_spelling(kb_xdb_t *db, const char *word,
+kb_status_t kb_xdb_remove_spelling(kb_xdb_t *db, const char *word,
                                           unsigned dec);
 /* The most frequent spelling word within MAX_EDIT edits of WORD, or "" when
  * there is none (or WORD is itself the best).  Caller frees *SUGGESTION. */
-KB_API kb_status_t kb_xdb_spelling_suggestion(kb_xdb_t *db, const char *word,
+kb_status_t kb_xdb_spelling_suggestion(kb_xdb_t *db, const char *word,
                                               unsigned max_edit,
                                               char **suggestion /* OUT */);
 /* Frequency of WORD in the spelling data (0 if absent). */
-KB_API kb_status_t kb_xdb_spelling_freq(kb_xdb_t *db, const char *word,
+kb_status_t kb_xdb_spelling_freq(kb_xdb_t *db, const char *word,
                                         unsigned *freq /* OUT */);
 
 /* ---------------------------------------------------------------- */
 /* Documents                                                          */
 
-KB_API kb_status_t kb_xdoc_new(kb_xdoc_t **doc /* OUT */);
-KB_API void kb_xdoc_free(kb_xdoc_t *doc);
+kb_status_t kb_xdoc_new(kb_xdoc_t **doc /* OUT */);
+void kb_xdoc_free(kb_xdoc_t *doc);
 
 /* The document's data blob (LEN bytes, copied). */
-KB_API kb_status_t kb_xdoc_set_data(kb_xdoc_t *doc, const char *data, size_t len);
+kb_status_t kb_xdoc_set_data(kb_xdoc_t *doc, const char *data, size_t len);
 /* Borrowed pointer to the data, valid until DOC is changed or freed.  It is
  * NUL-terminated after LEN bytes. */
-KB_API kb_status_t kb_xdoc_get_data(kb_xdoc_t *doc, const char **data /* OUT */,
+kb_status_t kb_xdoc_get_data(kb_xdoc_t *doc, const char **data /* OUT */,
                                     size_t *len /* OUT */);
 /* Add TERM with WDF_INC to the within-document frequency (0 for a boolean
  * term).  Terms longer than KB_XTERM_MAX give KB_STATUS_BAD_ARGUMENT. */
-KB_API kb_status_t kb_xdoc_add_term(kb_xdoc_t *doc, const char *term,
+kb_status_t kb_xdoc_add_term(kb_xdoc_t *doc, const char *term,
                                     unsigned wdf_inc);
-KB_API kb_status_t kb_xdoc_add_posting(kb_xdoc_t *doc, const char *term,
+kb_status_t kb_xdoc_add_posting(kb_xdoc_t *doc, const char *term,
                                        unsigned pos, unsigned wdf_inc);
-KB_API kb_status_t kb_xdoc_add_value(kb_xdoc_t *doc, unsigned slot,
+kb_status_t kb_xdoc_add_value(kb_xdoc_t *doc, unsigned slot,
                                      const char *value, size_t len);
 /* Borrowed pointer to value SLOT ("" when unset), valid until DOC is changed
  * or freed. */
-KB_API kb_status_t kb_xdoc_get_value(kb_xdoc_t *doc, unsigned slot,
+kb_status_t kb_xdoc_get_value(kb_xdoc_t *doc, unsigned slot,
                                      const char **value /* OUT */,
                                      size_t *len /* OUT */);
 
 /* Add every term of SRC to DOC with its wdf (no positions): the shared
  * fields of several documents are generated once and copied. */
-KB_API kb_status_t kb_xdoc_add_terms_of(kb_xdoc_t *doc, kb_xdoc_t *src);
+kb_status_t kb_xdoc_add_terms_of(kb_xdoc_t *doc, kb_xdoc_t *src);
 
 /* Call FN with each term of DOC and its wdf, in term order. */
-KB_API kb_status_t kb_xdoc_terms(kb_xdoc_t *doc, kb_xterm_fn fn, void *ctx);
+kb_status_t kb_xdoc_terms(kb_xdoc_t *doc, kb_xterm_fn fn, void *ctx);
 
 /* Split LEN bytes of TEXT into words exactly as the term generator does when
  * indexing (Unicode-aware, lowercased, no stemming), calling FN with each
  * word in text order; COUNT is the word's 1-based position. */
-KB_API kb_status_t kb_xtokenize(const char *text, size_t len, kb_xterm_fn fn, void *ctx);
+kb_status_t kb_xtokenize(const char *text, size_t len, kb_xterm_fn fn, void *ctx);
 
 /* ---------------------------------------------------------------- */
 /* Stemmers                                                           */
 
 /* LANG is a Snowball language name such as "english", or "none".
  * KB_STATUS_BAD_ARGUMENT if Xapian does not know it. */
-KB_API kb_status_t kb_xstem_new(const char *lang, kb_xstem_t **stem /* OUT */);
-KB_API void kb_xstem_free(kb_xstem_t *stem);
+kb_status_t kb_xstem_new(const char *lang, kb_xstem_t **stem /* OUT */);
+void kb_xstem_free(kb_xstem_t *stem);
 /* Stem WORD (LEN bytes, lowercase UTF-8); caller frees *OUT. */
-KB_API kb_status_t kb_xstem_word(kb_xstem_t *stem, const char *word, size_t len,
+kb_status_t kb_xstem_word(kb_xstem_t *stem, const char *word, size_t len,
                                  char **out /* OUT */);
 
 /* ---------------------------------------------------------------- */
@@ -240,30 +240,30 @@ enum {
 
 /* A term generator; DB (may be NULL) receives spelling data with
  * KB_XTG_SPELLING and records errors. */
-KB_API kb_status_t kb_xtermgen_new(kb_xdb_t *db, kb_xtermgen_t **tg /* OUT */);
-KB_API void kb_xtermgen_free(kb_xtermgen_t *tg);
+kb_status_t kb_xtermgen_new(kb_xdb_t *db, kb_xtermgen_t **tg /* OUT */);
+void kb_xtermgen_free(kb_xtermgen_t *tg);
 /* The stemmer is copied; NULL turns stemming off. */
-KB_API kb_status_t kb_xtermgen_set_stemmer(kb_xtermgen_t *tg, const kb_xstem_t *stem);
-KB_API kb_status_t kb_xtermgen_set_stemming_strategy(kb_xtermgen_t *tg,
+kb_status_t kb_xtermgen_set_stemmer(kb_xtermgen_t *tg, const kb_xstem_t *stem);
+kb_status_t kb_xtermgen_set_stemming_strategy(kb_xtermgen_t *tg,
                                                      kb_xstem_strategy_t strategy);
 /* Words in the NULL-terminated list WORDS are not stemmed (and with
  * KB_XSTEM_ALL not indexed).  The list is copied. */
-KB_API kb_status_t kb_xtermgen_set_stopper(kb_xtermgen_t *tg, const char *const *words);
-KB_API kb_status_t kb_xtermgen_set_flags(kb_xtermgen_t *tg, unsigned flags);
+kb_status_t kb_xtermgen_set_stopper(kb_xtermgen_t *tg, const char *const *words);
+kb_status_t kb_xtermgen_set_flags(kb_xtermgen_t *tg, unsigned flags);
 /* Index into DOC from now on; DOC must outlive the indexing calls. */
-KB_API kb_status_t kb_xtermgen_set_document(kb_xtermgen_t *tg, kb_xdoc_t *doc);
+kb_status_t kb_xtermgen_set_document(kb_xtermgen_t *tg, kb_xdoc_t *doc);
 /* Index LEN bytes of TEXT with positions; WDF_INC per occurrence; PREFIX may
  * be "" or NULL. */
-KB_API kb_status_t kb_xtermgen_index_text(kb_xtermgen_t *tg, const char *text,
+kb_status_t kb_xtermgen_index_text(kb_xtermgen_t *tg, const char *text,
                                           size_t len, unsigned wdf_inc,
                                           const char *prefix);
-KB_API kb_status_t kb_xtermgen_index_text_without_positions(kb_xtermgen_t *tg,
+kb_status_t kb_xtermgen_index_text_without_positions(kb_xtermgen_t *tg,
                                                             const char *text,
                                                             size_t len,
                                                             unsigned wdf_inc,
                                                             const char *prefix);
 /* Leave a gap so phrases do not match across fields. */
-KB_API kb_status_t kb_xtermgen_increase_termpos(kb_xtermgen_t *tg, unsigned delta);
+kb_status_t kb_xtermgen_increase_termpos(kb_xtermgen_t *tg, unsigned delta);
 
 /* ---------------------------------------------------------------- */
 /* Queries                                                            */
@@ -282,27 +282,29 @@ typedef enum kb_xop {
 
 /* A query for TERM with query frequency WQF (1 usually) at query position
  * POS (0 if none); the caller frees *Q. */
-KB_API kb_status_t kb_xquery_term(const char *term, unsigned wqf, unsigned pos,
+kb_status_t kb_xquery_term(const char *term, unsigned wqf, unsigned pos,
                                   kb_xquery_t **q /* OUT */);
 /* Combine N sub-queries with OP; WINDOW is for PHRASE and NEAR (0 = number
  * of sub-queries).  The sub-queries are copied (Xapian shares them), so the
  * caller still frees them.  NULL entries are skipped; with none left the
  * result is the empty query (matches nothing). */
-KB_API kb_status_t kb_xquery_combine(kb_xop_t op, const kb_xquery_t *const *subs,
+kb_status_t kb_xquery_combine(kb_xop_t op, const kb_xquery_t *const *subs,
                                      size_t n, unsigned window,
                                      kb_xquery_t **q /* OUT */);
 /* Q with every weight multiplied by FACTOR (>= 0). */
-KB_API kb_status_t kb_xquery_scale(const kb_xquery_t *q, double factor,
+kb_status_t kb_xquery_scale(const kb_xquery_t *q, double factor,
                                    kb_xquery_t **out /* OUT */);
+/* Another handle on Q (Xapian shares the tree); the caller frees both. */
+kb_status_t kb_xquery_copy(const kb_xquery_t *q, kb_xquery_t **out /* OUT */);
 /* A query matching every document (weight 0). */
-KB_API kb_status_t kb_xquery_match_all(kb_xquery_t **q /* OUT */);
-KB_API void kb_xquery_free(kb_xquery_t *q);
+kb_status_t kb_xquery_match_all(kb_xquery_t **q /* OUT */);
+void kb_xquery_free(kb_xquery_t *q);
 /* 1 if Q is the empty query, 0 otherwise (NULL counts as empty). */
-KB_API int kb_xquery_is_empty(const kb_xquery_t *q);
+int kb_xquery_is_empty(const kb_xquery_t *q);
 /* Xapian's description of Q, for debugging and explain; caller frees. */
-KB_API kb_status_t kb_xquery_describe(const kb_xquery_t *q, char **out /* OUT */);
+kb_status_t kb_xquery_describe(const kb_xquery_t *q, char **out /* OUT */);
 /* Call FN with each distinct term of Q (COUNT is its query frequency). */
-KB_API kb_status_t kb_xquery_terms(const kb_xquery_t *q, kb_xterm_fn fn, void *ctx);
+kb_status_t kb_xquery_terms(const kb_xquery_t *q, kb_xterm_fn fn, void *ctx);
 
 /* ---------------------------------------------------------------- */
 /* Query parser                                                       */
@@ -321,75 +323,75 @@ enum {
 };
 
 /* A query parser for DB (used for spelling, synonyms, wildcards, and errors). */
-KB_API kb_status_t kb_xqparser_new(kb_xdb_t *db, kb_xqparser_t **qp /* OUT */);
-KB_API void kb_xqparser_free(kb_xqparser_t *qp);
-KB_API kb_status_t kb_xqparser_set_stemmer(kb_xqparser_t *qp, const kb_xstem_t *stem);
-KB_API kb_status_t kb_xqparser_set_stemming_strategy(kb_xqparser_t *qp,
+kb_status_t kb_xqparser_new(kb_xdb_t *db, kb_xqparser_t **qp /* OUT */);
+void kb_xqparser_free(kb_xqparser_t *qp);
+kb_status_t kb_xqparser_set_stemmer(kb_xqparser_t *qp, const kb_xstem_t *stem);
+kb_status_t kb_xqparser_set_stemming_strategy(kb_xqparser_t *qp,
                                                      kb_xstem_strategy_t strategy);
 /* NULL-terminated list of stopwords (copied). */
-KB_API kb_status_t kb_xqparser_set_stopper(kb_xqparser_t *qp, const char *const *words);
+kb_status_t kb_xqparser_set_stopper(kb_xqparser_t *qp, const char *const *words);
 /* KB_XOP_AND or KB_XOP_OR (the default). */
-KB_API kb_status_t kb_xqparser_set_default_op(kb_xqparser_t *qp, kb_xop_t op);
+kb_status_t kb_xqparser_set_default_op(kb_xqparser_t *qp, kb_xop_t op);
 /* FIELD:text searches PREFIX-ed free text; boolean FIELD:value filters on
  * the term PREFIX+value, OR-ed within a field and AND-ed across fields. */
-KB_API kb_status_t kb_xqparser_add_prefix(kb_xqparser_t *qp, const char *field,
+kb_status_t kb_xqparser_add_prefix(kb_xqparser_t *qp, const char *field,
                                           const char *prefix);
-KB_API kb_status_t kb_xqparser_add_boolean_prefix(kb_xqparser_t *qp,
+kb_status_t kb_xqparser_add_boolean_prefix(kb_xqparser_t *qp,
                                                   const char *field,
                                                   const char *prefix);
 /* Parse TEXT with FLAGS (KB_XQP_*); DEFAULT_PREFIX may be NULL.  A syntax
  * error gives KB_STATUS_QUERY_SYNTAX with Xapian's message on the database. */
-KB_API kb_status_t kb_xqparser_parse(kb_xqparser_t *qp, const char *text,
+kb_status_t kb_xqparser_parse(kb_xqparser_t *qp, const char *text,
                                      unsigned flags, const char *default_prefix,
                                      kb_xquery_t **q /* OUT */);
 /* After a parse with KB_XQP_SPELLING_CORRECTION: the corrected query string,
  * or "" if nothing was corrected.  Caller frees. */
-KB_API kb_status_t kb_xqparser_corrected(kb_xqparser_t *qp, char **out /* OUT */);
+kb_status_t kb_xqparser_corrected(kb_xqparser_t *qp, char **out /* OUT */);
 
 /* ---------------------------------------------------------------- */
 /* Enquire and results                                                */
 
-KB_API kb_status_t kb_xenquire_new(kb_xdb_t *db, kb_xenquire_t **enq /* OUT */);
-KB_API void kb_xenquire_free(kb_xenquire_t *enq);
+kb_status_t kb_xenquire_new(kb_xdb_t *db, kb_xenquire_t **enq /* OUT */);
+void kb_xenquire_free(kb_xenquire_t *enq);
 /* Q is copied; QLEN is the query length for weighting (0 = Q's own). */
-KB_API kb_status_t kb_xenquire_set_query(kb_xenquire_t *enq, const kb_xquery_t *q,
+kb_status_t kb_xenquire_set_query(kb_xenquire_t *enq, const kb_xquery_t *q,
                                          unsigned qlen);
 /* One result per distinct value in SLOT (up to MAX per value). */
-KB_API kb_status_t kb_xenquire_set_collapse_key(kb_xenquire_t *enq, unsigned slot,
+kb_status_t kb_xenquire_set_collapse_key(kb_xenquire_t *enq, unsigned slot,
                                                 unsigned max);
 /* BM25 with the given parameters (Xapian's defaults: 1, 0, 1, 0.5, 0.5). */
-KB_API kb_status_t kb_xenquire_set_bm25(kb_xenquire_t *enq, double k1, double k2,
+kb_status_t kb_xenquire_set_bm25(kb_xenquire_t *enq, double k1, double k2,
                                         double k3, double b, double min_normlen);
 /* Boolean weighting: every match weighs 0, in document order. */
-KB_API kb_status_t kb_xenquire_set_boolean(kb_xenquire_t *enq);
+kb_status_t kb_xenquire_set_boolean(kb_xenquire_t *enq);
 /* Run the query: results FIRST..FIRST+MAXITEMS-1, counting at least
  * CHECKATLEAST matches exactly.  The caller frees *MSET (before ENQ). */
-KB_API kb_status_t kb_xenquire_get_mset(kb_xenquire_t *enq, unsigned first,
+kb_status_t kb_xenquire_get_mset(kb_xenquire_t *enq, unsigned first,
                                         unsigned maxitems, unsigned checkatleast,
                                         kb_xmset_t **mset /* OUT */);
 /* Call FN with each query term that document DOCID matches. */
-KB_API kb_status_t kb_xenquire_matching_terms(kb_xenquire_t *enq, kb_xdocid_t docid,
+kb_status_t kb_xenquire_matching_terms(kb_xenquire_t *enq, kb_xdocid_t docid,
                                               kb_xterm_fn fn, void *ctx);
 
-KB_API void kb_xmset_free(kb_xmset_t *mset);
-KB_API unsigned kb_xmset_size(const kb_xmset_t *mset);
+void kb_xmset_free(kb_xmset_t *mset);
+unsigned kb_xmset_size(const kb_xmset_t *mset);
 /* Estimated number of matches, and its bounds. */
-KB_API unsigned kb_xmset_matches_estimated(const kb_xmset_t *mset);
-KB_API unsigned kb_xmset_matches_lower_bound(const kb_xmset_t *mset);
-KB_API unsigned kb_xmset_matches_upper_bound(const kb_xmset_t *mset);
+unsigned kb_xmset_matches_estimated(const kb_xmset_t *mset);
+unsigned kb_xmset_matches_lower_bound(const kb_xmset_t *mset);
+unsigned kb_xmset_matches_upper_bound(const kb_xmset_t *mset);
 /* The largest weight any document could get, and the largest attained. */
-KB_API double kb_xmset_max_possible(const kb_xmset_t *mset);
-KB_API double kb_xmset_max_attained(const kb_xmset_t *mset);
+double kb_xmset_max_possible(const kb_xmset_t *mset);
+double kb_xmset_max_attained(const kb_xmset_t *mset);
 /* Item I (0-based, < size) of the page.  Out of range gives docid 0 and
  * weight 0. */
-KB_API kb_xdocid_t kb_xmset_docid(const kb_xmset_t *mset, unsigned i);
-KB_API double kb_xmset_weight(const kb_xmset_t *mset, unsigned i);
-KB_API int kb_xmset_percent(const kb_xmset_t *mset, unsigned i);
+kb_xdocid_t kb_xmset_docid(const kb_xmset_t *mset, unsigned i);
+double kb_xmset_weight(const kb_xmset_t *mset, unsigned i);
+int kb_xmset_percent(const kb_xmset_t *mset, unsigned i);
 /* How many more documents had the same collapse key as item I (a lower
  * bound). */
-KB_API unsigned kb_xmset_collapse_count(const kb_xmset_t *mset, unsigned i);
+unsigned kb_xmset_collapse_count(const kb_xmset_t *mset, unsigned i);
 /* Item I's document; the caller frees *DOC. */
-KB_API kb_status_t kb_xmset_document(kb_xmset_t *mset, unsigned i,
+kb_status_t kb_xmset_document(kb_xmset_t *mset, unsigned i,
                                      kb_xdoc_t **doc /* OUT */);
 
 enum {
@@ -403,7 +405,7 @@ enum {
  * OMIT where text was cut.  STEM (may be NULL) must be the stemmer used at
  * index time.  Note: Xapian HTML-escapes '&', '<' and '>' in the result.
  * Caller frees *OUT. */
-KB_API kb_status_t kb_xmset_snippet(kb_xmset_t *mset, const char *text, size_t len,
+kb_status_t kb_xmset_snippet(kb_xmset_t *mset, const char *text, size_t len,
                                     size_t length, const kb_xstem_t *stem,
                                     unsigned flags, const char *hi_start,
                                     const char *hi_end, const char *omit,

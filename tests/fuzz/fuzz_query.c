@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "fuzz_common.h"
-#include "query/query.h"
+#include "query/syntax.h"
 #include "kb/search.h"
 #include "base/buf.h"
 #include "base/utf8.h"

@@ -1,10 +1,11 @@
-/* qprep.c - tokenize the query and decide spelling corrections.
+/* prepare.c - tokenize the query and decide spelling corrections.
  *
  * Customers' words arrive with typos.  A word is corrected only when the
  * index has never seen it (neither the word nor its stem), it is long enough
  * to be a real typo (four letters or more), and it holds no digit or
  * underscore: numbers, dates and error codes are never "corrected" (2024
- * must not become 2025); nor is a word of the English word list (dict.c).  The suggestion must itself be in the index, so
+ * must not become 2025); nor is a word of the English word list
+ * (schema/wordlist.h).  The suggestion must itself be in the index, so
  * the corrected query can find something; kb_search_run() then checks the
  * corrected query really does before reporting it.
  */
@@ -81,7 +82,7 @@ static kb_status_t correct(kb_search_t *s, kbs_token_t *t)
     if (st != KB_STATUS_SUCCESS || yes)
         return st;
     /* A real English word is what the customer said, not a typo. */
-    if (kbs_dict_has(s, t->word))
+    if (kb_wordlist_has(kbs_words(s), t->word))
         return KB_STATUS_SUCCESS;
     /* Short words get one edit, longer ones two. */
     unsigned edits = kb_utf8_length(t->word, strlen(t->word)) <= 5 ? 1 : 2;

@@ -1,4 +1,4 @@
-/* query.h - the officer's query string: words, "quoted phrases", -exclusions
+/* syntax.h - the officer's query string: words, "quoted phrases", -exclusions
  * and inline filters (category:..., tag:...), before any Xapian work.
  *
  *     card hasnt arived category:troubleshooting -virtual "new card"
@@ -6,8 +6,8 @@
  * gives a TEXT item "card hasnt arived", an excluded TEXT item "virtual", a
  * PHRASE item "new card" and the category filter "troubleshooting".
  */
-#ifndef KB_QUERY_H
-#define KB_QUERY_H
+#ifndef KB_QUERY_SYNTAX_H
+#define KB_QUERY_SYNTAX_H
 
 #include <stddef.h>
 
@@ -44,12 +44,12 @@ typedef struct kb_qparsed {
  * over KB_QUERY_MAX_BYTES after trimming, KB_STATUS_PARSE_ERROR for invalid
  * UTF-8, KB_STATUS_OUT_OF_MEMORY.  Caller frees OUT with kb_qparsed_clear()
  * (also safe after a failure). */
-KB_API kb_status_t kb_query_parse(const char *q, size_t len, kb_qparsed_t *out /* OUT */);
-KB_API void kb_qparsed_clear(kb_qparsed_t *p);
+kb_status_t kb_query_parse(const char *q, size_t len, kb_qparsed_t *out /* OUT */);
+void kb_qparsed_clear(kb_qparsed_t *p);
 
 /* The query written back in canonical form (filters last), for logs and for
  * "did you mean".  Caller frees. */
-KB_API char *kb_query_format(const kb_qparsed_t *p);
+char *kb_query_format(const kb_qparsed_t *p);
 
 #ifdef __cplusplus
 }

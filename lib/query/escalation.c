@@ -1,4 +1,4 @@
-/* tiers.c - escalation tiers, the triggers and cues in a query, and the
+/* escalation.c - escalation tiers, the triggers and cues in a query, and the
  * path to suggest (DESIGN.md section 3).
  *
  * The indexer stores every escalation tier, and every article with

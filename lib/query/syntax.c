@@ -1,5 +1,5 @@
-/* query.c - split the officer's query string into items and filters. */
-#include "query/query.h"
+/* syntax.c - split the officer's query string into items and filters. */
+#include "query/syntax.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,309 @@
+/* collect.c - run a built query and collect its hits: one per article
+ * (collapsed on the article id), each with its best section, a snippet
+ * with highlights, and, on request, why it matched.
+ *
+ * A hit on a question document names its article and the question; the
+ * article's best section for the query is then looked up with one more
+ * query for all such hits together. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "internal.h"
+#include "qtree.h"
+#include "schema/schema.h"
+
+/* BM25 parameters: k1 (term frequency saturation) and b (length
+ * normalisation).  Sections are short and fairly even in length, so length
+ * normalisation is kept mild. */
+#define BM25_K1 1.5
+#define BM25_B 0.75
+#define SNIPPET_DEFAULT 200
+
+/* One item of the page: the section document to show, and, for a hit on a
+ * question document, the question and its article (whose best section
+ * replaces DOC). */
+typedef struct item {
+    kb_xdoc_t *doc;
+    char *question;
+    char *id;
+} item_t;
+
+static void items_free(item_t *items, size_t n)
+{
+    for (size_t i = 0; items && i < n; i++) {
+        kb_xdoc_free(items[i].doc);
+        free(items[i].question);
+        free(items[i].id);
+    }
+    free(items);
+}
+
+typedef struct first_ctx {
+    kb_xdocid_t docid;
+} first_ctx_t;
+
+static int first_doc(void *vctx, kb_xdocid_t docid)
+{
+    ((first_ctx_t *)vctx)->docid = docid;
+    return 1;
+}
+
+kb_status_t kbs_first_doc(kb_search_t *s, const char *prefix, const char *value,
+                          kb_xdoc_t **doc)
+{
+    *doc = NULL;
+    char *term = kb_schema_term(prefix, value);
+    if (!term)
+        return KB_STATUS_OUT_OF_MEMORY;
+    first_ctx_t c = {0};
+    kb_status_t st = kb_xdb_postlist(s->db, term, first_doc, &c);
+    free(term);
+    if (st == KB_STATUS_SUCCESS && !c.docid)
+        return KB_STATUS_NOT_FOUND;
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_get_document(s->db, c.docid, doc);
+    return st;
+}
+
+void kbs_set_weighting(kb_xenquire_t *enq, kb_status_t *st)
+{
+    if (*st == KB_STATUS_SUCCESS)
+        *st = kb_xenquire_set_collapse_key(enq, KB_SLOT_ARTICLE, 1);
+    if (*st == KB_STATUS_SUCCESS)
+        *st = kb_xenquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5);
+}
+
+/* ---------------------------------------------------------------- */
+/* Best sections                                                      */
+
+/* QUERY restricted to the section documents of the articles of the
+ * question items (IDS), collapsed: one query for them all.  Caller frees. */
+static kb_xquery_t *sections_query(kbs_qtree_t *t, const kb_xquery_t *query,
+                                   const item_t *items, size_t n)
+{
+    kbs_qlist_t ids = {0};
+    for (size_t i = 0; i < n; i++)
+        if (items[i].id)
+            kbs_qlist_push(t, &ids, kbs_qterm(t, KB_PREFIX_ID, items[i].id));
+    kb_xquery_t *any = kbs_qlist_combine(t, &ids, KB_XOP_OR);
+    kb_xquery_t *in = kbs_qjoin(t, KB_XOP_FILTER, kbs_qcopy(t, query), any);
+    return kbs_qjoin(t, KB_XOP_AND_NOT, in, kbs_qterm(t, "", KB_TERM_QUESTION_DOC));
+}
+
+/* Give each question item (ID set) the section document of its article
+ * that QUERY matches best, or the article's lead when no section matches
+ * (only a question did). */
+static kb_status_t best_sections(kb_search_t *s, const kb_xquery_t *query, item_t *items,
+                                 size_t n, size_t n_questions)
+{
+    kbs_qtree_t t = KBS_QTREE_INIT;
+    kb_xquery_t *sections = sections_query(&t, query, items, n);
+    kb_xenquire_t *enq = NULL;
+    kb_xmset_t *m = NULL;
+    kb_status_t st = t.st;
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_new(s->db, &enq);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_set_query(enq, sections, 0);
+    kbs_set_weighting(enq, &st);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_get_mset(enq, 0, (unsigned)n_questions, 0, &m);
+    for (unsigned k = 0; st == KB_STATUS_SUCCESS && k < kb_xmset_size(m); k++) {
+        kb_xdoc_t *d;
+        const char *v;
+        size_t vl;
+        st = kb_xmset_document(m, k, &d);
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdoc_get_value(d, KB_SLOT_ARTICLE, &v, &vl);
+        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < n && d; i++) {
+            if (items[i].id && !items[i].doc && strlen(items[i].id) == vl &&
+                memcmp(items[i].id, v, vl) == 0) {
+                items[i].doc = d;
+                d = NULL;
+            }
+        }
+        kb_xdoc_free(d);
+    }
+    /* Only a question matched: show the lead. */
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
+        if (items[i].id && !items[i].doc) {
+            st = kbs_first_doc(s, KB_PREFIX_LEAD, items[i].id, &items[i].doc);
+            if (st == KB_STATUS_NOT_FOUND)
+                st = KB_STATUS_DB_CORRUPT;
+        }
+    }
+    kb_xquery_free(sections);
+    kb_xmset_free(m);
+    kb_xenquire_free(enq);
+    return st;
+}
+
+/* ---------------------------------------------------------------- */
+/* Hits                                                               */
+
+typedef struct explain_ctx {
+    const kbs_built_t *built;
+    kb_hit_t *hit;
+    int oom;
+} explain_ctx_t;
+
+static int add_explain(void *vctx, const char *term, size_t len, unsigned count)
+{
+    (void)len;
+    (void)count;
+    explain_ctx_t *c = vctx;
+    const kbs_source_t *src = NULL;
+    for (size_t i = 0; i < c->built->n_sources && !src; i++)
+        if (strcmp(c->built->sources[i].term, term) == 0)
+            src = &c->built->sources[i];
+    if (!src)
+        return 0;
+    kb_hit_t *h = c->hit;
+    kb_match_t *m = realloc(h->explain, (h->n_explain + 1) * sizeof *m);
+    if (!m) {
+        c->oom = 1;
+        return 1;
+    }
+    h->explain = m;
+    m = &h->explain[h->n_explain];
+    m->term = kb_strdup(src->term);
+    m->word = kb_strdup(src->word);
+    m->kind = kb_strdup(src->kind);
+    m->detail = src->detail ? kb_strdup(src->detail) : NULL;
+    if (!m->term || !m->word || !m->kind || (src->detail && !m->detail)) {
+        free(m->term);
+        free(m->word);
+        free(m->kind);
+        free(m->detail);
+        c->oom = 1;
+        return 1;
+    }
+    h->n_explain++;
+    return 0;
+}
+
+/* Fill hit H from section document DOC, with a snippet made for M. */
+static kb_status_t fill_hit(kb_search_t *s, kb_xmset_t *m, kb_xdoc_t *doc, size_t snip,
+                            kb_hit_t *h)
+{
+    const char *data;
+    size_t len;
+    char *text = NULL, *raw = NULL;
+    kb_schema_section_t sec;
+    kb_status_t st = kb_xdoc_get_data(doc, &data, &len);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_schema_section_decode(data, len, &sec);
+    if (st == KB_STATUS_SUCCESS)
+        kbs_hit_take_section(h, &sec, &text);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xmset_snippet(m, text, strlen(text), snip, s->stem, 0, "\x01", "\x02",
+                              "\xe2\x80\xa6", &raw);
+    free(text);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_snippet_clean(raw, &h->snippet, &h->highlights, &h->n_highlights);
+    free(raw);
+    return st;
+}
+
+/* The page's documents: sections as they are; for each question, its
+ * article (the best section is looked up after).  *N_QUESTIONS counts
+ * those. */
+static kb_status_t read_items(kb_xmset_t *m, item_t *items, unsigned n, size_t *n_questions)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    *n_questions = 0;
+    for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
+        const char *v, *data;
+        size_t vl, len;
+        st = kb_xmset_document(m, i, &items[i].doc);
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdoc_get_value(items[i].doc, KB_SLOT_SECTION, &v, &vl);
+        if (st != KB_STATUS_SUCCESS || vl != 1 || v[0] != 'q')
+            continue;
+        st = kb_xdoc_get_data(items[i].doc, &data, &len);
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_schema_question_decode(data, len, &items[i].id, &items[i].question);
+        kb_xdoc_free(items[i].doc);
+        items[i].doc = NULL;
+        (*n_questions)++;
+    }
+    return st;
+}
+
+/* Turn the page's items into R's hits. */
+static kb_status_t make_hits(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
+                             kb_xenquire_t *enq, kb_xmset_t *m, item_t *items, unsigned n,
+                             kb_results_t *r)
+{
+    if (!n)
+        return KB_STATUS_SUCCESS;
+    r->hits = calloc(n, sizeof *r->hits);
+    if (!r->hits)
+        return KB_STATUS_OUT_OF_MEMORY;
+    size_t snip = req->snippet_bytes ? req->snippet_bytes : SNIPPET_DEFAULT;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
+        kb_hit_t *h = &r->hits[r->n];
+        st = fill_hit(s, m, items[i].doc, snip, h);
+        if (st != KB_STATUS_SUCCESS) {
+            kbs_hit_clear(h);
+            break;
+        }
+        r->n++;
+        h->question = items[i].question;
+        items[i].question = NULL;
+        h->rank = req->offset + i + 1;
+        h->weight = kb_xmset_weight(m, i);
+        h->score = kb_xmset_percent(m, i) / 100.0;
+        if (req->explain) {
+            explain_ctx_t c = {built, h, 0};
+            st = kb_xenquire_matching_terms(enq, kb_xmset_docid(m, i), add_explain, &c);
+            if (st == KB_STATUS_SUCCESS && c.oom)
+                st = KB_STATUS_OUT_OF_MEMORY;
+        }
+    }
+    return st;
+}
+
+kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
+                      unsigned limit, kb_results_t *r)
+{
+    kb_xenquire_t *enq = NULL;
+    kb_xmset_t *m = NULL;
+    kb_status_t st = kb_xenquire_new(s->db, &enq);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_set_query(enq, built->query, 0);
+    kbs_set_weighting(enq, &st);
+    /* "total" is Xapian's estimate: counting every match exactly would
+     * cost more than the rest of the query. */
+    unsigned articles = 0;
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_termfreq(s->db, KB_TERM_ARTICLE_DOC, &articles);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xenquire_get_mset(enq, req->offset, limit, req->offset + limit, &m);
+    unsigned n = kb_xmset_size(m);
+    item_t *items = calloc(n ? n : 1, sizeof *items);
+    if (st == KB_STATUS_SUCCESS && !items)
+        st = KB_STATUS_OUT_OF_MEMORY;
+    size_t n_questions = 0;
+    if (st == KB_STATUS_SUCCESS)
+        st = read_items(m, items, n, &n_questions);
+    if (st == KB_STATUS_SUCCESS && n_questions)
+        st = best_sections(s, built->query, items, n, n_questions);
+    if (st == KB_STATUS_SUCCESS)
+        st = make_hits(s, built, req, enq, m, items, n, r);
+    if (st == KB_STATUS_SUCCESS) {
+        /* Collapsing makes the estimate rough: never more than the articles. */
+        unsigned est = kb_xmset_matches_estimated(m);
+        if (articles && est > articles)
+            est = articles;
+        r->total = est > req->offset + r->n ? est : req->offset + (unsigned)r->n;
+    }
+    if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])
+        kbs_set_error(s, "%s", kb_xdb_last_error(s->db));
+    items_free(items, n);
+    kb_xmset_free(m);
+    kb_xenquire_free(enq);
+    return st;
+}

@@ -1,0 +1,184 @@
+/* run.c - kb_search_run(): parse the request, prepare the words (spelling),
+ * build the query, fetch the hits, and add the escalation to suggest; one
+ * retry on a fresh handle when the index changed under the search. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "internal.h"
+
+static void clear_hits(kb_results_t *r)
+{
+    for (size_t i = 0; i < r->n; i++)
+        kbs_hit_clear(&r->hits[i]);
+    free(r->hits);
+    r->hits = NULL;
+    r->n = 0;
+    r->total = 0;
+}
+
+static char *notice_for(const kbs_prepared_t *p, const kb_qparsed_t *q)
+{
+    kb_buf_t b = KB_BUF_INIT;
+    if (!q->n)
+        kb_buf_adds(&b, "empty query: type what the customer needs");
+    else if (p->stopwords && !p->words)
+        kb_buf_adds(&b, "only common words (such as \"how\", \"the\", \"my\"): add what the "
+                        "customer needs, e.g. \"card\" or \"refund\"");
+    else
+        kb_buf_adds(&b, "only excluded words: say what to look for as well");
+    return kb_buf_take(&b);
+}
+
+/* One attempt at REQ on the current database. */
+static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qparsed_t *q,
+                            unsigned limit, kb_results_t *r)
+{
+    kbs_prepared_t prep;
+    kb_status_t st = kbs_prepare(s, q, req, &prep);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    for (size_t i = 0; i < prep.categories.n && st == KB_STATUS_SUCCESS; i++)
+        if (!kb_strv_push(&r->categories, &r->n_categories, prep.categories.items[i],
+                          strlen(prep.categories.items[i])))
+            st = KB_STATUS_OUT_OF_MEMORY;
+    for (size_t i = 0; i < prep.tags.n && st == KB_STATUS_SUCCESS; i++)
+        if (!kb_strv_push(&r->tags, &r->n_tags, prep.tags.items[i], strlen(prep.tags.items[i])))
+            st = KB_STATUS_OUT_OF_MEMORY;
+    int corrected = prep.corrections > 0;
+    char *corrected_q = NULL;
+    if (st == KB_STATUS_SUCCESS && corrected) {
+        /* "Did you mean" offers the corrected query to be run: one that
+         * grew past the size limit could not be, so it is not offered. */
+        corrected_q = kbs_corrected_string(q, &prep);
+        if (!corrected_q)
+            st = KB_STATUS_OUT_OF_MEMORY;
+        else if (strlen(corrected_q) > KB_QUERY_MAX_BYTES)
+            corrected = 0;
+    }
+    kbs_built_t built;
+    memset(&built, 0, sizeof built);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_build(s, &prep, req->plain, corrected, &built);
+    if (st == KB_STATUS_SUCCESS && built.query && !prep.words && !prep.categories.n &&
+        !prep.tags.n) {
+        /* Only stopwords: nothing the customer needs is named yet. */
+        kb_xquery_free(built.query);
+        built.query = NULL;
+    }
+    if (st == KB_STATUS_SUCCESS && !built.query) {
+        r->notice = notice_for(&prep, q);
+        if (!r->notice)
+            st = KB_STATUS_OUT_OF_MEMORY;
+    } else if (st == KB_STATUS_SUCCESS) {
+        st = kbs_fetch(s, &built, req, limit, r);
+        if (st == KB_STATUS_SUCCESS && corrected && r->n == 0) {
+            /* The correction finds nothing: say nothing of it, and search
+             * what was typed. */
+            corrected = 0;
+            kbs_built_clear(&built);
+            clear_hits(r);
+            st = kbs_build(s, &prep, req->plain, 0, &built);
+            if (st == KB_STATUS_SUCCESS && built.query)
+                st = kbs_fetch(s, &built, req, limit, r);
+        }
+        if (st == KB_STATUS_SUCCESS && corrected) {
+            r->corrected = corrected_q;
+            corrected_q = NULL;
+        }
+    }
+    free(corrected_q);
+    if (st == KB_STATUS_SUCCESS && !req->plain)
+        st = kbs_escalation_for_query(s, &prep, corrected, r->n ? &r->hits[0] : NULL,
+                                      &r->escalation);
+    kbs_built_clear(&built);
+    kbs_prepared_clear(&prep);
+    return st;
+}
+
+int kbs_retryable(kb_status_t st)
+{
+    return st == KB_STATUS_DB_MODIFIED || st == KB_STATUS_DB_OPENING ||
+           st == KB_STATUS_DB_CORRUPT || st == KB_STATUS_XAPIAN_EXCEPTION;
+}
+
+kb_results_t *kbs_new_results(const char *q)
+{
+    kb_results_t *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    /* Trimmed, as the officer meant it. */
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+        q++;
+    size_t n = strlen(q);
+    while (n && (q[n - 1] == ' ' || q[n - 1] == '\t' || q[n - 1] == '\n' || q[n - 1] == '\r'))
+        n--;
+    r->query = kb_strndup(q, n);
+    if (!r->query) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t **out)
+{
+    *out = NULL;
+    if (!s || !req || !req->q)
+        return KB_STATUS_BAD_ARGUMENT;
+    double t0 = kb_now_ms();
+    s->err[0] = '\0';
+    unsigned limit = req->limit ? req->limit : KB_LIMIT_DEFAULT;
+    if (limit > KB_LIMIT_MAX) {
+        kbs_set_error(s, "limit must be between 1 and %d", KB_LIMIT_MAX);
+        return KB_STATUS_BAD_ARGUMENT;
+    }
+    kb_qparsed_t q;
+    kb_status_t st = kb_query_parse(req->q, strlen(req->q), &q);
+    if (st == KB_STATUS_TOO_LARGE) {
+        kbs_set_error(s, "query is longer than %d bytes", KB_QUERY_MAX_BYTES);
+        return st;
+    }
+    if (st == KB_STATUS_PARSE_ERROR) {
+        kbs_set_error(s, "query is not valid UTF-8");
+        return st;
+    }
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    kb_results_t *r = kbs_new_results(req->q);
+    if (!r) {
+        kb_qparsed_clear(&q);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    st = kbs_refresh(s, 0);
+    for (int attempt = 0; st == KB_STATUS_SUCCESS; attempt++) {
+        st = run_once(s, req, &q, limit, r);
+        if (st == KB_STATUS_SUCCESS || !kbs_retryable(st) || attempt > 0)
+            break;
+        /* The index changed under us (a re-index): reopen, try again. */
+        kb_results_t *fresh = kbs_new_results(req->q);
+        if (!fresh) {
+            st = KB_STATUS_OUT_OF_MEMORY;
+            break;
+        }
+        kb_results_free(r);
+        r = fresh;
+        st = kbs_refresh(s, 1);
+    }
+    kb_qparsed_clear(&q);
+    if (st != KB_STATUS_SUCCESS) {
+        if (!s->err[0])
+            kbs_set_error(s, "%s", kb_status_to_string(st));
+        kb_results_free(r);
+        return st;
+    }
+    /* Until a calibrated confidence exists: the score, and any result
+     * counts as covered. */
+    for (size_t i = 0; i < r->n; i++)
+        r->hits[i].confidence = r->hits[i].score;
+    r->covered = r->n > 0;
+    r->took_ms = kb_now_ms() - t0;
+    *out = r;
+    return KB_STATUS_SUCCESS;
+}
