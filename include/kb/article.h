@@ -77,6 +77,8 @@ typedef struct kb_article {
     char *next;
     char **triggers;
     size_t n_triggers;
+    char *alert;         /* the kind of warning the triggers raise ("scam",
+                            "vulnerable", ...), or NULL: routing triggers */
 
     int has_front_matter;
     int title_line;      /* line of the title (front matter key or heading) */

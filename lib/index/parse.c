@@ -106,6 +106,7 @@ static const field_t fields[] = {
     FIELD("sla", F_STRING, sla),
     FIELD("next", F_STRING, next),
     LIST("triggers", triggers),
+    FIELD("alert", F_STRING, alert),
 };
 
 /* The length of S's longest prefix of at most MAX bytes that does not cut

@@ -35,6 +35,7 @@ void kb_article_free(kb_article_t *a)
     free(a->sla);
     free(a->next);
     kb_strv_free(a->triggers, a->n_triggers);
+    free(a->alert);
     free(a->body);
     for (size_t i = 0; i < a->n_sections; i++) {
         free(a->sections[i].heading);

@@ -209,6 +209,7 @@ char *kb_schema_article_encode(const kb_article_t *a)
     add_str(o, "sla", a->sla);
     add_str(o, "next", a->next);
     add_strv(o, "triggers", a->triggers, a->n_triggers);
+    add_str(o, "alert", a->alert);
     cJSON *secs = cJSON_AddArrayToObject(o, "sections");
     for (size_t i = 0; secs && i < a->n_sections; i++) {
         const kb_section_t *s = &a->sections[i];
@@ -270,7 +271,7 @@ kb_status_t kb_schema_article_decode(const char *data, size_t len, kb_article_t 
              get_str(o, "hours", &a->hours) && get_str(o, "sla", &a->sla) &&
              get_str(o, "next", &a->next) &&
              get_strv(o, "triggers", &a->triggers, &a->n_triggers) &&
-             decode_sections(cJSON_GetObjectItemCaseSensitive(o, "sections"), a) &&
+             get_str(o, "alert", &a->alert) && decode_sections(cJSON_GetObjectItemCaseSensitive(o, "sections"), a) &&
              get_str(o, "body", &a->body);
     cJSON_Delete(o);
     kb_status_t st = !ok ? KB_STATUS_OUT_OF_MEMORY
@@ -307,6 +308,7 @@ char *kb_schema_tier_encode(const kb_article_t *a)
     add_str(o, "next", a->next);
     add_str(o, "escalation", a->escalation);
     add_strv(o, "triggers", a->triggers, a->n_triggers);
+    add_str(o, "alert", a->alert);
     return print_free(o);
 }
 
@@ -323,6 +325,7 @@ void kb_schema_tier_clear(kb_schema_tier_t *t)
     free(t->next);
     free(t->escalation);
     kb_strv_free(t->triggers, t->n_triggers);
+    free(t->alert);
     memset(t, 0, sizeof *t);
 }
 
@@ -336,7 +339,8 @@ kb_status_t kb_schema_tier_decode(const char *data, size_t len, kb_schema_tier_t
              get_str(o, "category", &out->category) && get_str(o, "contact", &out->contact) &&
              get_str(o, "hours", &out->hours) && get_str(o, "sla", &out->sla) &&
              get_str(o, "next", &out->next) && get_str(o, "escalation", &out->escalation) &&
-             get_strv(o, "triggers", &out->triggers, &out->n_triggers);
+             get_strv(o, "triggers", &out->triggers, &out->n_triggers) &&
+             get_str(o, "alert", &out->alert);
     cJSON_Delete(o);
     kb_status_t st = !ok ? KB_STATUS_OUT_OF_MEMORY
                    : !out->id ? KB_STATUS_DB_CORRUPT

@@ -177,6 +177,7 @@ typedef struct kb_schema_tier {
     char *escalation;      /* the path a trigger article suggests */
     char **triggers;
     size_t n_triggers;
+    char *alert;           /* the kind of warning the triggers raise, or NULL */
 } kb_schema_tier_t;
 
 /* 1 if A is stored as a tier: an escalation article, or one with triggers. */

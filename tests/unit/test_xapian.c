@@ -140,8 +140,16 @@ static void test_documents_and_search(void)
     OK(q == NULL, "no query on failure");
     OK(strlen(kb_xdb_last_error(r)) > 0, "syntax error message on the database (%s)",
        kb_xdb_last_error(r));
+    /* Every entry clears the last error; every failure records one. */
+    unsigned cnt;
+    INT_EQ(kb_xdb_doccount(r, &cnt), KB_STATUS_SUCCESS, "a call that succeeds");
+    STR_EQ(kb_xdb_last_error(r), "", "clears the old message");
+    INT_EQ(kb_xdb_termfreq(r, NULL, &cnt), KB_STATUS_BAD_ARGUMENT, "a bad argument");
+    STR_CONTAINS(kb_xdb_last_error(r), "kb_xdb_termfreq", "records a message naming the call");
+    INT_EQ(kb_xenquire_set_query(NULL, NULL, 0), KB_STATUS_BAD_ARGUMENT, "no handle at all");
     INT_EQ(kb_xqparser_parse(qp, "cards arrived", KB_XQP_DEFAULT, NULL, &q), KB_STATUS_SUCCESS,
            "parse a query");
+    STR_EQ(kb_xdb_last_error(r), "", "a query parser call clears its database's message");
     kb_xenquire_t *enq;
     kb_xenquire_new(r, &enq);
     kb_xenquire_set_query(enq, q, 0);

@@ -1,0 +1,299 @@
+/* write.c - applying parsed articles to the index, in batches of whole
+ * articles, and the file records. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "parse.h"
+#include "run.h"
+#include "schema/schema.h"
+#include "schema/words.h"
+
+/* ---------------------------------------------------------------- */
+/* Records                                                            */
+
+/* A file record for F and its contents' HASH; caller frees. */
+static char *format_record(const kbi_file_t *f, uint64_t hash, const char *id)
+{
+    kb_schema_file_t rec = {f->size, f->mtime_ns, hash, ""};
+    snprintf(rec.id, sizeof rec.id, "%s", id);
+    return kb_schema_file_encode(&rec);
+}
+
+static kb_status_t meta_key(kb_buf_t *b, const char *prefix, const char *rest)
+{
+    kb_buf_clear(b);
+    kb_buf_printf(b, "%s%s", prefix, rest);
+    return b->oom ? KB_STATUS_OUT_OF_MEMORY : KB_STATUS_SUCCESS;
+}
+
+kb_status_t kbi_set_meta(run_t *r, const char *prefix, const char *rest, const char *value)
+{
+    kb_buf_t key = KB_BUF_INIT;
+    kb_status_t st = meta_key(&key, prefix, rest);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_set_metadata(r->db, key.data, value ? value : "", value ? strlen(value) : 0);
+    kb_buf_free(&key);
+    return st;
+}
+
+int kbi_load_record(void *vctx, const char *key, size_t len)
+{
+    load_ctx_t *c = vctx;
+    (void)len;
+    char *value;
+    c->st = kb_xdb_get_metadata(c->r->db, key, &value, NULL);
+    if (c->st != KB_STATUS_SUCCESS)
+        return 1;
+    const char *rel = key + strlen(KB_META_FILE);
+    kb_schema_file_t rec;
+    if (kb_schema_file_decode(value, &rec)) {
+        c->st = kb_strmap_set(c->r->records, rel, value);
+        if (c->st == KB_STATUS_SUCCESS)
+            c->st = kb_strmap_set(c->r->ids, rec.id, rel);
+    }
+    free(value);
+    return c->st != KB_STATUS_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- */
+/* Writing                                                            */
+
+typedef struct words_ctx {
+    kb_xdb_t *db;
+    kb_strlist_t words;
+    kb_status_t st;
+} words_ctx_t;
+
+static int collect_word(void *vctx, const char *term, size_t len, unsigned wdf)
+{
+    (void)wdf;
+    words_ctx_t *c = vctx;
+    if (kb_text_spelling_word(term, len) && !kb_strlist_push(&c->words, term, len)) {
+        c->st = KB_STATUS_OUT_OF_MEMORY;
+        return 1;
+    }
+    return 0;
+}
+
+static int collect_doc_words(void *vctx, kb_xdocid_t docid)
+{
+    words_ctx_t *c = vctx;
+    c->st = kb_xdb_termlist(c->db, docid, collect_word, c);
+    return c->st != KB_STATUS_SUCCESS;
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The shard an article's documents live in: its path decides, so a
+ * changed file lands where its old documents were. */
+static unsigned shard_of(const run_t *r, const char *rel)
+{
+    return r->n_shards > 1 ? (unsigned)(kb_hash64(rel, strlen(rel)) % r->n_shards) : 0;
+}
+
+/* Remove the documents of the file REL from DB (and their words from its
+ * spelling data, mirroring what adding them did). */
+static kb_status_t remove_docs_in(kb_xdb_t *db, const char *term)
+{
+    words_ctx_t c = {db, {0}, KB_STATUS_SUCCESS};
+    kb_status_t st = kb_xdb_postlist(db, term, collect_doc_words, &c);
+    if (st == KB_STATUS_SUCCESS)
+        st = c.st;
+    if (st == KB_STATUS_SUCCESS && c.words.n) {
+        qsort(c.words.items, c.words.n, sizeof *c.words.items, cmp_str);
+        for (size_t i = 0; i < c.words.n && st == KB_STATUS_SUCCESS; i++)
+            if (i == 0 || strcmp(c.words.items[i], c.words.items[i - 1]) != 0)
+                st = kb_xdb_remove_spelling(db, c.words.items[i], 1);
+    }
+    kb_strlist_clear(&c.words);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_delete_documents(db, term);
+    return st;
+}
+
+/* Remove the documents of the file REL, from every shard (cheap where there
+ * are none, and right even if the number of shards changed). */
+static kb_status_t remove_file_docs(run_t *r, const char *rel)
+{
+    char *term = kb_schema_path_term(rel);
+    if (!term)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned k = 0; k < r->n_shards && st == KB_STATUS_SUCCESS; k++)
+        st = remove_docs_in(r->shards[k], term);
+    free(term);
+    return st;
+}
+
+/* Forget the article stored for REL entirely (its file is gone). */
+kb_status_t kbi_remove_record(run_t *r, const char *rel, const char *recstr)
+{
+    kb_schema_file_t rec;
+    kb_status_t st = remove_file_docs(r, rel);
+    if (st == KB_STATUS_SUCCESS && kb_schema_file_decode(recstr, &rec)) {
+        const char *owner = kb_strmap_get(r->ids, rec.id, NULL);
+        if (owner && strcmp(owner, rel) == 0) {
+            st = kbi_set_meta(r, KB_META_TIER, rec.id, NULL);
+            kb_strmap_remove(r->ids, rec.id);
+        }
+    }
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_set_meta(r, KB_META_FILE, rel, NULL);
+    return st;
+}
+
+kb_status_t kbi_begin_batch(run_t *r)
+{
+    if (r->full || r->in_txn)
+        return KB_STATUS_SUCCESS;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    unsigned k;
+    for (k = 0; k < r->n_shards && st == KB_STATUS_SUCCESS; k++)
+        st = kb_xdb_begin_transaction(r->shards[k], 1);
+    if (st != KB_STATUS_SUCCESS) {
+        for (unsigned j = 0; j + 1 < k; j++)
+            kb_xdb_cancel_transaction(r->shards[j]);
+        return st;
+    }
+    r->in_txn = 1;
+    return KB_STATUS_SUCCESS;
+}
+
+/* Commit the batch.  Shard 0, which holds the file records, commits last:
+ * a crash in between leaves records that say "old" for articles already
+ * new elsewhere, and the next run simply redoes them. */
+kb_status_t kbi_end_batch(run_t *r)
+{
+    if (!r->in_txn)
+        return KB_STATUS_SUCCESS;
+    r->in_txn = 0;
+    r->batch = 0;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned k = r->n_shards; k-- > 0;) {
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xdb_commit_transaction(r->shards[k]);
+        else
+            kb_xdb_cancel_transaction(r->shards[k]);
+    }
+    return st;
+}
+
+void kbi_cancel_batch(run_t *r)
+{
+    if (!r->in_txn)
+        return;
+    for (unsigned k = 0; k < r->n_shards; k++)
+        kb_xdb_cancel_transaction(r->shards[k]);
+    r->in_txn = 0;
+}
+
+kb_status_t kbi_count_batch(run_t *r)
+{
+    r->dirty++;
+    if (r->full || ++r->batch < KBI_BATCH)
+        return KB_STATUS_SUCCESS;
+    kb_status_t st = kbi_end_batch(r);
+    return st == KB_STATUS_SUCCESS ? kbi_begin_batch(r) : st;
+}
+
+kb_status_t kbi_apply(run_t *r, job_t *j)
+{
+    const kbi_file_t *f = j->file;
+    kb_diags_extend(r->diags, j->diags);
+    if (j->status != KB_STATUS_SUCCESS)
+        return j->status;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    kb_schema_file_t old;
+    int had = j->old_record && kb_schema_file_decode(j->old_record, &old);
+    switch (j->outcome) {
+    case OUT_UNCHANGED: {
+        r->stats->unchanged++;
+        char *rec = format_record(f, j->hash, old.id);
+        st = rec ? kbi_set_meta(r, KB_META_FILE, f->rel, rec) : KB_STATUS_OUT_OF_MEMORY;
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_strmap_set(r->records, f->rel, rec);
+        free(rec);
+        return st == KB_STATUS_SUCCESS ? kbi_count_batch(r) : st;
+    }
+    case OUT_REJECTED:
+        r->stats->rejected++;
+        return KB_STATUS_SUCCESS;
+    case OUT_PARSED:
+        break;
+    case OUT_PENDING:
+        return KB_STATUS_INTERNAL_ERROR;
+    }
+    const kb_article_t *a = j->article;
+    const char *owner = kb_strmap_get(r->ids, a->id, NULL);
+    if (owner && strcmp(owner, f->rel) != 0) {
+        int found;
+        kb_strmap_get(r->present, owner, &found);
+        if (found) {
+            kb_diags_add(r->diags, KB_DIAG_ERROR, f->path, 0,
+                         "duplicate id '%s': %s/%s already has it; not indexed", a->id,
+                         r->root, owner);
+            r->stats->rejected++;
+            return KB_STATUS_SUCCESS;
+        }
+    }
+    /* In an incremental run the file's documents are removed even when no
+     * record says it was indexed: a run killed between the commits of two
+     * shards can leave documents whose record (in shard 0) never landed. */
+    if (had || !r->full) {
+        st = remove_file_docs(r, f->rel);
+        if (st == KB_STATUS_SUCCESS && had && strcmp(old.id, a->id) != 0) {
+            const char *o = kb_strmap_get(r->ids, old.id, NULL);
+            if (o && strcmp(o, f->rel) == 0) {
+                st = kbi_set_meta(r, KB_META_TIER, old.id, NULL);
+                kb_strmap_remove(r->ids, old.id);
+            }
+        }
+    }
+    size_t n_docs = j->docs.n;
+    unsigned shard = shard_of(r, f->rel);
+    if (r->writers) {
+        /* Shard 0 belongs to its writer until the end: the tier and the
+         * record are written afterwards (kbi_finish_deferred). */
+        if (j->docs.tier)
+            st = kb_strmap_set(r->tiers, a->id, j->docs.tier);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_writers_submit(r->writers, shard, &j->docs);
+    } else {
+        kb_xdb_t *db = r->shards[shard];
+        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.n; i++)
+            st = kb_xdb_add_document(db, j->docs.docs[i], NULL);
+        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.spelling.n; i++)
+            st = kb_xdb_add_spelling(db, j->docs.spelling.items[i], 1);
+        /* A full build starts empty: there is no old tier entry to delete. */
+        if (st == KB_STATUS_SUCCESS && (j->docs.tier || had || !r->full))
+            st = kbi_set_meta(r, KB_META_TIER, a->id, j->docs.tier);
+    }
+    char *rec = st == KB_STATUS_SUCCESS ? format_record(f, j->hash, a->id) : NULL;
+    if (st == KB_STATUS_SUCCESS && !rec)
+        st = KB_STATUS_OUT_OF_MEMORY;
+    if (st == KB_STATUS_SUCCESS && !r->writers)
+        st = kbi_set_meta(r, KB_META_FILE, f->rel, rec);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_strmap_set(r->records, f->rel, rec);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_strmap_set(r->ids, a->id, f->rel);
+    free(rec);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    /* Every document but the question and article documents is a section. */
+    size_t nq = a->n_questions + a->n_phrases;
+    r->stats->sections += n_docs - (nq < KB_ARTICLE_MAX_QUESTIONS ? nq : KB_ARTICLE_MAX_QUESTIONS) - 1;
+    if (had)
+        r->stats->updated++;
+    else
+        r->stats->added++;
+    return kbi_count_batch(r);
+}
+
