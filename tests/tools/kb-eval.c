@@ -14,14 +14,21 @@
  *       ../shared/corpora) through DIR/real-wording-map.tsv (its comments
  *       say how), and the written sets DIR/not-covered-{tune,test}.tsv and
  *       DIR/risk-{tune,test}.tsv (DIR defaults to tests/relevance).  Each
- *       set has a tuning and a test half.  One line per set and measure:
- *           kb        clinc-test     hit@1 0.812  hit@3 ...  (390 queries)
- *           baseline  clinc-test     hit@1 ...
- *           kb        clinc-test     flagged right@1 0.000 (0/317)  wrong@1 ...  all ...
- *           kb        oos-test       flagged 0.000 (0/1000)
- *           kb        risk-test      recall 0.000 (0/120)  any-alert 0.000 (0/120)
- *           kb        risk-test      recall[fraud] 0.000 (0/31)
- *           kb        routine-test   false-alarm 0.000 (0/503)
+ *       set has a tuning and a test half (sets clinc-, nlupp-, clinc-none-,
+ *       nlupp-none-, clinc-oos-, written-none-, risk- and routine-, each
+ *       -tune and -test).  One line per set and measure:
+ *           kb        clinc-test        hit@1 0.456  hit@3 ...  (360 queries)
+ *           baseline  clinc-test        hit@1 ...
+ *           kb        clinc-test        flagged right@1 0.000 (0/164)  wrong@1 ...  all ...
+ *           kb        clinc-oos-test    flagged 0.055 (55/1000)  no-results ...
+ *           kb        risk-test         recall 0.000 (0/120)  any-alert ...  esc-warning ...
+ *           kb        risk-test         recall[fraud] 0.000 (0/36)
+ *           kb        routine-test      false-alarm 0.000 (0/434)  frustration ...  esc-warning ...
+ *       flagged: covered == 0 (no confident answer); recall: every kind
+ *       the line requires is among the alerts; false-alarm: a fraud, scam,
+ *       vulnerable or complaint alert on a routine question; esc-warning:
+ *       the escalation came from a trigger word or frustration cue (what
+ *       kb did before alerts, for reference).
  *       --misses prints MISS lines for the tuning halves only; the test
  *       halves are reported as figures and never listed.
  *       --coverage prints how many examples each mapping rule took.
