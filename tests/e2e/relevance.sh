@@ -46,6 +46,35 @@ run_set() { # SET HIT1 HIT3 MRR
 run_set queries 0.91 0.985 0.95
 run_set holdout 0.85 0.96 0.91
 
+# The real-wording sets (make eval): without the corpora the written sets
+# are still measured and the generated ones said to be skipped; with them
+# the mapping is valid (every article, intent and label it names exists),
+# and a test half is never listed.
+rel="$top/tests/relevance"
+"$B/tests/kb-eval" --db "$T/index" --real --corpora "$T/no-corpora" --dir "$rel" >"$T/real.out" 2>&1
+expect_eq "kb-eval --real without corpora: exit 0" "$?" 0
+expect_eq "kb-eval --real without corpora: says the CLINC150 and NLU++ sets are skipped" \
+    "$(grep -c 'sets skipped' "$T/real.out")" 2
+expect_eq "kb-eval --real without corpora: the written sets are measured" \
+    "$(grep -cE '^kb +(written-none|risk|)-?(tune|test) +(flagged|recall) ' "$T/real.out")" 4
+corpora=${KB_CORPORA:-$top/../shared/corpora}
+if [ -f "$corpora/clinc150/data_full.json" ]; then
+    "$B/tests/kb-eval" --db "$T/index" --real --corpora "$corpora" --dir "$rel" --dump nlupp-tune \
+        >"$T/dump" 2>"$T/err"
+    rc=$?
+    if [ "$rc" = 0 ]; then
+        ok "real-wording-map.tsv is valid against the index and the corpora"
+    else
+        fail "real-wording-map.tsv: kb-eval exit $rc"
+        sed 's/^/    # /' "$T/err"
+    fi
+    "$B/tests/kb-eval" --db "$T/index" --real --corpora "$corpora" --dir "$rel" --dump clinc-test \
+        >"$T/dump" 2>"$T/err"
+    expect_eq "kb-eval --dump refuses a test half" "$?" 2
+else
+    ok "real-wording map # SKIP no corpora at $corpora"
+fi
+
 # A query that is a customer's question word for word ranks that question's
 # article first, though every word of it is common ("where is my card").
 KB_DB=$T/index

@@ -2,15 +2,24 @@
 # eval.sh - make eval: relevance of kb's ranking beside the plain baseline
 # (same index, no spelling, synonyms or boosts), on a fresh index of kb/.
 #   tests/relevance/eval.sh [BUILDDIR] [QUERIES...]
-# Default query sets: queries.tsv (written by the team, officers' and
+# Default: the team's sets, queries.tsv (written by the team, officers' and
 # customers' wording, used while tuning) and holdout.tsv (written blind from
-# the topic list in customers' chat style, to check tuning did not overfit).
+# the topic list in customers' chat style, to check tuning did not overfit),
+# then the real-wording sets (kb-eval --real): questions from CLINC150 and
+# NLU++ mapped to articles by real-wording-map.tsv, questions the KB does
+# not cover, and risk calls, each in a tuning and a test half.
+# Environment:
+#   KB_CORPORA=DIR     where the corpora are (default ../shared/corpora);
+#                      without them the CLINC150 and NLU++ sets are skipped
+#   KB_EVAL_MISSES=1   also list the misses of the real-wording tuning
+#                      halves (never of the test halves)
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 b=${1:-build}
 [ $# -gt 0 ] && shift
-[ $# -gt 0 ] || set -- tests/relevance/queries.tsv tests/relevance/holdout.tsv
+real=0
+[ $# -gt 0 ] || { set -- tests/relevance/queries.tsv tests/relevance/holdout.tsv; real=1; }
 make --no-print-directory -s BUILDDIR="$b" "$b/tests/kb-eval" >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -19,3 +28,11 @@ for q in "$@"; do
     echo "== $q"
     "$b/tests/kb-eval" --db "$tmp/index" "$q"
 done
+[ "$real" = 1 ] || exit 0
+corpora=${KB_CORPORA:-../shared/corpora}
+echo "== real customers' wording (tests/relevance/real-wording-map.tsv; corpora: $corpora)"
+echo "   flagged: kb said it has no confident answer (covered == 0); esc-warning: the"
+echo "   escalation was set off by a trigger word or a frustration cue (kb before alerts)"
+set -- --db "$tmp/index" --real --corpora "$corpora" --dir tests/relevance
+[ "${KB_EVAL_MISSES:-0}" = 1 ] && set -- "$@" --misses
+"$b/tests/kb-eval" "$@"
