@@ -36,39 +36,15 @@ void kba_open(kba_session_t *S, const char *arg)
     kb_article_t *a = kba_article(S, id);
     if (!a)
         return;
-    int c = S->color, width = kba_width();
     const char *title = a->title;
-    const char *body = a->body;
-    kb_buf_t b = KB_BUF_INIT;
-    kb_buf_adds(&b, kba_sty(c, KBA_BOLD));
-    kba_buf_clean(&b, title);
-    kb_buf_printf(&b, "%s\n%s[", kba_sty(c, KBA_OFF), kba_sty(c, KBA_DIM));
-    kba_buf_clean(&b, a->category ? a->category : "-");
-    kb_buf_printf(&b, "] %s  ", id);
-    kba_buf_clean(&b, a->path);
-    kb_buf_printf(&b, "%s\n", kba_sty(c, KBA_OFF));
-    if (hit && hit->section && hit->section[0]) {
-        kb_buf_t sec = KB_BUF_INIT;
-        kb_buf_adds(&sec, hit->section_path && hit->section_path[0] ? hit->section_path : hit->section);
-        kba_wrap(&b, sec.data, NULL, 0, 0, width, "Best section for the question: ", "  ", 0);
-        kb_buf_free(&sec);
-    }
-    kb_buf_addc(&b, '\n');
-    kb_render_opts_t ro = {width, c};
-    char *text = NULL;
-    if (kb_render_markdown(body, strlen(body), &ro, &text) == KB_STATUS_SUCCESS) {
-        kb_buf_adds(&b, text);
-        if (text[0] && text[strlen(text) - 1] != '\n')
-            kb_buf_addc(&b, '\n');
-    } else {
-        kb_buf_adds(&b, "(the article could not be rendered)\n");
-    }
-    free(text);
     kb_escalation_t *e = NULL;
-    if (kb_search_escalation(S->s, id, &e) == KB_STATUS_SUCCESS && e && e->n_path) {
-        kb_buf_addc(&b, '\n');
-        kba_path_text(&b, S, e, "Escalation path", 0);
-    }
+    if (kb_search_escalation(S->s, id, &e) != KB_STATUS_SUCCESS)
+        e = NULL;
+    const char *section = NULL;
+    if (hit && hit->section && hit->section[0])
+        section = hit->section_path && hit->section_path[0] ? hit->section_path : hit->section;
+    kb_render_opts_t ro = {kba_width(), S->color};
+    char *view = kb_render_article(a, section, e, &ro);
     kb_escalation_free(e);
     cJSON *ev = kba_event("open");
     if (hit)
@@ -83,11 +59,11 @@ void kba_open(kba_session_t *S, const char *arg)
     kba_call_add(&S->call.opened, line.data, 1);
     kb_buf_free(&line);
     /* Recorded first: the pager may stay open for minutes. */
-    if (b.oom)
+    if (!view)
         kba_say("out of memory");
     else
-        kba_page(S, b.data, b.len);
-    kb_buf_free(&b);
+        kba_page(S, view, strlen(view));
+    free(view);
     kb_article_free(a);
 }
 
@@ -146,7 +122,13 @@ void kba_esc(kba_session_t *S, const char *arg)
     kba_path_summary(&line, e);
     kba_call_add(&S->call.escalations, line.data, 1);
     kb_buf_free(&line);
-    kba_print_path(S, e, heading.data);
+    kb_render_opts_t ro = {kba_width(), S->color};
+    char *text = kb_render_path(e, heading.data, 1, &ro);
+    if (text)
+        fputs(text, stdout);
+    else
+        kba_say("out of memory");
+    free(text);
     kb_buf_free(&heading);
     kb_escalation_free(owned);
 }

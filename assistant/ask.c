@@ -329,9 +329,9 @@ void kba_why(kba_session_t *S, const char *arg)
     }
     int width = kba_width();
     kb_buf_t t = KB_BUF_INIT;
-    kb_buf_printf(&t, "%s%u. ", kba_sty(c, KBA_BOLD), h->rank);
+    kb_buf_printf(&t, "%s%u. ", kba_sty(c, KB_STYLE_BOLD), h->rank);
     kba_buf_clean(&t, h->title);
-    kb_buf_printf(&t, "%s matched \"", kba_sty(c, KBA_OFF));
+    kb_buf_printf(&t, "%s matched \"", kba_sty(c, KB_STYLE_OFF));
     kba_buf_clean(&t, S->question);
     kb_buf_adds(&t, "\"");
     if (r->corrected) {
@@ -344,18 +344,18 @@ void kba_why(kba_session_t *S, const char *arg)
     kb_buf_clear(&t);
     size_t ww = 4, kw = 4;
     for (size_t i = 0; i < h->n_explain; i++) {
-        size_t a = kba_cols(h->explain[i].word, strlen(h->explain[i].word));
+        size_t a = kb_term_cols(h->explain[i].word, strlen(h->explain[i].word));
         size_t k = strlen(h->explain[i].kind);
         ww = a > ww ? a : ww;
         kw = k > kw ? k : kw;
     }
     if (h->n_explain)
-        kb_buf_printf(&b, "  %s%-*s  %-*s  %s%s\n", kba_sty(c, KBA_DIM), (int)ww, "word", (int)kw,
-                      "kind", "detail", kba_sty(c, KBA_OFF));
+        kb_buf_printf(&b, "  %s%-*s  %-*s  %s%s\n", kba_sty(c, KB_STYLE_DIM), (int)ww, "word", (int)kw,
+                      "kind", "detail", kba_sty(c, KB_STYLE_OFF));
     cJSON *m = cJSON_CreateArray();
     for (size_t i = 0; i < h->n_explain; i++) {
         const kb_match_t *x = &h->explain[i];
-        size_t a = kba_cols(x->word, strlen(x->word));
+        size_t a = kb_term_cols(x->word, strlen(x->word));
         kb_buf_adds(&b, "  ");
         kba_buf_clean(&b, x->word);
         kb_buf_printf(&b, "%*s  %-*s  ", (int)(ww - a), "", (int)kw, x->kind);
@@ -373,9 +373,9 @@ void kba_why(kba_session_t *S, const char *arg)
     }
     if (!h->n_explain)
         kb_buf_adds(&b, "  no word of the question: it matched through a filter alone\n");
-    kb_buf_printf(&t, "%sscore %.2f; best section: ", kba_sty(c, KBA_DIM), h->score);
+    kb_buf_printf(&t, "%sscore %.2f; best section: ", kba_sty(c, KB_STYLE_DIM), h->score);
     kba_buf_clean(&t, h->section && h->section[0] ? h->section : "the introduction");
-    kb_buf_adds(&t, kba_sty(c, KBA_OFF));
+    kb_buf_adds(&t, kba_sty(c, KB_STYLE_OFF));
     kba_wrap_styled(&b, t.data, width, "  ", "    ");
     kb_buf_free(&t);
     cJSON *ev = kba_event("why");

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "kb/search.h"
+#include "kb/terminal.h"
 #include "base/buf.h"
 
 #define KBA_PROG "kb-assistant"
@@ -105,24 +106,8 @@ typedef struct kba_session {
 /* ---------------------------------------------------------------- */
 /* text.c                                                             */
 
-typedef enum kba_style {
-    KBA_OFF,
-    KBA_BOLD,
-    KBA_DIM,
-    KBA_RED,
-    KBA_GREEN,
-    KBA_YELLOW,
-    KBA_CYAN,
-    KBA_BOLD_RED,
-    KBA_BOLD_YELLOW
-} kba_style_t;
-
 /* The escape sequence for STYLE, or "" without colour. */
-const char *kba_sty(int color, kba_style_t style);
-/* Columns the terminal uses for LEN bytes of UTF-8 S (wide characters
- * count 2 when the locale knows them; invalid bytes 1; "ESC [ ... letter"
- * sequences 0). */
-size_t kba_cols(const char *s, size_t len);
+const char *kba_sty(int color, kb_style_t style);
 /* Append S to B with control characters (C0, DEL, C1) replaced by '?', so
  * text from the index can never move the cursor or change colours. */
 void kba_buf_clean(kb_buf_t *b, const char *s);
@@ -134,9 +119,8 @@ void kba_buf_clean(kb_buf_t *b, const char *s);
 void kba_wrap(kb_buf_t *b, const char *text, const kb_highlight_t *hl, size_t n_hl, int color,
               int width, const char *first, const char *rest, int max_lines);
 /* Like kba_wrap for TEXT built here: already cleaned (kba_buf_clean), it
- * may hold our own escape codes, which take no columns, and KBA_GLUE,
+ * may hold our own escape codes, which take no columns, and KB_TERM_GLUE,
  * printed as a space where no line may break. */
-#define KBA_GLUE '\037'
 void kba_wrap_styled(kb_buf_t *b, const char *text, int width, const char *first, const char *rest);
 /* The width to wrap at: the terminal's, at least 40. */
 int kba_width(void);
@@ -210,12 +194,6 @@ unsigned kba_number_of(const kba_session_t *S, const char *id);
  * what the officer saw is on disk first. */
 cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, int banner,
                        const char *empty, kb_buf_t *out);
-/* The full escalation path, tier by tier, with contact, hours, SLA and
- * whether each is open now. */
-void kba_print_path(kba_session_t *S, const kb_escalation_t *e, const char *heading);
-/* The same, appended to OUT; REASON 0 leaves out the reason line. */
-void kba_path_text(kb_buf_t *out, const kba_session_t *S, const kb_escalation_t *e,
-                   const char *heading, int reason);
 /* One line for the call summary. */
 void kba_path_summary(kb_buf_t *b, const kb_escalation_t *e);
 /* The path as JSON for the record (caller frees). */

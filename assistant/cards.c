@@ -17,9 +17,9 @@ static void tier_status(kb_buf_t *b, int color, const kb_tier_t *t)
     if (!t->known_hours)
         return;
     if (t->open) {
-        kb_buf_printf(b, "%sopen now%s", sty(color, KBA_GREEN), sty(color, KBA_OFF));
+        kb_buf_printf(b, "%sopen now%s", sty(color, KB_STYLE_GREEN), sty(color, KB_STYLE_OFF));
     } else {
-        kb_buf_printf(b, "%sclosed%s", sty(color, KBA_RED), sty(color, KBA_OFF));
+        kb_buf_printf(b, "%sclosed%s", sty(color, KB_STYLE_RED), sty(color, KB_STYLE_OFF));
         if (t->opens && t->opens[0]) {
             kb_buf_adds(b, " (opens ");
             kba_buf_clean(b, t->opens);
@@ -30,9 +30,9 @@ static void tier_status(kb_buf_t *b, int color, const kb_tier_t *t)
 
 static void tier_text(kb_buf_t *b, int color, const kb_tier_t *t, int contact)
 {
-    kb_buf_adds(b, sty(color, KBA_BOLD));
+    kb_buf_adds(b, sty(color, KB_STYLE_BOLD));
     kba_buf_clean(b, t->title ? t->title : t->id);
-    kb_buf_adds(b, sty(color, KBA_OFF));
+    kb_buf_adds(b, sty(color, KB_STYLE_OFF));
     if (t->known_hours) {
         kb_buf_adds(b, ", ");
         tier_status(b, color, t);
@@ -63,9 +63,9 @@ static void hint_text(kb_buf_t *b, int color, const kb_escalation_t *e, int leve
     tier_text(b, color, t, level == 0);
     if (alt) {
         kb_buf_adds(b, "; open now: ");
-        kb_buf_adds(b, sty(color, KBA_BOLD));
+        kb_buf_adds(b, sty(color, KB_STYLE_BOLD));
         kba_buf_clean(b, alt->title ? alt->title : alt->id);
-        kb_buf_adds(b, sty(color, KBA_OFF));
+        kb_buf_adds(b, sty(color, KB_STYLE_OFF));
         if (level <= 1 && alt->contact && alt->contact[0]) {
             kb_buf_adds(b, ", ");
             kba_buf_clean(b, alt->contact);
@@ -79,7 +79,7 @@ static void hint_line(kb_buf_t *b, int color, int width, const kb_escalation_t *
     for (int level = 0; level < 3; level++) {
         kb_buf_t plain = KB_BUF_INIT;
         hint_text(&plain, 0, e, level);
-        size_t cols = plain.data ? kba_cols(plain.data, plain.len) : 0;
+        size_t cols = plain.data ? kb_term_cols(plain.data, plain.len) : 0;
         if (cols <= (size_t)width || level == 2) {
             if (cols <= (size_t)width) {
                 hint_text(b, color, e, level);
@@ -102,10 +102,10 @@ static void guidance_ref(kb_buf_t *g, const kb_results_t *r, const kb_escalation
     kba_buf_clean(g, e->guidance_title ? e->guidance_title : e->guidance);
     for (size_t i = 0; r && i < r->n; i++)
         if (!strcmp(r->hits[i].id, e->guidance)) {
-            kb_buf_printf(g, " (:open%c%u)", KBA_GLUE, r->hits[i].rank);
+            kb_buf_printf(g, " (:open%c%u)", KB_TERM_GLUE, r->hits[i].rank);
             return;
         }
-    kb_buf_printf(g, " (:open%c", KBA_GLUE);
+    kb_buf_printf(g, " (:open%c", KB_TERM_GLUE);
     kba_buf_clean(g, e->guidance);
     kb_buf_addc(g, ')');
 }
@@ -118,9 +118,9 @@ static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int wid
     int cue = strcmp(e->kind, "cue") == 0;
     int c = S->color;
     const char *indent = "      ";
-    kb_buf_adds(b, sty(c, cue ? KBA_BOLD_YELLOW : KBA_BOLD_RED));
+    kb_buf_adds(b, sty(c, cue ? KB_STYLE_BOLD_YELLOW : KB_STYLE_BOLD_RED));
     kb_buf_adds(b, cue ? "CALM THE CALL FIRST" : "ESCALATE");
-    kb_buf_adds(b, sty(c, KBA_OFF));
+    kb_buf_adds(b, sty(c, KB_STYLE_OFF));
     kb_buf_addc(b, '\n');
     kb_buf_t t = KB_BUF_INIT;
     if (e->reason) {
@@ -155,9 +155,9 @@ static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int wid
             break; /* the first tier is open: that is what to do */
     }
     if (e->advice) {
-        kb_buf_adds(&t, sty(c, KBA_BOLD));
+        kb_buf_adds(&t, sty(c, KB_STYLE_BOLD));
         kba_buf_clean(&t, e->advice);
-        kb_buf_adds(&t, sty(c, KBA_OFF));
+        kb_buf_adds(&t, sty(c, KB_STYLE_OFF));
         kba_wrap_styled(b, t.data, width, "   ", indent);
     }
     kb_buf_free(&t);
@@ -170,22 +170,22 @@ static void card(kb_buf_t *b, kba_session_t *S, const kb_hit_t *h, int width, cJ
     /* "1. Title  [category] id": the title wraps; category and id stay
      * together, on the title's last line when they fit. */
     char num[32];
-    snprintf(num, sizeof num, "%s%u. ", sty(c, KBA_BOLD), h->rank);
+    snprintf(num, sizeof num, "%s%u. ", sty(c, KB_STYLE_BOLD), h->rank);
     kb_buf_t t = KB_BUF_INIT;
     kba_buf_clean(&t, h->title);
-    kb_buf_printf(&t, "%s %c%s[", sty(c, KBA_OFF), KBA_GLUE, sty(c, KBA_DIM));
+    kb_buf_printf(&t, "%s %c%s[", sty(c, KB_STYLE_OFF), KB_TERM_GLUE, sty(c, KB_STYLE_DIM));
     kba_buf_clean(&t, h->category ? h->category : "-");
-    kb_buf_printf(&t, "]%c", KBA_GLUE);
+    kb_buf_printf(&t, "]%c", KB_TERM_GLUE);
     kba_buf_clean(&t, h->id);
-    kb_buf_adds(&t, sty(c, KBA_OFF));
+    kb_buf_adds(&t, sty(c, KB_STYLE_OFF));
     kba_wrap_styled(b, t.data, width, num, "   ");
     kb_buf_free(&t);
     if (h->section && h->section[0]) {
         kb_buf_t sec = KB_BUF_INIT;
         kba_buf_clean(&sec, h->section_path && h->section_path[0] ? h->section_path : h->section);
         if (h->steps)
-            kb_buf_printf(&sec, " (%u%csteps:%c:steps%c%u)", h->steps, KBA_GLUE, KBA_GLUE,
-                          KBA_GLUE, h->rank);
+            kb_buf_printf(&sec, " (%u%csteps:%c:steps%c%u)", h->steps, KB_TERM_GLUE, KB_TERM_GLUE,
+                          KB_TERM_GLUE, h->rank);
         kba_wrap_styled(b, sec.data, width, "   Section: ", "            ");
         kb_buf_free(&sec);
     } else if (h->steps) {
@@ -225,9 +225,9 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
     kb_buf_t b = KB_BUF_INIT;
     cJSON *shown = cJSON_CreateArray();
     if (first && r->corrected) {
-        kb_buf_printf(&b, "Did you mean: %s", sty(c, KBA_BOLD));
+        kb_buf_printf(&b, "Did you mean: %s", sty(c, KB_STYLE_BOLD));
         kba_buf_clean(&b, r->corrected);
-        kb_buf_printf(&b, "%s  (showing answers for it)\n\n", sty(c, KBA_OFF));
+        kb_buf_printf(&b, "%s  (showing answers for it)\n\n", sty(c, KB_STYLE_OFF));
     }
     if (first && r->escalation && r->escalation->kind &&
         (!strcmp(r->escalation->kind, "trigger") || !strcmp(r->escalation->kind, "cue")))
@@ -258,8 +258,8 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
         else
             snprintf(range, sizeof range, "Answers %u-%u of %u", after + 1, last, r->total);
         kb_buf_t f = KB_BUF_INIT;
-        kb_buf_printf(&f, "%s%s. %c:open N to read, :steps N, :esc N, %s:help%s", sty(c, KBA_DIM),
-                      range, KBA_GLUE, r->total > last ? ":more, " : "", sty(c, KBA_OFF));
+        kb_buf_printf(&f, "%s%s. %c:open N to read, :steps N, :esc N, %s:help%s", sty(c, KB_STYLE_DIM),
+                      range, KB_TERM_GLUE, r->total > last ? ":more, " : "", sty(c, KB_STYLE_OFF));
         kba_wrap_styled(&b, f.data, width, "", "");
         kb_buf_free(&f);
     }
@@ -269,74 +269,6 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
     return shown;
 }
 
-void kba_path_text(kb_buf_t *out, const kba_session_t *S, const kb_escalation_t *e,
-                   const char *heading, int reason)
-{
-    int width = kba_width(), c = S->color;
-    kb_buf_t b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s%s%s\n", sty(c, KBA_BOLD), heading ? heading : "Escalation path",
-                  sty(c, KBA_OFF));
-    if (reason && e->reason && e->reason[0]) {
-        /* A sentence of its own: capital first letter, final stop. */
-        kb_buf_t h = KB_BUF_INIT;
-        kb_buf_adds(&h, e->reason);
-        if (h.data && h.data[0] >= 'a' && h.data[0] <= 'z')
-            h.data[0] = (char)(h.data[0] - 'a' + 'A');
-        if (h.data && h.data[h.len - 1] != '.')
-            kb_buf_addc(&h, '.');
-        kba_wrap(&b, h.data, NULL, 0, 0, width, "  ", "  ", 0);
-        kb_buf_free(&h);
-    }
-    for (size_t i = 0; i < e->n_path; i++) {
-        const kb_tier_t *t = &e->path[i];
-        char num[32];
-        snprintf(num, sizeof num, "  %zu. ", i + 1);
-        kb_buf_t l = KB_BUF_INIT;
-        kb_buf_adds(&l, sty(c, KBA_BOLD));
-        kba_buf_clean(&l, t->title ? t->title : t->id);
-        kb_buf_printf(&l, "%s %c%s[", sty(c, KBA_OFF), KBA_GLUE, sty(c, KBA_DIM));
-        kba_buf_clean(&l, t->id);
-        kb_buf_printf(&l, "]%s", sty(c, KBA_OFF));
-        if (t->known_hours) {
-            kb_buf_printf(&l, " %c%s%s%s", KBA_GLUE, sty(c, t->open ? KBA_GREEN : KBA_RED),
-                          t->open ? "OPEN\037NOW" : "CLOSED\037NOW", sty(c, KBA_OFF));
-            if (!t->open && t->opens && t->opens[0]) {
-                kb_buf_printf(&l, ",%copens%c", KBA_GLUE, KBA_GLUE);
-                kba_buf_clean(&l, t->opens);
-            }
-        }
-        kba_wrap_styled(&b, l.data, width, num, "     ");
-        kb_buf_free(&l);
-        kba_wrap(&b, t->contact && t->contact[0] ? t->contact : "(none given)", NULL, 0, 0, width,
-                 "     Contact: ", "              ", 0);
-        kba_wrap(&b, t->hours && t->hours[0] ? t->hours : "(not given)", NULL, 0, 0, width,
-                 "     Hours:   ", "              ", 0);
-        kba_wrap(&b, t->sla && t->sla[0] ? t->sla : "(not given)", NULL, 0, 0, width,
-                 "     SLA:     ", "              ", 0);
-    }
-    if (e->advice) {
-        kb_buf_adds(&b, sty(c, KBA_BOLD));
-        kba_wrap(&b, e->advice, NULL, 0, 0, width, "  ", "  ", 0);
-        kb_buf_adds(&b, sty(c, KBA_OFF));
-    }
-    if (e->guidance) {
-        kb_buf_t g = KB_BUF_INIT;
-        guidance_ref(&g, NULL, e);
-        kba_wrap_styled(&b, g.data, width, "  Read first: ", "    ");
-        kb_buf_free(&g);
-    }
-    if (b.data)
-        kb_buf_add(out, b.data, b.len);
-    kb_buf_free(&b);
-}
-
-void kba_print_path(kba_session_t *S, const kb_escalation_t *e, const char *heading)
-{
-    kb_buf_t b = KB_BUF_INIT;
-    kba_path_text(&b, S, e, heading, 1);
-    kba_flush_buf(&b);
-    kb_buf_free(&b);
-}
 
 void kba_path_summary(kb_buf_t *b, const kb_escalation_t *e)
 {

@@ -449,8 +449,8 @@ static void cmd_help(kba_session_t *S, const char *args)
             kba_say("No command '%s'; :help lists them.", args);
             return;
         }
-        printf("%s:%s %s%s\n    %s\n", kba_sty(c, KBA_BOLD), cmd->name, cmd->usage,
-               kba_sty(c, KBA_OFF), cmd->summary);
+        printf("%s:%s %s%s\n    %s\n", kba_sty(c, KB_STYLE_BOLD), cmd->name, cmd->usage,
+               kba_sty(c, KB_STYLE_OFF), cmd->summary);
         return;
     }
     printf("Type the customer's words to search.  Commands start with ':' and may be\n"
@@ -464,7 +464,7 @@ static void cmd_help(kba_session_t *S, const char *args)
     for (size_t i = 0; i < N_COMMANDS; i++) {
         char left[64];
         snprintf(left, sizeof left, ":%s %s", commands[i].name, commands[i].usage);
-        printf("  %s%-*s%s %s\n", kba_sty(c, KBA_BOLD), col, left, kba_sty(c, KBA_OFF),
+        printf("  %s%-*s%s %s\n", kba_sty(c, KB_STYLE_BOLD), col, left, kba_sty(c, KB_STYLE_OFF),
                commands[i].summary);
     }
     printf("\nTab completes commands, article ids, categories and tags.  Ctrl-C drops\n"

@@ -20,7 +20,7 @@
 
 #include "assistant.h"
 #include "kb/feedback.h"
-#include "kb/term.h"
+#include "kb/terminal.h"
 #include "kb/version.h"
 #include "base/paths.h"
 
@@ -59,7 +59,7 @@ static char *make_prompt(const kba_session_t *S)
         kb_buf_addc(&b, ' ');
         /* Readline must not count escape codes as columns. */
         if (S->color)
-            kb_buf_printf(&b, "\001%s\002", kba_sty(1, KBA_CYAN));
+            kb_buf_printf(&b, "\001%s\002", kba_sty(1, KB_STYLE_CYAN));
         kb_buf_addc(&b, '[');
         for (size_t i = 0; i < S->categories.n; i++) {
             kb_buf_adds(&b, i ? " category=" : "category=");
@@ -71,7 +71,7 @@ static char *make_prompt(const kba_session_t *S)
         }
         kb_buf_addc(&b, ']');
         if (S->color)
-            kb_buf_printf(&b, "\001%s\002", kba_sty(1, KBA_OFF));
+            kb_buf_printf(&b, "\001%s\002", kba_sty(1, KB_STYLE_OFF));
     }
     kb_buf_adds(&b, "> ");
     return kb_buf_take(&b);

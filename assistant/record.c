@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "assistant.h"
+#include "kb/json.h"
 #include "kb/feedback.h"
 #include "kb/version.h"
 #include "base/file.h"
@@ -53,7 +54,7 @@ void kba_record_write(kba_session_t *S, cJSON *ev)
         cJSON_Delete(ev);
         return;
     }
-    char *line = cJSON_PrintUnformatted(ev);
+    char *line = kb_json_print(ev);
     cJSON_Delete(ev);
     char *msg = NULL;
     kb_status_t st = line ? kb_log_append_line(S->rec.path, line, &msg) : KB_STATUS_OUT_OF_MEMORY;

@@ -107,18 +107,18 @@ void kba_steps(kba_session_t *S, const char *arg)
         kba_wrap(&b, "(The best section for the question has no numbered steps.)", NULL, 0, 0,
                  width, "", "", 0);
     kb_buf_t h = KB_BUF_INIT;
-    kb_buf_adds(&h, kba_sty(c, KBA_BOLD));
+    kb_buf_adds(&h, kba_sty(c, KB_STYLE_BOLD));
     kba_buf_clean(&h, title);
     if (heading[0]) {
         kb_buf_adds(&h, " - ");
         kba_buf_clean(&h, heading);
     }
-    kb_buf_printf(&h, "%s (%zu steps)", kba_sty(c, KBA_OFF), st.n);
+    kb_buf_printf(&h, "%s (%zu steps)", kba_sty(c, KB_STYLE_OFF), st.n);
     kba_wrap_styled(&b, h.data, width, "Steps: ", "  ");
     kb_buf_free(&h);
     kb_buf_t hint = KB_BUF_INIT;
     kb_buf_printf(&hint, "%sAnswer each step: done (or Enter), fixed (that fixed it), back, quit.%s",
-                  kba_sty(c, KBA_DIM), kba_sty(c, KBA_OFF));
+                  kba_sty(c, KB_STYLE_DIM), kba_sty(c, KB_STYLE_OFF));
     kba_wrap_styled(&b, hint.data, width, "", "");
     kb_buf_free(&hint);
     cJSON *ev = kba_event("steps_start");
@@ -132,10 +132,10 @@ void kba_steps(kba_session_t *S, const char *arg)
     int stopped = 0;
     while (i < st.n && !fixed && !stopped) {
         char first[96];
-        snprintf(first, sizeof first, "%s  %zu/%zu%s  ", kba_sty(c, KBA_BOLD), i + 1, st.n,
-                 kba_sty(c, KBA_OFF));
+        snprintf(first, sizeof first, "%s  %zu/%zu%s  ", kba_sty(c, KB_STYLE_BOLD), i + 1, st.n,
+                 kba_sty(c, KB_STYLE_OFF));
         char rest[32];
-        snprintf(rest, sizeof rest, "%*s", (int)kba_cols(first, strlen(first)), "");
+        snprintf(rest, sizeof rest, "%*s", (int)kb_term_cols(first, strlen(first)), "");
         kba_wrap(&b, st.items[i], NULL, 0, 0, width, first, rest, 0);
         kba_flush_buf(&b);
         answer_t ans = ANS_UNKNOWN;
@@ -184,8 +184,8 @@ void kba_steps(kba_session_t *S, const char *arg)
     if (heading[0])
         kb_buf_printf(&line, ", \"%s\"", heading);
     if (fixed) {
-        printf("%sStep %zu fixed it.%s Resolved.\n", kba_sty(c, KBA_GREEN), fixed,
-               kba_sty(c, KBA_OFF));
+        printf("%sStep %zu fixed it.%s Resolved.\n", kba_sty(c, KB_STYLE_GREEN), fixed,
+               kba_sty(c, KB_STYLE_OFF));
         kb_buf_printf(&line, ": step %zu of %zu fixed it", fixed, st.n);
         kb_buf_t o = KB_BUF_INIT;
         kb_buf_printf(&o, "resolved by step %zu (of %zu) of %s", fixed, st.n, title);
@@ -200,10 +200,10 @@ void kba_steps(kba_session_t *S, const char *arg)
         kb_buf_t m = KB_BUF_INIT;
         if (num)
             kb_buf_printf(&m, "All %zu steps done and not fixed: :esc%c%u shows who to escalate to.",
-                          st.n, KBA_GLUE, num);
+                          st.n, KB_TERM_GLUE, num);
         else
             kb_buf_printf(&m, "All %zu steps done and not fixed: :esc%c%s shows who to escalate to.",
-                          st.n, KBA_GLUE, id);
+                          st.n, KB_TERM_GLUE, id);
         kba_wrap_styled(&b, m.data, width, "", "");
         kba_flush_buf(&b);
         kb_buf_free(&m);

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb/json.h"
 #include "kb/feedback.h"
 #include "kb/report.h"
-#include "kb/term.h"
+#include "kb/terminal.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/paths.h"
@@ -47,13 +48,11 @@ static void print_cut(const char *s, size_t cols, int pad)
 
 /* Control characters of a logged query shown as spaces: it came from a
  * person's typing, and must not move the cursor. */
+/* Queries are customers' words: cleaned (C0, C1, invalid UTF-8) before
+ * they reach the terminal. */
 static char *printable(const char *s)
 {
-    char *c = kb_strdup(s);
-    for (char *p = c; p && *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = ' ';
-    return c;
+    return kb_term_clean(s);
 }
 
 static void print_text(const kb_report_t *r)
@@ -136,7 +135,7 @@ int kbi_report(const char *calls_dir, const char *feedback_log, const char *sinc
     int rc = 0;
     if (json) {
         cJSON *o = kb_report_json(r);
-        char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+        char *text = kb_json_print(o);
         if (text)
             printf("%s\n", text);
         else

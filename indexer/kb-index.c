@@ -7,6 +7,7 @@
  * rejected, lint errors), 2 usage error, 3 index or I/O failure.
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,8 +15,9 @@
 #include <string.h>
 
 #include "cli-report.h"
+#include "kb/json.h"
 #include "kb/index.h"
-#include "kb/term.h"
+#include "kb/terminal.h"
 #include "base/buf.h"
 #include "base/paths.h"
 #include "kb/version.h"
@@ -23,6 +25,26 @@
 #define PROG "kb-index"
 
 enum { EXIT_CONTENT = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
+
+/* A failure message from the library: it may quote file names, so it is
+ * cleaned before it reaches the terminal. */
+static void say_failure(const char *msg, kb_status_t st)
+{
+    char *c = kb_term_clean(msg ? msg : kb_status_to_string(st));
+    fprintf(stderr, PROG ": %s\n", c ? c : kb_status_to_string(st));
+    free(c);
+}
+
+/* RC, or EXIT_IO when what was printed could not be written (a full disk,
+ * a closed stdout). */
+static int finish_output(int rc)
+{
+    if (fflush(stdout) == EOF || ferror(stdout)) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+        return EXIT_IO;
+    }
+    return rc;
+}
 
 static void usage(FILE *fp)
 {
@@ -75,7 +97,7 @@ static cJSON *diags_json(const kb_diags_t *d, kb_diag_level_t level)
 
 static void print_json(cJSON *o)
 {
-    char *s = cJSON_PrintUnformatted(o);
+    char *s = kb_json_print(o);
     if (s) {
         puts(s);
         free(s);
@@ -95,7 +117,7 @@ static int run_check(const char *kb_dir, int strict, int quiet, int json)
     const char *today = getenv("KB_TODAY");
     kb_status_t st = kb_lint_run(kb_dir, today && *today ? today : NULL, d, &n, &msg);
     if (st != KB_STATUS_SUCCESS) {
-        fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        say_failure(msg, st);
         free(msg);
         kb_diags_free(d);
         return EXIT_IO;
@@ -159,7 +181,7 @@ static int run_index(const char *db, const char *kb_dir, int full, int quiet, in
     } else {
         kb_term_print_diags(stderr, PROG, d, !quiet);
         if (st != KB_STATUS_SUCCESS)
-            fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+            say_failure(msg, st);
         else if (!quiet)
             printf(PROG ": %zu articles (%zu added, %zu updated, %zu removed, %zu unchanged, "
                    "%zu rejected), %zu sections written, %s, %.2f s\n",
@@ -221,7 +243,7 @@ int main(int argc, char **argv)
                             "it takes no KB_DIR, --db, --full or --check\n");
             return EXIT_USAGE;
         }
-        return kbi_report(calls, feedback_log, since, json);
+        return finish_output(kbi_report(calls, feedback_log, since, json));
     }
     if (argc - optind > 1) {
         fprintf(stderr, PROG ": one KB_DIR at most (got %d); try 'kb-index --help'\n",
@@ -240,7 +262,7 @@ int main(int argc, char **argv)
     if (!kb_dir || !*kb_dir)
         kb_dir = "kb";
     if (check)
-        return run_check(kb_dir, strict, quiet, json);
+        return finish_output(run_check(kb_dir, strict, quiet, json));
     char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
     if (!db || !*db) {
         fprintf(stderr, PROG ": no index location: set --db, $KB_DB or $HOME\n");
@@ -249,5 +271,5 @@ int main(int argc, char **argv)
     }
     int rc = run_index(db, kb_dir, full, quiet, json);
     free(db);
-    return rc;
+    return finish_output(rc);
 }

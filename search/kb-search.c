@@ -10,6 +10,7 @@
  * too long or non-UTF-8 query), 3 index or I/O failure.
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #include "kb/render.h"
 #include "kb/search.h"
 #include "kb/serve.h"
-#include "kb/term.h"
+#include "kb/terminal.h"
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/paths.h"
@@ -89,7 +90,7 @@ static int parse_uint(const char *s, unsigned max, unsigned *out)
 
 static void print_cjson(cJSON *o)
 {
-    char *s = o ? cJSON_PrintUnformatted(o) : NULL;
+    char *s = kb_json_print(o);
     if (s) {
         puts(s);
         free(s);
@@ -111,74 +112,124 @@ static int fail_status(kb_search_t *s, kb_status_t st)
 /* ---------------------------------------------------------------- */
 /* Human output                                                       */
 
-static const char *bold(int color) { return color ? "\033[1m" : ""; }
-static const char *dim(int color) { return color ? "\033[2m" : ""; }
-static const char *off(int color) { return color ? "\033[0m" : ""; }
+static const char *bold(int color) { return kb_term_style(color, KB_STYLE_BOLD); }
+static const char *dim(int color) { return kb_term_style(color, KB_STYLE_DIM); }
+static const char *off(int color) { return kb_term_style(color, KB_STYLE_OFF); }
+
+/* Text from the index or the query, cleaned: escape sequences are data. */
+static void put(const char *s)
+{
+    char *c = kb_term_clean(s);
+    fputs(c ? c : "?", stdout);
+    free(c);
+}
 
 static void print_tier_line(const kb_tier_t *t, int color)
 {
-    printf("%s%s%s", bold(color), t->title, off(color));
-    if (t->contact)
-        printf(", %s", t->contact);
-    if (t->hours)
-        printf(", %s", t->hours);
-    if (t->sla)
-        printf(", %s", t->sla);
-    if (t->known_hours)
-        printf(t->open ? " [open now]" : " [closed now%s%s]", t->opens ? ", opens " : "",
-               t->opens ? t->opens : "");
+    fputs(bold(color), stdout);
+    put(t->title);
+    fputs(off(color), stdout);
+    const char *fields[] = {t->contact, t->hours, t->sla};
+    for (size_t i = 0; i < 3; i++) {
+        if (fields[i]) {
+            fputs(", ", stdout);
+            put(fields[i]);
+        }
+    }
+    if (t->known_hours) {
+        fputs(t->open ? " [open now]" : " [closed now", stdout);
+        if (!t->open && t->opens) {
+            fputs(", opens ", stdout);
+            put(t->opens);
+        }
+        fputs(t->open ? "" : "]", stdout);
+    } else if (t->hours) {
+        fputs(" [hours unknown]", stdout);
+    }
 }
 
 static void print_escalation(const kb_escalation_t *e, int color)
 {
     if (!e)
         return;
-    printf("%sEscalation%s: %s\n", bold(color), off(color), e->reason);
+    printf("%sEscalation%s: ", bold(color), off(color));
+    put(e->reason);
+    putchar('\n');
     for (size_t i = 0; i < e->n_path; i++) {
         printf("  %s ", i == 0 ? "->" : "  then");
         print_tier_line(&e->path[i], color);
         putchar('\n');
     }
-    if (e->advice)
-        printf("  %s!%s %s\n", bold(color), off(color), e->advice);
-    if (e->guidance && (!e->kind || strcmp(e->kind, "cue") != 0))
-        printf("  Read first: %s [%s]\n", e->guidance_title, e->guidance);
+    if (e->advice) {
+        printf("  %s!%s ", bold(color), off(color));
+        put(e->advice);
+        putchar('\n');
+    }
+    if (e->guidance && (!e->kind || strcmp(e->kind, "cue") != 0)) {
+        fputs("  Read first: ", stdout);
+        put(e->guidance_title);
+        fputs(" [", stdout);
+        put(e->guidance);
+        fputs("]\n", stdout);
+    }
 }
 
-/* The snippet with its highlights in bold (colour only). */
+/* The snippet, wrapped, with its highlights in bold (colour only). */
 static void print_snippet(const kb_hit_t *h, int color, int width)
 {
-    int col = 3;
-    printf("   ");
-    size_t hl = 0;
-    const char *s = h->snippet;
-    size_t n = strlen(s);
-    for (size_t i = 0; i < n;) {
-        /* Word-wrap on spaces at WIDTH columns. */
-        size_t j = i;
-        while (j < n && s[j] != ' ')
-            j++;
-        int wcols = (int)kb_utf8_width(s + i, j - i);
-        if (col > 3 && col + wcols > width - 1) {
-            printf("\n   ");
-            col = 3;
+    kb_wrap_t w = {width - 1, "   ", "   ", 0, color, h->highlights, h->n_highlights, 0};
+    char *text = kb_term_wrap(h->snippet, &w);
+    if (text)
+        fputs(text, stdout);
+    free(text);
+}
+
+static void print_hit(kb_search_t *s, const kb_hit_t *h, int explain, int color, int width)
+{
+    printf("%u. %s", h->rank, bold(color));
+    put(h->title);
+    printf("%s  %s[", off(color), dim(color));
+    put(h->category ? h->category : "-");
+    fputs("] ", stdout);
+    put(h->id);
+    printf("%s\n", off(color));
+    if (h->question) {
+        fputs("   Asked as: \"", stdout);
+        put(h->question);
+        fputs("\"\n", stdout);
+    }
+    if (h->section[0]) {
+        fputs("   Section: ", stdout);
+        put(h->section_path[0] ? h->section_path : h->section);
+        putchar('\n');
+    }
+    if (h->snippet[0])
+        print_snippet(h, color, width);
+    if (h->escalation) {
+        kb_escalation_t *e = NULL;
+        if (kb_search_escalation(s, h->id, &e) == KB_STATUS_SUCCESS && e && e->n_path) {
+            const kb_tier_t *t = &e->path[0];
+            fputs("   Escalate to: ", stdout);
+            put(t->title);
+            if (t->contact) {
+                fputs(", ", stdout);
+                put(t->contact);
+            }
+            puts(!t->known_hours ? "" : t->open ? " (open now)" : " (closed now)");
         }
-        for (size_t k = i; k < j; k++) {
-            while (hl < h->n_highlights && h->highlights[hl].end <= k)
-                hl++;
-            int in = hl < h->n_highlights && k >= h->highlights[hl].start;
-            if (color && in && k == h->highlights[hl].start)
-                fputs("\033[1m", stdout);
-            putchar(s[k]);
-            if (color && in && k + 1 == h->highlights[hl].end)
-                fputs("\033[0m", stdout);
+        kb_escalation_free(e);
+    }
+    if (explain) {
+        printf("   Matched:");
+        for (size_t k = 0; k < h->n_explain; k++) {
+            const kb_match_t *m = &h->explain[k];
+            fputs(k ? ", " : " ", stdout);
+            put(m->word);
+            printf(" (%s%s", m->kind, m->detail ? ", " : "");
+            put(m->detail ? m->detail : "");
+            putchar(')');
         }
-        col += wcols;
-        if (j < n) {
-            putchar(' ');
-            col++;
-        }
-        i = j + 1;
+        printf("%s\n", h->n_explain ? "" : " (no query term)");
     }
     putchar('\n');
 }
@@ -187,44 +238,20 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
 {
     int color = kb_term_color(stdout);
     int width = kb_term_width(stdout);
-    if (r->corrected)
-        printf("Did you mean: %s%s%s  (showing results for it)\n\n", bold(color), r->corrected,
-               off(color));
+    if (r->corrected) {
+        printf("Did you mean: %s", bold(color));
+        put(r->corrected);
+        printf("%s  (showing results for it)\n\n", off(color));
+    }
     if (r->notice)
         fprintf(stderr, PROG ": %s\n", r->notice);
-    if (!r->n && !r->notice)
-        printf("No answers for \"%s\".\n", r->query);
-    for (size_t i = 0; i < r->n; i++) {
-        const kb_hit_t *h = &r->hits[i];
-        printf("%u. %s%s%s  %s[%s] %s%s\n", h->rank, bold(color), h->title, off(color),
-               dim(color), h->category ? h->category : "-", h->id, off(color));
-        if (h->question)
-            printf("   Asked as: \"%s\"\n", h->question);
-        if (h->section[0])
-            printf("   Section: %s\n", h->section_path[0] ? h->section_path : h->section);
-        if (h->snippet[0])
-            print_snippet(h, color, width);
-        if (h->escalation) {
-            kb_escalation_t *e = NULL;
-            if (kb_search_escalation(s, h->id, &e) == KB_STATUS_SUCCESS && e && e->n_path) {
-                const kb_tier_t *t = &e->path[0];
-                printf("   Escalate to: %s%s", t->title, t->contact ? ", " : "");
-                printf("%s%s\n", t->contact ? t->contact : "",
-                       !t->known_hours ? "" : t->open ? " (open now)" : " (closed now)");
-            }
-            kb_escalation_free(e);
-        }
-        if (explain) {
-            printf("   Matched:");
-            for (size_t k = 0; k < h->n_explain; k++) {
-                const kb_match_t *m = &h->explain[k];
-                printf("%s %s (%s%s%s)", k ? "," : "", m->word, m->kind, m->detail ? ", " : "",
-                       m->detail ? m->detail : "");
-            }
-            printf("%s\n", h->n_explain ? "" : " (no query term)");
-        }
-        putchar('\n');
+    if (!r->n && !r->notice) {
+        fputs("No answers for \"", stdout);
+        put(r->query);
+        fputs("\".\n", stdout);
     }
+    for (size_t i = 0; i < r->n; i++)
+        print_hit(s, &r->hits[i], explain, color, width);
     if (r->n && r->total > r->hits[r->n - 1].rank)
         printf("%s%u of %u answers shown; --offset %u for more%s\n\n", dim(color),
                r->hits[r->n - 1].rank, r->total, r->hits[r->n - 1].rank, off(color));
@@ -269,27 +296,17 @@ static int cmd_show(kb_search_t *s, const opts_t *o)
         kb_article_free(a);
         return 0;
     }
-    int color = kb_term_color(stdout);
-    printf("%s%s%s\n", bold(color), a->title, off(color));
-    printf("%s[%s] %s  %s%s\n", dim(color), a->category ? a->category : "-", o->show, a->path,
-           off(color));
-    kb_render_opts_t ro = {kb_term_width(stdout), color};
-    char *text = NULL;
-    const char *md = a->body;
-    if (kb_render_markdown(md, strlen(md), &ro, &text) == KB_STATUS_SUCCESS) {
-        printf("\n%s", text);
-        if (text[0] && text[strlen(text) - 1] != '\n')
-            putchar('\n');
-    }
-    free(text);
     kb_escalation_t *e = NULL;
-    if (kb_search_escalation(s, o->show, &e) == KB_STATUS_SUCCESS && e) {
-        putchar('\n');
-        print_escalation(e, color);
-    }
+    if (kb_search_escalation(s, o->show, &e) != KB_STATUS_SUCCESS)
+        e = NULL;
+    kb_render_opts_t ro = {kb_term_width(stdout), kb_term_color(stdout)};
+    char *text = kb_render_article(a, NULL, e, &ro);
+    if (text)
+        fputs(text, stdout);
+    free(text);
     kb_escalation_free(e);
     kb_article_free(a);
-    return 0;
+    return text ? 0 : EXIT_IO;
 }
 
 static int cmd_escalation(kb_search_t *s, const opts_t *o)
@@ -304,7 +321,11 @@ static int cmd_escalation(kb_search_t *s, const opts_t *o)
         cJSON_AddItemToObject(j, "escalation", kb_json_escalation(e));
         print_cjson(j);
     } else if (e) {
-        print_escalation(e, kb_term_color(stdout));
+        kb_render_opts_t ro = {kb_term_width(stdout), kb_term_color(stdout)};
+        char *text = kb_render_path(e, "Escalation", 1, &ro);
+        if (text)
+            fputs(text, stdout);
+        free(text);
     } else {
         printf("%s names no escalation path.\n", o->escalation);
     }
@@ -452,5 +473,10 @@ int main(int argc, char **argv)
         rc = cmd_search(s, &o, q.data);
     kb_search_close(s);
     kb_buf_free(&q);
+    /* A full disk or a closed stdout loses the answer: say so (exit 3). */
+    if (fflush(stdout) == EOF || ferror(stdout)) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+        return EXIT_IO;
+    }
     return rc;
 }

@@ -24,6 +24,11 @@ KB_API cJSON *kb_json_escalation(const kb_escalation_t *e);
 KB_API cJSON *kb_json_article(const kb_article_t *a);
 /* {"error": {"code": CODE, "message": MESSAGE}} */
 KB_API cJSON *kb_json_error(const char *code, const char *message);
+/* O printed on one line (no newline), always valid UTF-8: invalid
+ * sequences in its strings (a file name that is not UTF-8) become U+FFFD.
+ * Caller frees; NULL when O is NULL or out of memory.  Every JSON kb writes
+ * goes through here. */
+KB_API char *kb_json_print(const cJSON *o);
 /* The error code for a status: "bad_request", "too_large", "not_found",
  * "index_error" ... */
 KB_API const char *kb_json_error_code(kb_status_t st);

@@ -1,7 +1,7 @@
 /* render.h - articles for a terminal: the Markdown body of an article as
- * wrapped text with optional ANSI styling (kb-search --show, the
- * assistant), and the numbered steps of one section (the assistant's
- * "steps N").
+ * wrapped text with optional ANSI styling, the article view that
+ * kb-search --show and the assistant's :open both print, and the
+ * escalation path view.
  *
  * Usage:
  *
@@ -21,6 +21,8 @@
 
 #include <stddef.h>
 
+#include "kb/article.h"
+#include "kb/search.h"
 #include "kb/status.h"
 
 #ifdef __cplusplus
@@ -63,6 +65,25 @@ typedef struct kb_render_opts {
  * *OUT (if OUT is not NULL) is NULL. */
 KB_API kb_status_t kb_render_markdown(const char *md, size_t len, const kb_render_opts_t *opts,
                                       char **out /* OUT */);
+
+/* ---------------------------------------------------------------- */
+/* Views                                                              */
+
+/* The escalation path E as an officer reads it: HEADING (NULL: "Escalation
+ * path"), E's reason as a sentence when WITH_REASON, then each tier with
+ * its title and id, OPEN NOW / CLOSED NOW (opens ...) / HOURS UNKNOWN, and
+ * its contact, hours and SLA; then the advice and the guidance article to
+ * read first.  Every string from the index is cleaned.  Returns a malloc'd
+ * string (caller frees), NULL when E is NULL or out of memory. */
+KB_API char *kb_render_path(const kb_escalation_t *e, const char *heading, int with_reason,
+                            const kb_render_opts_t *opts);
+
+/* The article view: the title, "[category] id  path", "Best section for
+ * the question: SECTION" when SECTION is not NULL or "", the rendered
+ * body, and the escalation path E (may be NULL).  Caller frees; NULL when
+ * A is NULL or out of memory. */
+KB_API char *kb_render_article(const kb_article_t *a, const char *section,
+                               const kb_escalation_t *e, const kb_render_opts_t *opts);
 
 #ifdef __cplusplus
 }

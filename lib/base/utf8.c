@@ -2,6 +2,7 @@
 #include "base/utf8.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Length of the UTF-8 sequence starting at S (at most LEft bytes), or 0 if
@@ -126,3 +127,25 @@ size_t kb_utf8_width(const char *s, size_t len)
     return w;
 }
 
+char *kb_utf8_sanitize(const char *s, size_t len)
+{
+    /* At most 3 bytes out for each byte in. */
+    char *out = malloc(3 * len + 1);
+    if (!out)
+        return NULL;
+    size_t j = 0;
+    for (size_t i = 0; i < len;) {
+        size_t n = utf8_seq((const unsigned char *)s + i, len - i);
+        if (n == 0 || s[i] == '\0') {
+            memcpy(out + j, "\xef\xbf\xbd", 3);
+            j += 3;
+            i++;
+            continue;
+        }
+        memcpy(out + j, s + i, n);
+        j += n;
+        i += n;
+    }
+    out[j] = '\0';
+    return out;
+}

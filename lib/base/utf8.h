@@ -22,4 +22,9 @@ size_t kb_utf8_decode(const char *s, size_t len, unsigned *cp);
 /* Terminal columns of code point CP (0, 1 or 2). */
 int kb_unicode_width(unsigned cp);
 
+/* A copy of LEN bytes of S in which every invalid UTF-8 sequence (and NUL
+ * byte) is replaced by U+FFFD; valid text is copied as it is.  Caller
+ * frees; NULL when out of memory. */
+char *kb_utf8_sanitize(const char *s, size_t len);
+
 #endif

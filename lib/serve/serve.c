@@ -53,7 +53,7 @@ static char *reply(const cJSON *id, cJSON *body)
             cJSON *item = cJSON_DetachItemViaPointer(body, body->child);
             cJSON_AddItemToObject(o, item->string, item);
         }
-        out = cJSON_PrintUnformatted(o);
+        out = kb_json_print(o);
     }
     cJSON_Delete(o);
     cJSON_Delete(body);

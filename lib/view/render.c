@@ -14,7 +14,7 @@
  * columns, and close every style at the end of a line and reopen it on the
  * next one, so a prefix or a pager never inherits a colour.
  *
- * Everything that comes from the article goes through add_clean(), which
+ * Everything that comes from the article goes through kbv_clean(), which
  * lets no control character through: the text is untrusted and the output
  * goes to a terminal.
  */
@@ -30,59 +30,7 @@
 #include "schema/ids.h"
 #include "base/buf.h"
 #include "base/utf8.h"
-
-/* ---------------------------------------------------------------- */
-/* Untrusted text                                                     */
-
-/* Append LEN bytes of untrusted S to B.  Invalid UTF-8 and control
- * characters (C0, DEL, C1) become '?', carriage returns are dropped, tabs
- * and newlines become spaces. */
-static void add_clean(kb_buf_t *b, const char *s, size_t len)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && p[i] >= 0x20 && p[i] < 0x7F)
-            i++;
-        if (i > start)
-            kb_buf_add(b, s + start, i - start);
-        if (i >= len)
-            break;
-        unsigned c = p[i];
-        if (c == '\t' || c == '\n') {
-            kb_buf_addc(b, ' ');
-            i++;
-            continue;
-        }
-        if (c == '\r') {
-            i++;
-            continue;
-        }
-        if (c < 0x80) {
-            kb_buf_addc(b, '?');
-            i++;
-            continue;
-        }
-        unsigned cp = 0;
-        size_t n = kb_utf8_decode(s + i, len - i, &cp);
-        /* A lead byte decoded as one byte is invalid UTF-8. */
-        if (n == 1 || cp < 0xA0) {
-            kb_buf_addc(b, '?');
-            i += n;
-            continue;
-        }
-        kb_buf_add(b, s + i, n);
-        i += n;
-    }
-}
-
-static void add_cleans(kb_buf_t *b, const char *s)
-{
-    if (s)
-        add_clean(b, s, strlen(s));
-}
-
+#include "text.h"
 
 /* ---------------------------------------------------------------- */
 /* Styles                                                             */
@@ -561,7 +509,7 @@ static void link_exit(render_t *r, cmark_node *node)
         r->url_on = 1;
         pb_restyle(r);
         kb_buf_addc(&r->para, '[');
-        add_cleans(&r->para, id);
+        kbv_cleans(&r->para, id);
         kb_buf_addc(&r->para, ']');
         r->url_on = 0;
         pb_restyle(r);
@@ -575,7 +523,7 @@ static void link_exit(render_t *r, cmark_node *node)
     r->url_on = 1;
     pb_restyle(r);
     kb_buf_addc(&r->para, '(');
-    add_cleans(&r->para, url);
+    kbv_cleans(&r->para, url);
     kb_buf_addc(&r->para, ')');
     r->url_on = 0;
     pb_restyle(r);
@@ -586,12 +534,12 @@ static void inline_code(render_t *r, const char *lit)
     if (r->color) {
         r->code_on = 1;
         pb_restyle(r);
-        add_cleans(&r->para, lit);
+        kbv_cleans(&r->para, lit);
         r->code_on = 0;
         pb_restyle(r);
     } else {
         kb_buf_addc(&r->para, '`');
-        add_cleans(&r->para, lit);
+        kbv_cleans(&r->para, lit);
         kb_buf_addc(&r->para, '`');
     }
 }
@@ -636,7 +584,7 @@ static void code_block(render_t *r, const char *lit)
             while (i < len && p[i] != '\t')
                 i++;
             size_t before = r->out.len;
-            add_clean(&r->out, p + seg, i - seg);
+            kbv_clean(&r->out, p + seg, i - seg);
             col += kb_utf8_width(r->out.data ? r->out.data + before : "", r->out.len - before);
             if (i < len) {
                 add_spaces(&r->out, (int)(4 - col % 4));
@@ -781,7 +729,7 @@ static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
         block_done(r);
         break;
     case CMARK_NODE_TEXT:
-        add_cleans(&r->para, cmark_node_get_literal(node));
+        kbv_cleans(&r->para, cmark_node_get_literal(node));
         break;
     case CMARK_NODE_CODE:
         inline_code(r, cmark_node_get_literal(node));
