@@ -46,7 +46,7 @@ void kba_open(kba_session_t *S, const char *arg)
     kb_render_opts_t ro = {kba_width(), S->color};
     char *view = kb_render_article(a, section, e, &ro);
     kb_escalation_free(e);
-    cJSON *ev = kba_event("open");
+    cJSON *ev = kba_event(KB_EVENT_OPEN);
     if (hit)
         cJSON_AddNumberToObject(ev, "n", hit->rank);
     else
@@ -110,7 +110,7 @@ void kba_esc(kba_session_t *S, const char *arg)
         else
             kb_buf_printf(&heading, "Escalation for %s", id);
     }
-    cJSON *ev = kba_event("escalation");
+    cJSON *ev = kba_event(KB_EVENT_ESCALATION);
     if (id)
         cJSON_AddStringToObject(ev, "id", id);
     else

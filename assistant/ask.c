@@ -130,7 +130,7 @@ static void say_failure(kba_session_t *S, kb_status_t st)
 /* Record the cards just shown. */
 static void record_cards(kba_session_t *S, cJSON *shown, const char *why, const kb_escalation_t *banner)
 {
-    cJSON *ev = kba_event("cards");
+    cJSON *ev = kba_event(KB_EVENT_CARDS);
     cJSON_AddStringToObject(ev, "after", why);
     cJSON_AddItemToObject(ev, "cards", shown);
     if (banner)
@@ -173,7 +173,7 @@ void kba_ask(kba_session_t *S, const char *q)
     kb_request_t req = page_request(q, S->categories.items, S->categories.n, S->tags.items, S->tags.n, 0);
     kb_results_t *r;
     kb_status_t st = kb_search_run(S->s, &req, &r);
-    cJSON *ev = kba_event("query");
+    cJSON *ev = kba_event(KB_EVENT_QUERY);
     cJSON_AddStringToObject(ev, "q", q);
     if (st != KB_STATUS_SUCCESS) {
         cJSON_AddStringToObject(ev, "error", kb_status_to_string(st));
@@ -280,7 +280,7 @@ void kba_related(kba_session_t *S, const char *arg)
     kb_buf_t out = KB_BUF_INIT;
     kb_buf_printf(&out, "Articles like %s:\n\n", want);
     cJSON *shown = kba_print_cards(S, r, 0, 0, "No related articles.", &out);
-    cJSON *ev = kba_event("related");
+    cJSON *ev = kba_event(KB_EVENT_RELATED);
     cJSON_AddStringToObject(ev, "id", want);
     cJSON_AddItemToObject(ev, "results", result_ids(r));
     cJSON_AddItemToObject(ev, "cards", shown);
@@ -378,7 +378,7 @@ void kba_why(kba_session_t *S, const char *arg)
     kb_buf_adds(&t, kba_sty(c, KB_STYLE_OFF));
     kba_wrap_styled(&b, t.data, width, "  ", "    ");
     kb_buf_free(&t);
-    cJSON *ev = kba_event("why");
+    cJSON *ev = kba_event(KB_EVENT_WHY);
     cJSON_AddStringToObject(ev, "id", id);
     cJSON_AddItemToObject(ev, "matches", m);
     kba_record_write(S, ev);

@@ -6,17 +6,19 @@
  *   kb-assistant.c  options, start-up, the read-eval loop, the prompt
  *   input.c         reading lines (readline on a terminal, plain lines
  *                   otherwise), Ctrl-C, the persistent history
+ *   session.c       the session: index, state folder, calls one after
+ *                   another, the lists completion uses
  *   commands.c      the command table, parsing a line, :help and the small
  *                   commands (filter, clear, note, good/bad, history, new)
  *   ask.c           questions, :more, :related, :why; the numbered list
  *   cards.c         answer cards, the escalation banner, hints and paths
  *   article.c       :open (the article rendered for the terminal), :esc
  *   steps.c         :steps, walking the numbered steps of an answer
- *   record.c        the call record (JSON lines, one event per line)
+ *   record.c        events into the call record (libkb's format, kb/log.h)
  *   summary.c       what the call did, and :summary
  *   complete.c      tab completion
  *   pager.c         long text through $PAGER, without a shell
- *   text.c          colour, display width, wrapping, cleaning
+ *   text.c          shorthands over libkb's terminal text (kb/terminal.h)
  */
 #ifndef KBA_ASSISTANT_H
 #define KBA_ASSISTANT_H
@@ -25,15 +27,20 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "kb/log.h"
 #include "kb/search.h"
 #include "kb/terminal.h"
 #include "base/buf.h"
 
 #define KBA_PROG "kb-assistant"
+
+enum { KBA_EXIT_USAGE = 2, KBA_EXIT_IO = 3 };
 /* Cards per question and per :more. */
 #define KBA_PAGE 3
 /* Lines of history kept in the history file. */
 #define KBA_HISTORY_MAX 1000
+/* Longest line kept in the history, in bytes (longer ones are cut). */
+#define KBA_HISTORY_LINE_MAX 16384
 
 /* ---------------------------------------------------------------- */
 /* The numbered list the officer sees                                 */
@@ -63,17 +70,6 @@ typedef struct kba_call {
 } kba_call_t;
 
 /* ---------------------------------------------------------------- */
-/* The call record (record.c)                                         */
-
-typedef struct kba_record {
-    char *dir;        /* <state>/calls */
-    char *path;       /* <dir>/<call id>.jsonl, or NULL when not recording */
-    char *call_id;    /* YYYY-MM-DD-HHMMSS-PID[-N] */
-    unsigned seq;     /* calls started by this process */
-    int warned;       /* a write failure has been reported */
-} kba_record_t;
-
-/* ---------------------------------------------------------------- */
 /* The session                                                        */
 
 typedef struct kba_session {
@@ -98,7 +94,9 @@ typedef struct kba_session {
     kb_strlist_t known_ids;
     int lists_loaded;
 
-    kba_record_t rec;
+    char *calls_dir;          /* <state>/calls; NULL without a state folder */
+    kb_callrec_t *rec;        /* this call's record (kb/log.h) */
+    int rec_warned;           /* a record problem has been reported */
     kba_call_t call;
     int quit;
 } kba_session_t;
@@ -135,8 +133,9 @@ void kba_flush_buf(kb_buf_t *b);
 
 typedef enum kba_read { KBA_READ_LINE, KBA_READ_EOF, KBA_READ_INTERRUPT } kba_read_t;
 
-/* Set up reading: signals, readline and the history (interactive only). */
-void kba_input_init(kba_session_t *S);
+/* Set up reading: signals, readline and the history (interactive only);
+ * COMPLETION (may be NULL) installs tab completion. */
+void kba_input_init(kba_session_t *S, void (*completion)(kba_session_t *S));
 /* Read one line into *LINE (caller frees; no newline).  PROMPT is shown
  * only when interactive.  KBA_READ_INTERRUPT after Ctrl-C (the line is
  * dropped), KBA_READ_EOF at the end of input or Ctrl-D. */
@@ -162,10 +161,6 @@ void kba_dispatch(kba_session_t *S, const char *line);
 const char *kba_command_name(size_t i);
 /* The command NAME stands for (exact, alias or unique prefix), or NULL. */
 const char *kba_command_resolve(const char *name);
-/* Start the next call (also used at start-up). */
-void kba_new_call(kba_session_t *S, const char *why_ended);
-/* Load the index's categories, tags and ids once. */
-void kba_load_lists(kba_session_t *S);
 
 /* ---------------------------------------------------------------- */
 /* ask.c                                                              */
@@ -210,19 +205,26 @@ void kba_steps(kba_session_t *S, const char *arg);
 kb_article_t *kba_article(kba_session_t *S, const char *id);
 
 /* ---------------------------------------------------------------- */
-/* record.c                                                           */
+/* session.c                                                          */
 
-/* Start a new record file for a new call and write its "call_start". */
-void kba_record_begin(kba_session_t *S);
-/* A new event object {"time", "event": NAME}; add fields, then write it
- * with kba_record_write(), which also frees it. */
-cJSON *kba_event(const char *name);
-void kba_record_write(kba_session_t *S, cJSON *ev);
-/* mkdir -p DIR with mode 0700, and tighten it to 0700 if it is ours and
- * was made looser by hand; 0 when it cannot be made. */
-int kba_private_dir(const char *dir);
+/* Open the index (DB_OPT, else the default) and the state folder into S.
+ * Returns 0, or the exit code after printing why on stderr. */
+int kba_session_open(kba_session_t *S, const char *db_opt);
+void kba_session_close(kba_session_t *S);
+/* Start the next call (also at start-up): a new call record. */
+void kba_new_call(kba_session_t *S, const char *why_ended);
 /* Write "call_end" with REASON. */
 void kba_record_end(kba_session_t *S, const char *reason);
+/* Load the index's categories, tags and ids once. */
+void kba_load_lists(kba_session_t *S);
+
+/* ---------------------------------------------------------------- */
+/* record.c                                                           */
+
+/* A new event {"time", "event": NAME}; add fields, then write it with
+ * kba_record_write(), which also frees it (a failure is reported once). */
+cJSON *kba_event(const char *name);
+void kba_record_write(kba_session_t *S, cJSON *ev);
 /* N strings as a JSON array (caller frees). */
 cJSON *kba_json_strv(char *const *v, size_t n);
 

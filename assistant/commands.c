@@ -1,5 +1,6 @@
-/* commands.c - the command table and the line dispatcher, with the small
- * commands that need no file of their own.
+/* commands.c - the command table (data: name, usage, summary, handler)
+ * and the line dispatcher, with the small commands that need no file of
+ * their own (filters, feedback, notes, :new, :history, :help).
  *
  * Syntax: a line starting with ':' is a command (":open 2"); commands may
  * be shortened to any unambiguous prefix (":o 2", ":sum").  A line that is
@@ -12,7 +13,7 @@
 #include <time.h>
 
 #include "assistant.h"
-#include "kb/feedback.h"
+#include "kb/log.h"
 
 typedef enum { ARGS_NONE, ARGS_OPTIONAL, ARGS_REQUIRED } args_t;
 
@@ -220,22 +221,6 @@ void kba_dispatch(kba_session_t *S, const char *line)
 /* ---------------------------------------------------------------- */
 /* Filters                                                            */
 
-static int collect(void *ctx, const char *value)
-{
-    kb_strlist_t *l = ctx;
-    return !kb_strlist_push(l, value, strlen(value));
-}
-
-void kba_load_lists(kba_session_t *S)
-{
-    if (S->lists_loaded)
-        return;
-    S->lists_loaded = 1;
-    kb_search_list(S->s, "category", collect, &S->known_categories);
-    kb_search_list(S->s, "tag", collect, &S->known_tags);
-    kb_search_list(S->s, "id", collect, &S->known_ids);
-}
-
 static void say_known(const char *what, const char *value, const kb_strlist_t *known)
 {
     kb_buf_t b = KB_BUF_INIT;
@@ -315,7 +300,7 @@ static void cmd_filter(kba_session_t *S, const char *args)
         for (size_t i = 0; i < tags.n; i++)
             if (!kb_strlist_has(&S->tags, tags.items[i]))
                 kb_strlist_push(&S->tags, tags.items[i], strlen(tags.items[i]));
-        record_filters(S, "filter");
+        record_filters(S, KB_EVENT_FILTER);
         print_filters(S);
     }
     kb_strlist_clear(&cats);
@@ -330,7 +315,7 @@ static void cmd_clear(kba_session_t *S, const char *args)
     kb_strlist_clear(&S->categories);
     kb_strlist_clear(&S->tags);
     if (had)
-        record_filters(S, "clear");
+        record_filters(S, KB_EVENT_CLEAR);
     fputs(had ? "Filters cleared.\n" : "No filters to clear.\n", stdout);
 }
 
@@ -363,7 +348,7 @@ static void feedback(kba_session_t *S, const char *args, int helpful)
         return;
     }
     const char *title = hit ? hit->title : id;
-    cJSON *ev = kba_event("feedback");
+    cJSON *ev = kba_event(KB_EVENT_FEEDBACK);
     cJSON_AddStringToObject(ev, "id", id);
     cJSON_AddBoolToObject(ev, "helpful", helpful);
     if (S->question)
@@ -383,7 +368,7 @@ static void cmd_bad(kba_session_t *S, const char *a) { feedback(S, a, 0); }
 
 static void cmd_note(kba_session_t *S, const char *args)
 {
-    cJSON *ev = kba_event("note");
+    cJSON *ev = kba_event(KB_EVENT_NOTE);
     cJSON_AddStringToObject(ev, "text", args);
     kba_record_write(S, ev);
     time_t now = time(NULL);
@@ -401,26 +386,11 @@ static void cmd_note(kba_session_t *S, const char *args)
 /* ---------------------------------------------------------------- */
 /* Calls, history, help                                               */
 
-void kba_new_call(kba_session_t *S, const char *why_ended)
-{
-    if (why_ended)
-        kba_record_end(S, why_ended);
-    kba_list_clear(&S->ask);
-    kba_list_clear(&S->rel);
-    S->view = NULL;
-    free(S->question);
-    S->question = NULL;
-    kb_strlist_clear(&S->categories);
-    kb_strlist_clear(&S->tags);
-    kba_call_reset(&S->call);
-    kba_record_begin(S);
-}
-
 static void cmd_new(kba_session_t *S, const char *args)
 {
     (void)args;
     kba_new_call(S, "new");
-    printf("New call %s: filters, answers and notes start afresh.\n", S->rec.call_id);
+    printf("New call %s: filters, answers and notes start afresh.\n", kb_callrec_id(S->rec));
 }
 
 static void cmd_history(kba_session_t *S, const char *args)

@@ -23,6 +23,7 @@
 #include <readline/readline.h>
 
 #include "assistant.h"
+#include "base/utf8.h"
 
 static volatile sig_atomic_t got_sigint, got_winch, got_term, got_tstp;
 
@@ -82,7 +83,22 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
-void kba_input_init(kba_session_t *S)
+/* The history file must be a regular file of ours, or absent: a FIFO, a
+ * device or a folder there would hang readline or be written into.  Says
+ * why once and returns 0 when it is not. */
+static int history_file_ok(kba_session_t *S)
+{
+    struct stat st;
+    if (lstat(S->history_path, &st) != 0)
+        return errno == ENOENT;
+    if (S_ISREG(st.st_mode))
+        return 1;
+    kba_say("warning: the history %s is not a regular file; history is kept in memory only",
+            S->history_path);
+    return 0;
+}
+
+void kba_input_init(kba_session_t *S, void (*completion)(kba_session_t *S))
 {
     /* A closed terminal or a polite kill ends the call at the next read,
      * with "call_end" written. */
@@ -98,10 +114,15 @@ void kba_input_init(kba_session_t *S)
         /* Readline would export COLUMNS and LINES, freezing the width
          * that kb_term_width() reads. */
         rl_change_environment = 0;
-        kba_complete_init(S);
+        if (completion)
+            completion(S);
     }
     using_history();
     stifle_history(KBA_HISTORY_MAX);
+    if (S->history_path && !history_file_ok(S)) {
+        free(S->history_path);
+        S->history_path = NULL;
+    }
     if (S->history_path) {
         /* A missing file is the first run, not an error. */
         read_history(S->history_path);
@@ -189,14 +210,32 @@ kba_read_t kba_read_line(kba_session_t *S, const char *prompt, char **line)
 
 void kba_history_add(kba_session_t *S, const char *line)
 {
+    /* What was accepted, capped: a pasted megabyte is not history. */
+    char *capped = NULL;
+    size_t len = strlen(line);
+    if (len > KBA_HISTORY_LINE_MAX) {
+        capped = kb_strndup(line, kb_utf8_prefix(line, len, KBA_HISTORY_LINE_MAX));
+        if (!capped)
+            return;
+        line = capped;
+    }
     HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
-    if (last && last->line && !strcmp(last->line, line))
+    int again = last && last->line && !strcmp(last->line, line);
+    if (!again)
+        add_history(line);
+    free(capped);
+    if (again || !S->history_path)
         return;
-    add_history(line);
-    if (!S->history_path)
-        return;
-    /* append_history() does not create the file. */
-    int fd = open(S->history_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
+    /* append_history() does not create the file.  Non-blocking, and only a
+     * regular file: a FIFO put there must not hang the call. */
+    int fd = open(S->history_path,
+                  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+    struct stat st;
+    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
+        close(fd);
+        fd = -1;
+        errno = EINVAL;
+    }
     if (fd < 0) {
         kba_say("warning: cannot write the history %s: %s", S->history_path, strerror(errno));
         /* Once: the history stays in memory for this session. */
@@ -204,8 +243,7 @@ void kba_history_add(kba_session_t *S, const char *line)
         S->history_path = NULL;
         return;
     }
-    struct stat st;
-    if (fstat(fd, &st) == 0 && (st.st_mode & 077) && st.st_uid == geteuid())
+    if ((st.st_mode & 077) && st.st_uid == geteuid())
         fchmod(fd, 0600);
     close(fd);
     append_history(1, S->history_path);

@@ -19,12 +19,11 @@
 #include <unistd.h>
 
 #include "assistant.h"
-#include "kb/feedback.h"
+#include "kb/log.h"
 #include "kb/terminal.h"
 #include "kb/version.h"
 #include "base/paths.h"
 
-enum { EXIT_USAGE = 2, EXIT_IO = 3 };
 
 static void usage(FILE *fp)
 {
@@ -77,46 +76,6 @@ static char *make_prompt(const kba_session_t *S)
     return kb_buf_take(&b);
 }
 
-static int open_index(kba_session_t *S, const char *db_opt)
-{
-    S->db_path = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
-    if (!S->db_path) {
-        fprintf(stderr, KBA_PROG ": no index location: use --db PATH or set KB_DB or HOME\n");
-        return EXIT_USAGE;
-    }
-    char *msg = NULL;
-    kb_status_t st = kb_search_open(S->db_path, &S->s, &msg);
-    if (st == KB_STATUS_SUCCESS)
-        return 0;
-    fprintf(stderr, KBA_PROG ": %s\n", msg ? msg : kb_status_to_string(st));
-    if (!msg || !strstr(msg, "kb-index"))
-        fprintf(stderr, KBA_PROG ": build it again with: kb-index --full --db %s KB_DIR\n",
-                S->db_path);
-    free(msg);
-    return EXIT_IO;
-}
-
-static void session_free(kba_session_t *S)
-{
-    kba_list_clear(&S->ask);
-    kba_list_clear(&S->rel);
-    free(S->question);
-    kb_strlist_clear(&S->categories);
-    kb_strlist_clear(&S->tags);
-    kb_strlist_clear(&S->known_categories);
-    kb_strlist_clear(&S->known_tags);
-    kb_strlist_clear(&S->known_ids);
-    kba_call_free(&S->call);
-    free(S->rec.dir);
-    free(S->rec.path);
-    free(S->rec.call_id);
-    free(S->db_path);
-    free(S->state_dir);
-    free(S->feedback_path);
-    free(S->history_path);
-    kb_search_close(S->s);
-}
-
 int main(int argc, char **argv)
 {
     /* UTF-8 input for readline and wcwidth(); numbers stay in "C". */
@@ -136,48 +95,41 @@ int main(int argc, char **argv)
         case 'V': printf("kb-assistant %s\n", KB_VERSION); return 0;
         default:
             fprintf(stderr, KBA_PROG ": try 'kb-assistant --help'\n");
-            return EXIT_USAGE;
+            return KBA_EXIT_USAGE;
         }
     }
     if (optind < argc) {
         fprintf(stderr, KBA_PROG ": unexpected argument '%s'; ask questions at the prompt "
                         "(see --help)\n", argv[optind]);
-        return EXIT_USAGE;
+        return KBA_EXIT_USAGE;
     }
-    /* A pager that quits early, or a closed pipe, must not kill the call. */
+    /* A pager that quits early, or a closed pipe, must not kill the call;
+     * nor a file-size limit (ulimit -f) reached by the call record: the
+     * write fails instead, and the officer is told. */
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGXFSZ, SIG_IGN);
 
     kba_session_t S;
-    memset(&S, 0, sizeof S);
-    int rc = open_index(&S, db);
+    int rc = kba_session_open(&S, db);
     if (rc) {
-        session_free(&S);
+        kba_session_close(&S);
         return rc;
     }
-    S.interactive = isatty(STDIN_FILENO);
-    S.color = S.interactive && kb_term_color(stdout);
-    S.state_dir = kb_default_state_dir();
-    if (S.state_dir && kba_private_dir(S.state_dir)) {
-        kb_buf_t h = KB_BUF_INIT;
-        kb_buf_printf(&h, "%s/history", S.state_dir);
-        S.history_path = kb_buf_take(&h);
-    }
-    S.feedback_path = kb_feedback_default_path();
-    kba_input_init(&S);
+    kba_input_init(&S, kba_complete_init);
     kba_new_call(&S, NULL);
     if (S.interactive) {
         /* The records folder, with ~ for the home folder: short enough for
          * one line. */
-        const char *home = getenv("HOME"), *dir = S.rec.dir ? S.rec.dir : "";
+        const char *home = getenv("HOME"), *dir = S.calls_dir ? S.calls_dir : "";
         size_t hl = home ? strlen(home) : 0;
         int tilde = hl > 1 && !strncmp(dir, home, hl) && dir[hl] == '/';
         printf("kb-assistant %s. Type the customer's words; :help lists the commands.\n",
                KB_VERSION);
-        if (S.rec.path)
-            printf("Call %s, recorded in %s%s/\n", S.rec.call_id, tilde ? "~" : "",
+        if (kb_callrec_path(S.rec))
+            printf("Call %s, recorded in %s%s/\n", kb_callrec_id(S.rec), tilde ? "~" : "",
                    tilde ? dir + hl : dir);
         else
-            printf("Call %s (not recorded).\n", S.rec.call_id);
+            printf("Call %s (not recorded).\n", kb_callrec_id(S.rec));
     }
 
     const char *reason = "eof";
@@ -211,6 +163,6 @@ int main(int argc, char **argv)
         reason = kba_input_signal() == SIGHUP ? "hangup" : "terminated";
     kba_record_end(&S, reason);
     kba_input_end(&S);
-    session_free(&S);
+    kba_session_close(&S);
     return 0;
 }

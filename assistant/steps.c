@@ -67,7 +67,7 @@ static const kb_section_t *pick_section(const kb_article_t *a, const kb_hit_t *h
 static void record_step(kba_session_t *S, const char *id, size_t step, const char *text,
                         answer_t a)
 {
-    cJSON *ev = kba_event("step");
+    cJSON *ev = kba_event(KB_EVENT_STEP);
     cJSON_AddStringToObject(ev, "id", id);
     cJSON_AddNumberToObject(ev, "step", (double)step);
     cJSON_AddStringToObject(ev, "text", text);
@@ -121,7 +121,7 @@ void kba_steps(kba_session_t *S, const char *arg)
                   kba_sty(c, KB_STYLE_DIM), kba_sty(c, KB_STYLE_OFF));
     kba_wrap_styled(&b, hint.data, width, "", "");
     kb_buf_free(&hint);
-    cJSON *ev = kba_event("steps_start");
+    cJSON *ev = kba_event(KB_EVENT_STEPS_START);
     cJSON_AddStringToObject(ev, "id", id);
     cJSON_AddStringToObject(ev, "section", heading);
     cJSON_AddNumberToObject(ev, "steps", (double)st.n);
@@ -168,7 +168,7 @@ void kba_steps(kba_session_t *S, const char *arg)
     }
 
     const char *outcome = fixed ? "fixed" : stopped ? "stopped" : "not_fixed";
-    ev = kba_event("steps_end");
+    ev = kba_event(KB_EVENT_STEPS_END);
     cJSON_AddStringToObject(ev, "id", id);
     cJSON_AddStringToObject(ev, "section", heading);
     cJSON_AddStringToObject(ev, "outcome", outcome);

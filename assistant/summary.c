@@ -55,7 +55,7 @@ char *kba_summary_text(const kba_session_t *S)
     char when[64];
     strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
     long secs = (long)(time(NULL) - c->start);
-    kb_buf_printf(&b, "Call %s, started %s, %ld min %02ld s\n", S->rec.call_id ? S->rec.call_id : "-",
+    kb_buf_printf(&b, "Call %s, started %s, %ld min %02ld s\n", kb_callrec_id(S->rec),
                   when, secs / 60, secs % 60);
     section(&b, "Questions", &c->questions);
     section(&b, "Articles opened", &c->opened);
@@ -85,7 +85,7 @@ void kba_summary(kba_session_t *S)
         kba_say("out of memory");
         return;
     }
-    cJSON *ev = kba_event("summary");
+    cJSON *ev = kba_event(KB_EVENT_SUMMARY);
     cJSON_AddStringToObject(ev, "text", text);
     kba_record_write(S, ev);
     fputs(text, stdout);

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "kb/json.h"
-#include "kb/feedback.h"
+#include "kb/log.h"
 #include "kb/report.h"
 #include "kb/terminal.h"
 #include "base/buf.h"

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/feedback.h"
+#include "kb/log.h"
 #include "kb/json.h"
 #include "kb/render.h"
 #include "kb/search.h"

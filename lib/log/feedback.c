@@ -1,5 +1,5 @@
 /* feedback.c - append-only JSON-lines logs, written safely. */
-#include "kb/feedback.h"
+#include "kb/log.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -70,12 +70,21 @@ kb_status_t kb_log_append_line(const char *path, const char *line, char **messag
     }
     memcpy(buf, line, n);
     buf[n] = '\n';
+    /* Where the line starts: a write that fails half-way (a full disk, a
+     * file-size limit) is cut back to here, so no torn line is left. */
+    off_t before = fstat(fd, &st) == 0 ? st.st_size : -1;
     ssize_t w;
     do
         w = write(fd, buf, n + 1);
     while (w < 0 && errno == EINTR);
     free(buf);
+    if (w >= 0 && w != (ssize_t)(n + 1))
+        errno = ENOSPC;   /* a short write to a file: no room left */
     if (w != (ssize_t)(n + 1) || fsync(fd) != 0) {
+        int e = errno;
+        if (w > 0 && before >= 0 && ftruncate(fd, before) == 0)
+            fsync(fd);
+        errno = e;
         kb_status_t r = fail(message, "write", path);
         close(fd);
         return r;

@@ -1,5 +1,6 @@
-/* build.h - what the query builder's files share (build.c: the query's
- * shape; synonyms.c: synonym groups). */
+/* build.h - what the query builder's files share: build.c (the query's
+ * shape) uses synonyms.c (synonym groups); both use terms.c (terms and
+ * where they came from). */
 #ifndef KB_QUERY_BUILD_H
 #define KB_QUERY_BUILD_H
 
@@ -20,6 +21,7 @@ typedef struct kbs_builder {
     kb_strmap_t *seen;        /* terms already in OUT's sources */
 } kbs_builder_t;
 
+/* terms.c */
 /* The word and stem searched for token T: the corrected ones when the
  * query is searched corrected. */
 const char *kbs_eff_word(const kbs_builder_t *b, const kbs_token_t *t);

@@ -1,6 +1,8 @@
 /* report.c - searches with no answer and answers marked not helpful, from
  * the call records and the feedback log (see kb/report.h). */
 #include "kb/report.h"
+#include "kb/log.h"
+#include "log/jsonl.h"
 #include "base/buf.h"
 
 #include <dirent.h>
@@ -15,11 +17,9 @@
 #include "base/strmap.h"
 #include "base/utf8.h"
 
-/* A longer line is not one kb wrote: skipped, not parsed. */
-#define LINE_MAX_BYTES (1024 * 1024)
-
 typedef struct builder {
     kb_report_t *r;
+    const char *since;
     kb_strmap_t *qidx; /* normalised query -> index in r->queries, as text */
     kb_strmap_t *aidx; /* article id -> index in r->articles */
     size_t qcap, acap;
@@ -176,18 +176,26 @@ static int before(const char *time, const char *since)
 }
 
 /* One line of a call record. */
-static kb_status_t call_line(builder_t *b, const cJSON *o, const char *since)
+static kb_status_t call_line(void *ctx, const cJSON *o)
 {
+    builder_t *b = ctx;
+    const char *since = b->since;
     const char *event = str_field(o, "event"), *time = str_field(o, "time");
     if (!event || !time)
         return KB_STATUS_PARSE_ERROR;
     if (before(time, since))
         return KB_STATUS_SUCCESS;
-    if (strcmp(event, "call_start") == 0) {
+    if (strcmp(event, KB_EVENT_CALL_START) == 0) {
         b->r->calls++;
-    } else if (strcmp(event, "query") == 0) {
+    } else if (strcmp(event, KB_EVENT_QUERY) == 0) {
         const char *q = str_field(o, "q");
         const cJSON *total = cJSON_GetObjectItemCaseSensitive(o, "total");
+        /* A query refused (too long, not UTF-8) is a search, not a gap
+         * an editor can fill. */
+        if (q && str_field(o, "error")) {
+            b->r->searches++;
+            return KB_STATUS_SUCCESS;
+        }
         if (!q || !cJSON_IsNumber(total))
             return KB_STATUS_PARSE_ERROR;
         b->r->searches++;
@@ -200,8 +208,10 @@ static kb_status_t call_line(builder_t *b, const cJSON *o, const char *since)
 }
 
 /* One line of the feedback log. */
-static kb_status_t feedback_line(builder_t *b, const cJSON *o, const char *since)
+static kb_status_t feedback_line(void *ctx, const cJSON *o)
 {
+    builder_t *b = ctx;
+    const char *since = b->since;
     const char *time = str_field(o, "time"), *id = str_field(o, "article");
     const cJSON *helpful = cJSON_GetObjectItemCaseSensitive(o, "helpful");
     if (!time || !id || !cJSON_IsBool(helpful))
@@ -212,64 +222,7 @@ static kb_status_t feedback_line(builder_t *b, const cJSON *o, const char *since
     return add_feedback(b, id, cJSON_IsTrue(helpful), str_field(o, "query"));
 }
 
-typedef kb_status_t (*line_fn)(builder_t *b, const cJSON *o, const char *since);
-
-/* Read the JSON lines of PATH, a regular file (a FIFO or a device is
- * refused without blocking); a missing file has nothing to count. */
-static kb_status_t read_lines(builder_t *b, const char *path, line_fn fn, const char *since,
-                              char **message)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0)
-        return errno == ENOENT ? KB_STATUS_SUCCESS : fail(message, "cannot read", path);
-    struct stat sb;
-    if (fstat(fd, &sb) != 0) {
-        int e = errno;
-        close(fd);
-        errno = e;
-        return fail(message, "cannot read", path);
-    }
-    if (!S_ISREG(sb.st_mode)) {
-        close(fd);
-        if (message) {
-            kb_buf_t m = KB_BUF_INIT;
-            kb_buf_printf(&m, "not a regular file: %s", path);
-            *message = kb_buf_take(&m);
-        }
-        return KB_STATUS_FILE_ERROR;
-    }
-    FILE *fp = fdopen(fd, "r");
-    if (!fp) {
-        close(fd);
-        return fail(message, "cannot read", path);
-    }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    kb_status_t st = KB_STATUS_SUCCESS;
-    while (st == KB_STATUS_SUCCESS && (len = getline(&line, &cap, fp)) != -1) {
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            line[--len] = '\0';
-        if (len == 0)
-            continue;
-        cJSON *o = len <= LINE_MAX_BYTES && kb_utf8_valid(line, (size_t)len, NULL)
-                       ? cJSON_ParseWithLength(line, (size_t)len)
-                       : NULL;
-        kb_status_t lst = cJSON_IsObject(o) ? fn(b, o, since) : KB_STATUS_PARSE_ERROR;
-        cJSON_Delete(o);
-        if (lst == KB_STATUS_PARSE_ERROR)
-            b->r->skipped++;
-        else
-            st = lst;
-    }
-    if (st == KB_STATUS_SUCCESS && ferror(fp))
-        st = fail(message, "cannot read", path);
-    free(line);
-    fclose(fp);
-    return st;
-}
-
-static kb_status_t read_calls(builder_t *b, const char *dir, const char *since, char **message)
+static kb_status_t read_calls(builder_t *b, const char *dir, char **message)
 {
     DIR *d = opendir(dir);
     if (!d)
@@ -290,7 +243,7 @@ static kb_status_t read_calls(builder_t *b, const char *dir, const char *since, 
         struct stat sb;
         if (lstat(path.data, &sb) != 0 || !S_ISREG(sb.st_mode))
             continue; /* a link or a folder is not a record kb wrote */
-        st = read_lines(b, path.data, call_line, since, message);
+        st = kb_jsonl_read(path.data, call_line, b, &b->r->skipped, message);
         if (st == KB_STATUS_SUCCESS)
             b->r->files++;
     }
@@ -345,6 +298,7 @@ kb_status_t kb_report_build(const char *calls_dir, const char *feedback_log, con
     }
     builder_t b;
     memset(&b, 0, sizeof b);
+    b.since = since;
     b.r = calloc(1, sizeof *b.r);
     if (!b.r)
         return KB_STATUS_OUT_OF_MEMORY;
@@ -354,9 +308,9 @@ kb_status_t kb_report_build(const char *calls_dir, const char *feedback_log, con
     if (st == KB_STATUS_SUCCESS && since && !(b.r->since = kb_strdup(since)))
         st = KB_STATUS_OUT_OF_MEMORY;
     if (st == KB_STATUS_SUCCESS && calls_dir)
-        st = read_calls(&b, calls_dir, since, message);
+        st = read_calls(&b, calls_dir, message);
     if (st == KB_STATUS_SUCCESS && feedback_log)
-        st = read_lines(&b, feedback_log, feedback_line, since, message);
+        st = kb_jsonl_read(feedback_log, feedback_line, &b, &b.r->skipped, message);
     kb_strmap_free(b.qidx);
     kb_strmap_free(b.aidx);
     if (st != KB_STATUS_SUCCESS) {

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kb/feedback.h"
+#include "kb/log.h"
 #include "kb/json.h"
 #include "query/syntax.h"
 #include "kb/version.h"

@@ -2,10 +2,6 @@
 #include "kb/json.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "base/utf8.h"
 
 static void add_str(cJSON *o, const char *key, const char *v)
 {
@@ -187,17 +183,4 @@ const char *kb_json_error_code(kb_status_t st)
     default:
         return "index_error";
     }
-}
-
-char *kb_json_print(const cJSON *o)
-{
-    char *raw = o ? cJSON_PrintUnformatted(o) : NULL;
-    if (!raw)
-        return NULL;
-    size_t len = strlen(raw);
-    if (kb_utf8_valid(raw, len, NULL))
-        return raw;
-    char *clean = kb_utf8_sanitize(raw, len);
-    cJSON_free(raw);
-    return clean;
 }
