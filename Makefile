@@ -3,20 +3,23 @@
 #   make            build build/kb-index, build/kb-search, build/kb-assistant
 #   make run        install what is missing, build, index kb/, open the assistant
 #   make test       install what is missing, build, run every test (then again
-#                   under AddressSanitizer + UBSan); ends "N passed, N failed"
+#                   under AddressSanitizer + UBSan); ends "N passed, N failed, N skipped"
 #   make asan       build with AddressSanitizer and UBSan into build-asan/
 #   make tsan       build with ThreadSanitizer into build-tsan/
 #   make eval       relevance figures on tests/relevance/
 #   make bench      benchmarks against the peers -> tests/bench/RESULTS.md
 #   make bench-quick  the everyday subset (under a minute)
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each
-#   make install    PREFIX=/usr/local: programs, man pages
+#   make install    PREFIX=/usr/local: programs, man pages, libkb (headers,
+#                   static and shared library, kb.pc for pkg-config)
 #   make format     clang-format the C sources
 #
 # Quiet unless V=1.
 
 BUILDDIR ?= build
 PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^#define KB_VERSION "\(.*\)"/\1/p' include/kb/version.h)
+SOVERSION := 0
 DESTDIR ?=
 KB_DIR ?= kb
 SANITIZE ?=
@@ -98,10 +101,19 @@ $(BUILDDIR)/libkb.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-# The shared library exports kb_* and nothing else (no Xapian inlines).
+# The shared library exports the public API (include/kb/, KB_API) and
+# nothing else: no binding, no base helpers, no Xapian inlines.
 $(BUILDDIR)/libkb.so: $(LIB_OBJ) lib/libkb.map
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CXX) -shared $(LDFLAGS) -Wl,--version-script=lib/libkb.map -o $@ $(LIB_OBJ) $(LDLIBS)
+	$(Q)$(CXX) -shared $(LDFLAGS) -Wl,--version-script=lib/libkb.map -Wl,-soname,libkb.so.$(SOVERSION) -o $@ $(LIB_OBJ) $(LDLIBS)
+
+# pkg-config's description of the installed library.
+$(BUILDDIR)/kb.pc: Makefile
+	@mkdir -p $(dir $@)
+	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
+	    'Name: kb' 'Description: knowledge-base and FAQ search for customer-service desks' \
+	    'Version: $(VERSION)' 'Requires: libcjson' 'Requires.private: $(PKGS)' \
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lkb' >$@
 
 $(BUILDDIR)/kb-search: $(SEARCH_OBJ) $(BUILDDIR)/libkb.a
 	@$(if $(Q),echo "  LD      $@")
@@ -165,10 +177,16 @@ bench-quick:
 fuzz: deps-test
 	$(Q)tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+install: all $(BUILDDIR)/kb.pc
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	    $(DESTDIR)$(PREFIX)/include/kb $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 man/kb-index.1 man/kb-search.1 man/kb-assistant.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 include/kb/*.h $(DESTDIR)$(PREFIX)/include/kb/
+	install -m 0644 $(BUILDDIR)/libkb.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 0755 $(BUILDDIR)/libkb.so $(DESTDIR)$(PREFIX)/lib/libkb.so.$(SOVERSION)
+	ln -sf libkb.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libkb.so
+	install -m 0644 $(BUILDDIR)/kb.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 
 format:
 	clang-format -i include/kb/*.h lib/*/*.[ch] lib/*/*.cc search/*.c indexer/*.[ch] assistant/*.[ch] tests/unit/*.c tests/tools/*.c

@@ -1,4 +1,4 @@
-/* render.c - Markdown articles for a terminal, and the steps of a section.
+/* render.c - Markdown articles for a terminal.
  *
  * cmark parses; this file walks its tree with cmark's iterator, which is not
  * recursive, so a document nested ten thousand levels deep costs heap (the
@@ -30,381 +30,8 @@
 #include "schema/ids.h"
 #include "base/buf.h"
 #include "base/utf8.h"
+#include "markdown.h"
 #include "text.h"
-
-/* ---------------------------------------------------------------- */
-/* Styles                                                             */
-
-/* A style is a small bit set: three attributes and a colour index.  In the
- * paragraph buffer a change of style is MARK followed by '@' + style, a
- * byte in 0x40..0x7F, so a marker never looks like a space or a newline. */
-#define MARK '\x01'
-#define ST_BOLD 1u
-#define ST_ITALIC 2u
-#define ST_UNDER 4u
-#define ST_COLOUR(c) ((unsigned)(c) << 3)
-#define ST_COLOUR_OF(s) (((s) >> 3) & 7u)
-enum { COL_NONE, COL_CYAN, COL_BLUE, COL_MAGENTA, COL_GREY, COL_COUNT };
-
-static const char *const colour_sgr[COL_COUNT] = {"", ";36", ";34", ";35", ";90"};
-
-/* Heading styles by level (colour mode only). */
-static unsigned heading_style(int level)
-{
-    if (level <= 1)
-        return ST_BOLD | ST_UNDER | ST_COLOUR(COL_MAGENTA);
-    if (level == 2)
-        return ST_BOLD | ST_UNDER;
-    return ST_BOLD;
-}
-
-/* Display columns of N bytes of a paragraph buffer: code points, markers
- * excluded. */
-static size_t run_width(const char *s, size_t n)
-{
-    size_t w = 0;
-    for (size_t i = 0; i < n;) {
-        if (s[i] == MARK) {
-            i += 2;
-            continue;
-        }
-        unsigned cp;
-        i += kb_utf8_decode(s + i, n - i, &cp);
-        w += (size_t)kb_unicode_width(cp);
-    }
-    return w;
-}
-
-/* 1 if N bytes of paragraph buffer S hold text, not only style changes.
- * Text may take no column (a lone combining mark) and still needs a line. */
-static int run_has_text(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i += 2)
-        if (s[i] != MARK)
-            return 1;
-    return 0;
-}
-
-/* 1 if the character at S (N bytes left) is wide: a line may break before
- * and after it even without a space (Chinese and Japanese text has none). */
-static int wide_at(const char *s, size_t n)
-{
-    unsigned cp;
-    kb_utf8_decode(s, n, &cp);
-    return kb_unicode_width(cp) == 2;
-}
-
-/* 1 if N bytes of paragraph buffer S, markers skipped, equal string T. */
-static int run_equals(const char *s, size_t n, const char *t)
-{
-    size_t j = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == MARK) {
-            i++;
-            continue;
-        }
-        if (t[j] == '\0' || t[j] != s[i])
-            return 0;
-        j++;
-    }
-    return t[j] == '\0';
-}
-
-/* ---------------------------------------------------------------- */
-/* Renderer state                                                     */
-
-/* An open container.  Lists contribute nothing to the prefix but carry the
- * numbering and tightness their items need. */
-typedef struct entry {
-    cmark_node_type type;   /* CMARK_NODE_BLOCK_QUOTE, _LIST or _ITEM */
-    int visible;            /* contributes to the prefix (not past the cap) */
-    int started;            /* a line has been written inside it */
-    int pending;            /* item: the marker is still to be written */
-    int tight;              /* list, item: no blank lines between blocks */
-    int width;              /* columns added to the prefix */
-    char marker[32];        /* item: "• ", "- ", "12. " */
-    long long next;         /* list: the number of its next item */
-    int ordered;
-    char delim;             /* list: '.' or ')' */
-    int numw;               /* list: digits of its largest number */
-} entry_t;
-
-/* Nested links (a link inside an image's description) whose text is
- * remembered for the "show it once" check; deeper ones are just shown. */
-#define LINK_DEPTH 16
-
-typedef struct render {
-    kb_buf_t out;
-    int width;
-    int color;
-    int max_indent;         /* containers stop indenting past this column */
-
-    entry_t *stack;
-    size_t n, cap;
-    size_t nvis;            /* the visible entries are stack[0..nvis) */
-    int prefix_w;           /* columns of the visible prefix */
-    char hidden[32];        /* marker of an item past the cap, to write inline */
-    int oom;
-
-    /* Current output line. */
-    unsigned style;         /* style in effect in the output */
-    int line_open;
-    size_t col;             /* columns written after the prefix */
-    int any_output;
-    int want_blank;         /* a blank line goes before the next line */
-
-    /* Inline content of the paragraph or heading being collected. */
-    kb_buf_t para;
-    unsigned base;          /* the block's own style (headings) */
-    unsigned pstyle;        /* style at the end of PARA */
-    int emph, strong, link;
-    int code_on, url_on;
-    int in_heading;
-    int table;              /* a pipe table: keep its line breaks */
-    int link_depth;
-    size_t link_start[LINK_DEPTH];
-    unsigned link_style[LINK_DEPTH];
-} render_t;
-
-static entry_t *push(render_t *r, cmark_node_type type, int width)
-{
-    if (r->n == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 16;
-        entry_t *s = realloc(r->stack, cap * sizeof *s);
-        if (!s) {
-            r->oom = 1;
-            return NULL;
-        }
-        r->stack = s;
-        r->cap = cap;
-    }
-    entry_t *e = &r->stack[r->n];
-    memset(e, 0, sizeof *e);
-    e->type = type;
-    e->width = width;
-    e->visible = r->nvis == r->n && r->prefix_w + width <= r->max_indent;
-    if (e->visible) {
-        r->nvis++;
-        r->prefix_w += width;
-    }
-    r->n++;
-    return e;
-}
-
-static void pop(render_t *r)
-{
-    if (!r->n)
-        return;
-    entry_t *e = &r->stack[--r->n];
-    if (e->visible) {
-        r->nvis--;
-        r->prefix_w -= e->width;
-    }
-}
-
-static entry_t *top(render_t *r)
-{
-    return r->n ? &r->stack[r->n - 1] : NULL;
-}
-
-static int top_tight(render_t *r)
-{
-    entry_t *e = top(r);
-    return e ? e->tight : 0;
-}
-
-/* ---------------------------------------------------------------- */
-/* Output lines                                                       */
-
-/* Write the escape sequence that resets the attributes and sets ST. */
-static void out_style(render_t *r, unsigned st)
-{
-    kb_buf_t *b = &r->out;
-    kb_buf_adds(b, "\033[0");
-    if (st & ST_BOLD)
-        kb_buf_adds(b, ";1");
-    if (st & ST_ITALIC)
-        kb_buf_adds(b, ";3");
-    if (st & ST_UNDER)
-        kb_buf_adds(b, ";4");
-    unsigned c = ST_COLOUR_OF(st);
-    if (c < COL_COUNT)
-        kb_buf_adds(b, colour_sgr[c]);
-    kb_buf_addc(b, 'm');
-}
-
-static void add_spaces(kb_buf_t *b, int n)
-{
-    for (int i = 0; i < n; i++)
-        kb_buf_addc(b, ' ');
-}
-
-static void add_bar(render_t *r, int trailing_space)
-{
-    if (r->color)
-        kb_buf_adds(&r->out, "\033[0;90m\xe2\x94\x82\033[0m");
-    else
-        kb_buf_addc(&r->out, '>');
-    if (trailing_space)
-        kb_buf_addc(&r->out, ' ');
-}
-
-/* A blank line between blocks: the bars of the block quotes already open
- * around the text, no markers, no trailing spaces. */
-static void blank_line(render_t *r)
-{
-    size_t last = SIZE_MAX;
-    for (size_t i = 0; i < r->nvis && r->stack[i].started; i++)
-        if (r->stack[i].type == CMARK_NODE_BLOCK_QUOTE)
-            last = i;
-    for (size_t i = 0; last != SIZE_MAX && i <= last; i++) {
-        entry_t *e = &r->stack[i];
-        if (e->type == CMARK_NODE_BLOCK_QUOTE)
-            add_bar(r, i < last);
-        else
-            add_spaces(&r->out, e->width);
-    }
-    kb_buf_addc(&r->out, '\n');
-}
-
-static void line_begin(render_t *r)
-{
-    if (r->want_blank && r->any_output)
-        blank_line(r);
-    r->want_blank = 0;
-    for (size_t i = 0; i < r->nvis; i++) {
-        entry_t *e = &r->stack[i];
-        e->started = 1;
-        if (e->type == CMARK_NODE_BLOCK_QUOTE) {
-            add_bar(r, 1);
-        } else if (e->type == CMARK_NODE_ITEM) {
-            if (e->pending)
-                kb_buf_adds(&r->out, e->marker);
-            else
-                add_spaces(&r->out, e->width);
-            e->pending = 0;
-        }
-    }
-    r->col = 0;
-    if (r->hidden[0]) {
-        kb_buf_adds(&r->out, r->hidden);
-        r->col = kb_utf8_width(r->hidden, strlen(r->hidden));
-        r->hidden[0] = '\0';
-    }
-    if (r->color && r->style)
-        out_style(r, r->style);
-    r->line_open = 1;
-}
-
-static void line_end(render_t *r)
-{
-    if (r->color && r->style)
-        kb_buf_adds(&r->out, "\033[0m");
-    kb_buf_addc(&r->out, '\n');
-    r->line_open = 0;
-    r->any_output = 1;
-}
-
-/* Copy N bytes of paragraph buffer to the output, turning markers into
- * escape sequences. */
-static void emit_run(render_t *r, const char *s, size_t n)
-{
-    size_t i = 0, start = 0;
-    while (i < n) {
-        if (s[i] != MARK) {
-            i++;
-            continue;
-        }
-        kb_buf_add(&r->out, s + start, i - start);
-        if (i + 1 < n) {
-            unsigned st = (unsigned)((unsigned char)s[i + 1] - 0x40u);
-            if (st != r->style) {
-                r->style = st;
-                if (r->line_open && r->color)
-                    out_style(r, st);
-            }
-        }
-        i += 2;
-        start = i;
-    }
-    if (start < n)
-        kb_buf_add(&r->out, s + start, n - start);
-}
-
-/* Word-wrap N bytes of paragraph buffer S (words separated by spaces, '\n'
- * a forced break) under the current prefix.  Returns the width of the
- * widest line. */
-static size_t wrap(render_t *r, const char *s, size_t n)
-{
-    int avail = r->width - r->prefix_w;
-    if (avail < 1)
-        avail = 1;
-    size_t widest = 0;
-    int words = 0;  /* on the current line */
-    int gap = 0;    /* a space came before this word */
-    size_t i = 0;
-    while (i < n) {
-        if (s[i] == ' ') {
-            gap = 1;
-            i++;
-            continue;
-        }
-        if (s[i] == '\n') {
-            if (!r->line_open)
-                line_begin(r);
-            line_end(r);
-            words = 0;
-            gap = 0;
-            i++;
-            continue;
-        }
-        /* A word runs to the next space, or is one wide character. */
-        size_t j = i;
-        int wide = s[i] != MARK && wide_at(s + i, n - i);
-        while (j < n && s[j] != ' ' && s[j] != '\n') {
-            if (s[j] == MARK) {
-                j += 2;
-                continue;
-            }
-            if (j > i && wide_at(s + j, n - j))
-                break;
-            unsigned cp;
-            j += kb_utf8_decode(s + j, n - j, &cp);
-            if (wide)
-                break;
-        }
-        if (j > n)
-            j = n;
-        size_t w = run_width(s + i, j - i);
-        if (w == 0 && !run_has_text(s + i, j - i)) {
-            /* Only style changes: they take no room. */
-            emit_run(r, s + i, j - i);
-            i = j;
-            continue;
-        }
-        if (!r->line_open) {
-            line_begin(r);
-        } else if (words && r->col + (gap ? 1 : 0) + w > (size_t)avail) {
-            line_end(r);
-            line_begin(r);
-            words = 0;
-        } else if (words && gap) {
-            kb_buf_addc(&r->out, ' ');
-            r->col++;
-        }
-        gap = 0;
-        emit_run(r, s + i, j - i);
-        r->col += w;
-        if (r->col > widest)
-            widest = r->col;
-        words++;
-        i = j;
-    }
-    if (r->line_open)
-        line_end(r);
-    r->style = 0;
-    return widest;
-}
 
 /* ---------------------------------------------------------------- */
 /* Inline content                                                     */
@@ -496,8 +123,8 @@ static void link_exit(render_t *r, cmark_node *node)
 
     char *id = kb_article_link_target(url);
     if (id) {
-        if (known && (run_width(text, tlen) == 0 || run_equals(text, tlen, url) ||
-                      run_equals(text, tlen, id))) {
+        if (known && (kbr_run_width(text, tlen) == 0 || kbr_run_equals(text, tlen, url) ||
+                      kbr_run_equals(text, tlen, id))) {
             /* "[kb:x](kb:x)": the id says it all. */
             r->para.len = start;
             if (r->para.data)
@@ -516,8 +143,8 @@ static void link_exit(render_t *r, cmark_node *node)
         free(id);
         return;
     }
-    if (known && (run_equals(text, tlen, url) ||
-                  (strncmp(url, "mailto:", 7) == 0 && run_equals(text, tlen, url + 7))))
+    if (known && (kbr_run_equals(text, tlen, url) ||
+                  (strncmp(url, "mailto:", 7) == 0 && kbr_run_equals(text, tlen, url + 7))))
         return;
     kb_buf_addc(&r->para, ' ');
     r->url_on = 1;
@@ -551,19 +178,19 @@ static void inline_code(render_t *r, const char *lit)
  * in a tight list. */
 static void block_done(render_t *r)
 {
-    r->want_blank = !top_tight(r);
+    r->want_blank = !kbr_top_tight(r);
 }
 
 static void flush_heading(render_t *r, int level)
 {
-    size_t widest = wrap(r, r->para.data ? r->para.data : "", r->para.len);
+    size_t widest = kbr_wrap(r, r->para.data ? r->para.data : "", r->para.len);
     if (r->color || level > 2 || widest == 0)
         return;
     /* Plain text: underline levels 1 and 2 the setext way. */
-    line_begin(r);
+    kbr_line_begin(r);
     for (size_t i = 0; i < widest; i++)
         kb_buf_addc(&r->out, level == 1 ? '=' : '-');
-    line_end(r);
+    kbr_line_end(r);
 }
 
 static void code_block(render_t *r, const char *lit)
@@ -575,7 +202,7 @@ static void code_block(render_t *r, const char *lit)
     while (*p) {
         const char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
-        line_begin(r);
+        kbr_line_begin(r);
         kb_buf_adds(&r->out, "    ");
         /* Tabs to the next multiple of four, counted from the code. */
         size_t col = 0, i = 0;
@@ -587,12 +214,12 @@ static void code_block(render_t *r, const char *lit)
             kbv_clean(&r->out, p + seg, i - seg);
             col += kb_utf8_width(r->out.data ? r->out.data + before : "", r->out.len - before);
             if (i < len) {
-                add_spaces(&r->out, (int)(4 - col % 4));
+                kbr_add_spaces(&r->out, (int)(4 - col % 4));
                 col += 4 - col % 4;
                 i++;
             }
         }
-        line_end(r);
+        kbr_line_end(r);
         if (!nl)
             break;
         p = nl + 1;
@@ -603,12 +230,12 @@ static void code_block(render_t *r, const char *lit)
 static void thematic_break(render_t *r)
 {
     r->style = r->color ? ST_COLOUR(COL_GREY) : 0;
-    line_begin(r);
+    kbr_line_begin(r);
     /* COL is the width of an inline marker (a list past the cap), if any. */
     int n = r->width - r->prefix_w - (int)r->col;
     for (int i = 0; i < (n < 1 ? 1 : n); i++)
         kb_buf_adds(&r->out, r->color ? "\xe2\x94\x80" : "-");
-    line_end(r);
+    kbr_line_end(r);
     r->style = 0;
 }
 
@@ -622,7 +249,7 @@ static int digits(long long v)
 
 static void list_enter(render_t *r, cmark_node *node)
 {
-    entry_t *e = push(r, CMARK_NODE_LIST, 0);
+    entry_t *e = kbr_push(r, CMARK_NODE_LIST, 0);
     if (!e)
         return;
     e->tight = cmark_node_get_list_tight(node);
@@ -638,7 +265,7 @@ static void list_enter(render_t *r, cmark_node *node)
 
 static void item_enter(render_t *r)
 {
-    entry_t *list = top(r);
+    entry_t *list = kbr_top(r);
     char marker[32];
     if (list && list->type == CMARK_NODE_LIST && list->ordered)
         snprintf(marker, sizeof marker, "%*lld%c ", list->numw, list->next++, list->delim);
@@ -646,7 +273,7 @@ static void item_enter(render_t *r)
         snprintf(marker, sizeof marker, "%s", r->color ? "\xe2\x80\xa2 " : "- ");
     int tight = list ? list->tight : 0;
     int w = (int)kb_utf8_width(marker, strlen(marker));
-    entry_t *e = push(r, CMARK_NODE_ITEM, w);
+    entry_t *e = kbr_push(r, CMARK_NODE_ITEM, w);
     if (!e)
         return;
     e->tight = tight;
@@ -659,15 +286,15 @@ static void item_enter(render_t *r)
 
 static void item_exit(render_t *r)
 {
-    entry_t *e = top(r);
+    entry_t *e = kbr_top(r);
     if (e && ((e->visible && e->pending) || (!e->visible && r->hidden[0]))) {
         /* An empty item still shows its marker. */
-        line_begin(r);
+        kbr_line_begin(r);
         while (r->out.len && r->out.data[r->out.len - 1] == ' ')
             r->out.data[--r->out.len] = '\0';
-        line_end(r);
+        kbr_line_end(r);
     }
-    pop(r);
+    kbr_pop(r);
 }
 
 static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
@@ -677,9 +304,9 @@ static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
     switch (type) {
     case CMARK_NODE_BLOCK_QUOTE:
         if (enter) {
-            push(r, type, 2);
+            kbr_push(r, type, 2);
         } else {
-            pop(r);
+            kbr_pop(r);
             block_done(r);
         }
         break;
@@ -687,7 +314,7 @@ static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
         if (enter) {
             list_enter(r, node);
         } else {
-            pop(r);
+            kbr_pop(r);
             block_done(r);
         }
         break;
@@ -703,7 +330,7 @@ static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
         if (enter) {
             block_begin(r, node, 0);
         } else {
-            wrap(r, r->para.data ? r->para.data : "", r->para.len);
+            kbr_wrap(r, r->para.data ? r->para.data : "", r->para.len);
             block_done(r);
         }
         break;
@@ -712,7 +339,7 @@ static void render_node(render_t *r, cmark_event_type ev, cmark_node *node)
         if (enter) {
             r->want_blank = 1;
             r->in_heading = 1;
-            block_begin(r, node, heading_style(level));
+            block_begin(r, node, kbr_heading_style(level));
         } else {
             r->in_heading = 0;
             flush_heading(r, level);

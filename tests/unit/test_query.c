@@ -1,0 +1,146 @@
+/* test_query.c - the query string (syntax.c: words, phrases, exclusions,
+ * inline filters, limits) and its preparation against a real index
+ * (prepare.c: tokens, stems, stopwords, spelling corrections). */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/file.h"
+#include "harness.h"
+#include "kb/index.h"
+#include "query/internal.h"
+
+static void test_syntax(void)
+{
+    kb_qparsed_t p;
+    const char *q = "  card hasnt arived category:Troubleshooting -virtual \"new card\" tag:card  ";
+    INT_EQ(kb_query_parse(q, strlen(q), &p), KB_STATUS_SUCCESS, "parse");
+    INT_EQ(p.n, 3, "a text item, an exclusion, a phrase");
+    if (p.n == 3) {
+        STR_EQ(p.items[0].text, "card hasnt arived", "free words join into one item");
+        OK(p.items[1].exclude && p.items[1].kind == KB_QITEM_TEXT, "-word excludes");
+        STR_EQ(p.items[1].text, "virtual", "the excluded word");
+        OK(p.items[2].kind == KB_QITEM_PHRASE && !p.items[2].exclude, "a quoted phrase");
+        STR_EQ(p.items[2].text, "new card", "the phrase's words");
+    }
+    INT_EQ(p.categories.n, 1, "one category filter");
+    if (p.categories.n)
+        STR_EQ(p.categories.items[0], "troubleshooting", "filters are lowercased");
+    INT_EQ(p.tags.n, 1, "one tag filter");
+    char *f = kb_query_format(&p);
+    STR_EQ(f, "card hasnt arived -virtual \"new card\" category:troubleshooting tag:card",
+           "canonical form: filters last");
+    kb_qparsed_t p2;
+    INT_EQ(kb_query_parse(f, strlen(f), &p2), KB_STATUS_SUCCESS, "the canonical form parses");
+    char *f2 = kb_query_format(&p2);
+    STR_EQ(f2, f, "and formats the same again");
+    free(f);
+    free(f2);
+    kb_qparsed_clear(&p);
+    kb_qparsed_clear(&p2);
+
+    q = "\"unclosed quote here";
+    INT_EQ(kb_query_parse(q, strlen(q), &p), KB_STATUS_SUCCESS, "an unclosed quote");
+    OK(p.n == 1 && p.items[0].kind == KB_QITEM_PHRASE, "runs to the end as a phrase");
+    kb_qparsed_clear(&p);
+    q = "card\x01\x1b[2Jlost";
+    INT_EQ(kb_query_parse(q, strlen(q), &p), KB_STATUS_SUCCESS, "control characters");
+    OK(p.n == 1 && !strchr(p.items[0].text, '\x1b'), "count as spaces");
+    kb_qparsed_clear(&p);
+    q = "tag:card category:policy tag:CARD";
+    INT_EQ(kb_query_parse(q, strlen(q), &p), KB_STATUS_SUCCESS, "only filters");
+    OK(p.n == 0 && p.tags.n == 1 && p.categories.n == 1, "no words; a repeated filter once");
+    kb_qparsed_clear(&p);
+    INT_EQ(kb_query_parse("", 0, &p), KB_STATUS_SUCCESS, "empty is no error");
+    OK(p.n == 0, "and gives no items");
+    kb_qparsed_clear(&p);
+    INT_EQ(kb_query_parse("ab\xff", 3, &p), KB_STATUS_PARSE_ERROR, "invalid UTF-8");
+    kb_qparsed_clear(&p);
+    char big[KB_QUERY_MAX_BYTES + 10];
+    memset(big, 'a', sizeof big);
+    INT_EQ(kb_query_parse(big, KB_QUERY_MAX_BYTES, &p), KB_STATUS_SUCCESS, "1024 bytes");
+    kb_qparsed_clear(&p);
+    INT_EQ(kb_query_parse(big, KB_QUERY_MAX_BYTES + 1, &p), KB_STATUS_TOO_LARGE, "1025 bytes");
+    kb_qparsed_clear(&p);
+    big[0] = ' ';
+    INT_EQ(kb_query_parse(big, KB_QUERY_MAX_BYTES + 1, &p), KB_STATUS_SUCCESS,
+           "the limit is after trimming");
+    kb_qparsed_clear(&p);
+}
+
+/* The token of Q's first item whose word is WORD, prepared on S. */
+static const kbs_token_t *token(const kbs_prepared_t *pr, const char *word)
+{
+    for (size_t i = 0; i < pr->n; i++)
+        for (size_t j = 0; j < pr->items[i].n; j++)
+            if (strcmp(pr->items[i].tokens[j].word, word) == 0)
+                return &pr->items[i].tokens[j];
+    return NULL;
+}
+
+static void test_prepare(kb_search_t *s)
+{
+    const char *q = "where is my card2 hasnt arived delivry tonight xyz";
+    kb_qparsed_t p;
+    kb_query_parse(q, strlen(q), &p);
+    kb_request_t req = KB_REQUEST_INIT;
+    req.q = q;
+    kbs_prepared_t pr;
+    INT_EQ(kbs_prepare(s, &p, &req, &pr), KB_STATUS_SUCCESS, "prepare");
+    const kbs_token_t *t = token(&pr, "where");
+    OK(t && t->stop, "'where' is a stopword");
+    t = token(&pr, "arived");
+    OK(t && t->fixed && strcmp(t->fixed, "arrived") == 0, "a typo the index can fix (arived)");
+    t = token(&pr, "delivry");
+    OK(t && t->fixed && strcmp(t->fixed, "delivery") == 0, "delivry -> delivery");
+    t = token(&pr, "card2");
+    OK(t && !t->fixed, "a word with a digit is never corrected");
+    t = token(&pr, "xyz");
+    OK(t && !t->fixed, "a word of three letters is never corrected");
+    t = token(&pr, "tonight");
+    if (access("/usr/share/dict/british-english", R_OK) == 0)
+        OK(t && !t->fixed, "an English word the KB lacks is left alone (tonight)");
+    else
+        SKIP("an English word the KB lacks is left alone", "no /usr/share/dict/british-english");
+    t = token(&pr, "card2");
+    OK(pr.stopwords == 3 && pr.corrections >= 2, "stopwords and corrections counted (%zu, %zu)",
+       pr.stopwords, pr.corrections);
+    char *c = kbs_corrected_string(&p, &pr);
+    STR_CONTAINS(c, "hasnt arrived delivery", "the corrected query");
+    free(c);
+    kbs_prepared_clear(&pr);
+    req.plain = 1;
+    INT_EQ(kbs_prepare(s, &p, &req, &pr), KB_STATUS_SUCCESS, "prepare, plain");
+    OK(pr.corrections == 0, "the plain baseline corrects nothing");
+    kbs_prepared_clear(&pr);
+    kb_qparsed_clear(&p);
+}
+
+int main(void)
+{
+    test_syntax();
+    char dir[] = "/tmp/kb-test-query.XXXXXX";
+    struct stat st;
+    if (!mkdtemp(dir) || stat("tests/fixtures/kb-small", &st) != 0) {
+        SKIP("preparation", "no fixture KB (run from the top of the tree)");
+        return HARNESS_DONE();
+    }
+    char db[64];
+    snprintf(db, sizeof db, "%s/index", dir);
+    kb_diags_t *d;
+    kb_diags_new(&d);
+    kb_index_opts_t o = {db, "tests/fixtures/kb-small", 1, 1, NULL, NULL};
+    kb_index_stats_t stats;
+    char *msg = NULL;
+    INT_EQ(kb_index_run(&o, d, &stats, &msg), KB_STATUS_SUCCESS, "index the fixture KB");
+    free(msg);
+    kb_diags_free(d);
+    kb_search_t *s = NULL;
+    INT_EQ(kb_search_open(db, &s, NULL), KB_STATUS_SUCCESS, "open it");
+    if (s)
+        test_prepare(s);
+    kb_search_close(s);
+    kb_remove_tree(dir);
+    return HARNESS_DONE();
+}
