@@ -21,13 +21,14 @@
 #include "schema/hours.h"
 #include "query/syntax.h"
 #include "schema/wordlist.h"
+#include "triggers.h"
 #include "kb/search.h"
 #include "schema/schema.h"
 #include "base/strmap.h"
 #include "schema/words.h"
 #include "xapian/xapian.h"
 
-/* An escalation tier, or an article whose triggers are cues (guidance). */
+/* An escalation tier, or an article with triggers (guidance). */
 typedef struct kbs_tier {
     char *id;
     char *title;
@@ -36,9 +37,11 @@ typedef struct kbs_tier {
     char *hours;
     char *sla;
     char *next;
-    char *escalation;          /* cue articles: the path they suggest */
-    kb_strlist_t triggers;     /* as written */
-    kb_strlist_t trigger_keys; /* " stem key ", same order, framed by spaces */
+    char *escalation;          /* trigger articles: the path they suggest */
+    char *alert;               /* the warning the triggers raise, or NULL:
+                                  routing triggers (a tier's "card stuck") */
+    kbs_pattern_t *patterns;   /* the triggers, compiled */
+    size_t n_patterns;
     int known_hours;
     kb_hours_t parsed_hours;
 } kbs_tier_t;
@@ -128,15 +131,19 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain,
                       int corrected, kbs_built_t *out);
 void kbs_built_clear(kbs_built_t *b);
 
-/* escalation.c */
+/* tiers.c */
 kb_status_t kbs_tiers_load(kb_search_t *s);
 void kbs_tiers_clear(kbs_tiers_t *t);
 const kbs_tier_t *kbs_tier_find(const kb_search_t *s, const char *id);
-/* The escalation to suggest for a query (tokens in PREP, corrected where
- * CORRECTED) whose top answer is TOP (may be NULL).  *OUT NULL if none. */
-kb_status_t kbs_escalation_for_query(kb_search_t *s, const kbs_prepared_t *prep,
-                                     int corrected, const kb_hit_t *top,
-                                     kb_escalation_t **out);
+
+/* alerts.c */
+/* Fill R's alerts (every warning the customer's words M raise, most urgent
+ * first) and R's escalation (the first alert's path, else a tier's routing
+ * trigger, else the top answer's path). */
+kb_status_t kbs_alerts(kb_search_t *s, const kbs_mtext_t *m, kb_results_t *r);
+/* M: the words of PREP (corrected where CORRECTED), one piece per item. */
+kb_status_t kbs_mtext_of_query(kb_search_t *s, const kbs_prepared_t *prep, int corrected,
+                               kbs_mtext_t *m /* OUT */);
 /* The path starting at tier ID; KIND and REASON describe why. */
 kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char *kind,
                                 const char *reason, kb_escalation_t **out);

@@ -89,9 +89,13 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
         }
     }
     free(corrected_q);
-    if (st == KB_STATUS_SUCCESS && !req->plain)
-        st = kbs_escalation_for_query(s, &prep, corrected, r->n ? &r->hits[0] : NULL,
-                                      &r->escalation);
+    if (st == KB_STATUS_SUCCESS && !req->plain) {
+        kbs_mtext_t m;
+        st = kbs_mtext_of_query(s, &prep, corrected, &m);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbs_alerts(s, &m, r);
+        kbs_mtext_clear(&m);
+    }
     kbs_built_clear(&built);
     kbs_prepared_clear(&prep);
     return st;

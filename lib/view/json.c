@@ -96,6 +96,18 @@ cJSON *kb_json_escalation(const kb_escalation_t *e)
     return o;
 }
 
+/* An alert: its escalation object plus "alert" (the warning's kind) and
+ * "words" (what in the query raised it). */
+static cJSON *alert_json(const kb_alert_t *a)
+{
+    cJSON *o = a->escalation ? kb_json_escalation(a->escalation) : cJSON_CreateObject();
+    if (o && cJSON_IsObject(o)) {
+        add_str(o, "alert", a->kind);
+        add_str(o, "words", a->words);
+    }
+    return o;
+}
+
 static cJSON *hit_json(const kb_hit_t *h)
 {
     cJSON *o = cJSON_CreateObject();
@@ -133,6 +145,7 @@ static cJSON *hit_json(const kb_hit_t *h)
             cJSON_AddItemToArray(ex, x);
         }
     }
+    cJSON_AddNumberToObject(o, "confidence", rounded(h->confidence, 3));
     return o;
 }
 
@@ -155,6 +168,10 @@ cJSON *kb_json_results(const kb_results_t *r)
         cJSON_AddItemToObject(f, "categories", strv(r->categories, r->n_categories));
         cJSON_AddItemToObject(f, "tags", strv(r->tags, r->n_tags));
     }
+    cJSON_AddBoolToObject(o, "covered", r->covered);
+    cJSON *al = cJSON_AddArrayToObject(o, "alerts");
+    for (size_t i = 0; al && i < r->n_alerts; i++)
+        cJSON_AddItemToArray(al, alert_json(&r->alerts[i]));
     return o;
 }
 

@@ -97,9 +97,12 @@ expect_eq "one hit per article" "$(json "$T/r.json" 'len(set(r["id"] for r in j[
 expect_eq "took_ms reported" "$(json "$T/r.json" 'j["took_ms"] >= 0')" "True"
 
 # --- escalation ---------------------------------------------------------------
-s "card hasnt arrived"
+s "new card delivery"
 expect_eq "escalation: top answer's path" "$(json "$T/r.json" '[t["id"] for t in j["escalation"]["path"]]')" "['card-ops', 'manager']"
 expect_eq "escalation says why" "$(json "$T/r.json" 'j["escalation"]["kind"]')" "answer"
+s "card hasnt arrived"
+expect_eq "a routing trigger with a word between (card not arrived)" "$(json "$T/r.json" 'j["escalation"]["kind"]+" "+j["escalation"]["trigger"]')" "trigger card not arrived"
+expect_eq "a routing trigger raises no alert" "$(json "$T/r.json" 'j["alerts"]')" "[]"
 expect_eq "card ops open on Monday 10:00" "$(json "$T/r.json" 'j["escalation"]["path"][0]["open"]')" "True"
 KB_NOW=2026-11-22T10:00 s "card hasnt arrived"
 expect_eq "card ops closed on Sunday" "$(json "$T/r.json" 'j["escalation"]["path"][0]["open"]')" "False"
