@@ -127,14 +127,28 @@ static void say_failure(kba_session_t *S, kb_status_t st)
     }
 }
 
-/* Record the cards just shown. */
-static void record_cards(kba_session_t *S, cJSON *shown, const char *why, const kb_escalation_t *banner)
+/* Record the cards just shown, and the warnings shown above them (R may
+ * be NULL: a page with no banner). */
+static void record_cards(kba_session_t *S, cJSON *shown, const char *why, const kb_results_t *r)
 {
     cJSON *ev = kba_event(KB_EVENT_CARDS);
     cJSON_AddStringToObject(ev, "after", why);
     cJSON_AddItemToObject(ev, "cards", shown);
-    if (banner)
-        cJSON_AddItemToObject(ev, "banner", kba_path_json(banner));
+    if (r && r->n_alerts && r->alerts[0].escalation)
+        cJSON_AddItemToObject(ev, "banner", kba_path_json(r->alerts[0].escalation));
+    else if (r && r->escalation && r->escalation->kind && !strcmp(r->escalation->kind, "trigger"))
+        cJSON_AddItemToObject(ev, "banner", kba_path_json(r->escalation));
+    if (r) {
+        cJSON *al = cJSON_AddArrayToObject(ev, "alerts");
+        for (size_t i = 0; al && i < r->n_alerts; i++) {
+            cJSON *a = kba_path_json(r->alerts[i].escalation);
+            if (a) {
+                cJSON_AddStringToObject(a, "alert", r->alerts[i].kind);
+                cJSON_AddStringToObject(a, "words", r->alerts[i].words);
+            }
+            cJSON_AddItemToArray(al, a);
+        }
+    }
     kba_record_write(S, ev);
 }
 
@@ -144,11 +158,6 @@ static cJSON *result_ids(const kb_results_t *r)
     for (size_t i = 0; i < r->n; i++)
         cJSON_AddItemToArray(a, cJSON_CreateString(r->hits[i].id));
     return a;
-}
-
-static int is_banner(const kb_escalation_t *e)
-{
-    return e && e->kind && (!strcmp(e->kind, "trigger") || !strcmp(e->kind, "cue"));
 }
 
 /* A page of cards for Q from OFFSET, with those filters (the lists must
@@ -196,6 +205,10 @@ void kba_ask(kba_session_t *S, const char *q)
     cJSON_AddItemToObject(f, "tags", kba_json_strv(r->tags, r->n_tags));
     cJSON_AddNumberToObject(ev, "total", r->total);
     cJSON_AddItemToObject(ev, "results", result_ids(r));
+    cJSON_AddBoolToObject(ev, "covered", r->covered);
+    cJSON *kinds = cJSON_AddArrayToObject(ev, "alerts");
+    for (size_t i = 0; kinds && i < r->n_alerts; i++)
+        cJSON_AddItemToArray(kinds, cJSON_CreateString(r->alerts[i].kind));
     if (r->escalation)
         cJSON_AddStringToObject(ev, "escalation", r->escalation->kind ? r->escalation->kind : "");
     kba_record_write(S, ev);
@@ -209,16 +222,22 @@ void kba_ask(kba_session_t *S, const char *q)
         kb_buf_printf(&line, ": top answer %s [%s]", r->hits[0].title, r->hits[0].id);
     else
         kb_buf_adds(&line, ": no answers");
-    if (is_banner(r->escalation) && r->escalation->n_path)
-        kb_buf_printf(&line, "; %s \"%s\": %s", r->escalation->kind,
-                      r->escalation->trigger ? r->escalation->trigger : "",
-                      r->escalation->path[0].title);
+    for (size_t i = 0; i < r->n_alerts; i++) {
+        const kb_escalation_t *e = r->alerts[i].escalation;
+        kb_buf_printf(&line, "; %s \"%s\"", r->alerts[i].kind, r->alerts[i].words);
+        if (e && e->n_path)
+            kb_buf_printf(&line, ": %s", e->path[0].title);
+    }
+    const kb_escalation_t *route = r->escalation;
+    if (!r->n_alerts && route && route->kind && !strcmp(route->kind, "trigger") && route->n_path)
+        kb_buf_printf(&line, "; trigger \"%s\": %s", route->trigger ? route->trigger : "",
+                      route->path[0].title);
     kba_call_add(&S->call.questions, line.data, 0);
     kb_buf_free(&line);
 
     kb_buf_t out = KB_BUF_INIT;
     cJSON *shown = kba_print_cards(S, r, 0, 1, NULL, &out);
-    record_cards(S, shown, "query", is_banner(r->escalation) ? r->escalation : NULL);
+    record_cards(S, shown, "query", r);
     kba_flush_buf(&out);
     kb_buf_free(&out);
     list_add(&S->ask, r);

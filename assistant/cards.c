@@ -1,5 +1,5 @@
-/* cards.c - the answers as numbered cards, the escalation banner above
- * them, the one-line escalation hint of each card, and full paths. */
+/* cards.c - the answers as numbered cards, the warnings above them, the
+ * one-line escalation hint of each card. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,16 +110,39 @@ static void guidance_ref(kb_buf_t *g, const kb_results_t *r, const kb_escalation
     kb_buf_addc(g, ')');
 }
 
-/* The banner above the cards when the customer's words call for an
- * escalation (a trigger) or for calming the call first (a cue). */
-static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int width)
+/* The heading of a warning of KIND, and whether it is red (money or a
+ * person at risk) or yellow. */
+static const char *alert_heading(const char *kind, int *red)
 {
-    const kb_escalation_t *e = r->escalation;
-    int cue = strcmp(e->kind, "cue") == 0;
+    static const struct {
+        const char *kind, *heading;
+        int red;
+    } h[] = {
+        {"scam", "POSSIBLE SCAM", 1},
+        {"fraud", "SUSPECTED FRAUD", 1},
+        {"vulnerable", "VULNERABLE CUSTOMER", 1},
+        {"third-party", "SOMEONE ACTING FOR THE CUSTOMER", 0},
+        {"complaint", "COMPLAINT", 0},
+        {"frustration", "CALM THE CALL FIRST", 0},
+    };
+    for (size_t i = 0; i < sizeof h / sizeof h[0]; i++)
+        if (kind && !strcmp(kind, h[i].kind)) {
+            *red = h[i].red;
+            return h[i].heading;
+        }
+    *red = 0;
+    return NULL;
+}
+
+/* One banner above the cards: HEADING, why, what to read, whom to call.
+ * TRANSFER says "Transfer to" (else "Then offer", after de-escalating). */
+static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int width,
+                   const kb_escalation_t *e, const char *heading, int red, int transfer)
+{
     int c = S->color;
     const char *indent = "      ";
-    kb_buf_adds(b, sty(c, cue ? KB_STYLE_BOLD_YELLOW : KB_STYLE_BOLD_RED));
-    kb_buf_adds(b, cue ? "CALM THE CALL FIRST" : "ESCALATE");
+    kb_buf_adds(b, sty(c, red ? KB_STYLE_BOLD_RED : KB_STYLE_BOLD_YELLOW));
+    kba_buf_clean(b, heading);
     kb_buf_adds(b, sty(c, KB_STYLE_OFF));
     kb_buf_addc(b, '\n');
     kb_buf_t t = KB_BUF_INIT;
@@ -148,7 +171,7 @@ static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int wid
             kba_buf_clean(&t, x->sla);
         }
         kba_wrap_styled(b, t.data, width,
-                        i == 0 ? (cue ? "   Then offer: " : "   Transfer to: ") : "   Next tier: ",
+                        i == 0 ? (transfer ? "   Transfer to: " : "   Then offer: ") : "   Next tier: ",
                         indent);
         kb_buf_clear(&t);
         if (i == 0 && (!x->known_hours || x->open))
@@ -162,6 +185,33 @@ static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int wid
     }
     kb_buf_free(&t);
     kb_buf_addc(b, '\n');
+}
+
+/* Every warning the customer's words raise, most urgent first; without
+ * one, a team the words name ("card stuck": card operations). */
+static void banners(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int width)
+{
+    for (size_t i = 0; i < r->n_alerts; i++) {
+        const kb_alert_t *a = &r->alerts[i];
+        if (!a->escalation)
+            continue;
+        int red;
+        const char *heading = alert_heading(a->kind, &red);
+        kb_buf_t h = KB_BUF_INIT;
+        if (!heading) {
+            /* A kind an article defines: its name, in capitals. */
+            kba_buf_clean(&h, a->kind);
+            for (size_t k = 0; h.data && k < h.len; k++)
+                if (h.data[k] >= 'a' && h.data[k] <= 'z')
+                    h.data[k] = (char)(h.data[k] - 'a' + 'A');
+        }
+        banner(b, S, r, width, a->escalation, heading ? heading : h.data ? h.data : "WARNING", red,
+               strcmp(a->kind, "frustration") != 0);
+        kb_buf_free(&h);
+    }
+    const kb_escalation_t *e = r->escalation;
+    if (!r->n_alerts && e && e->kind && !strcmp(e->kind, "trigger"))
+        banner(b, S, r, width, e, "ESCALATE", 1, 1);
 }
 
 static void card(kb_buf_t *b, kba_session_t *S, const kb_hit_t *h, int width, cJSON *shown)
@@ -225,13 +275,26 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
     kb_buf_t b = KB_BUF_INIT;
     cJSON *shown = cJSON_CreateArray();
     if (first && r->corrected) {
-        kb_buf_printf(&b, "Did you mean: %s", sty(c, KB_STYLE_BOLD));
-        kba_buf_clean(&b, r->corrected);
-        kb_buf_printf(&b, "%s  (showing answers for it)\n\n", sty(c, KB_STYLE_OFF));
+        /* Only the words that changed, so the officer sees what. */
+        kb_buf_t d = KB_BUF_INIT;
+        for (size_t i = 0; i < r->n_corrections; i++) {
+            if (i)
+                kb_buf_printf(&d, ",%c", KB_TERM_GLUE);
+            kba_buf_clean(&d, r->corrections[i].from);
+            kb_buf_printf(&d, "%c->%c%s", KB_TERM_GLUE, KB_TERM_GLUE, sty(c, KB_STYLE_BOLD));
+            kba_buf_clean(&d, r->corrections[i].to);
+            kb_buf_adds(&d, sty(c, KB_STYLE_OFF));
+        }
+        kb_buf_adds(&d, "  (showing answers for it)");
+        kba_wrap_styled(&b, d.data, width, "Did you mean: ", "  ");
+        kb_buf_addc(&b, '\n');
+        kb_buf_free(&d);
     }
-    if (first && r->escalation && r->escalation->kind &&
-        (!strcmp(r->escalation->kind, "trigger") || !strcmp(r->escalation->kind, "cue")))
-        banner(&b, S, r, width);
+    if (first)
+        banners(&b, S, r, width);
+    if (first && r->n && !r->covered)
+        kba_wrap(&b, "No confident answer: the KB may not cover this. The closest articles:",
+                 NULL, 0, 0, width, "", "", 0);
     unsigned last = after;
     for (size_t i = 0; i < r->n; i++) {
         if (r->hits[i].rank <= after)

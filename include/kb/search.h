@@ -34,6 +34,9 @@ extern "C" {
 
 typedef struct kb_search kb_search_t;
 
+/* The confidence above which a result is a confident answer (covered). */
+#define KB_CONFIDENT 0.3
+
 /* Most results one request may ask for (DESIGN.md section 6). */
 #define KB_LIMIT_MAX 100
 #define KB_LIMIT_DEFAULT 5
@@ -125,6 +128,12 @@ typedef struct kb_alert {
     kb_escalation_t *escalation; /* reason, guidance article and path */
 } kb_alert_t;
 
+/* A word spelling correction changed. */
+typedef struct kb_correction {
+    char *from;             /* as typed */
+    char *to;               /* as searched */
+} kb_correction_t;
+
 typedef struct kb_results {
     char *query;            /* as asked (trimmed) */
     char *corrected;        /* the corrected query when spelling was fixed, else NULL */
@@ -142,6 +151,8 @@ typedef struct kb_results {
                                answer; 0 when the KB may not cover this */
     kb_alert_t *alerts;     /* every warning raised, most urgent first */
     size_t n_alerts;
+    kb_correction_t *corrections; /* the words "corrected" changed, in order */
+    size_t n_corrections;
 } kb_results_t;
 
 /* Open the index at DB_PATH read-only.  KB_STATUS_DB_OPENING when it does

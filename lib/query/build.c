@@ -11,6 +11,7 @@
  * by synonyms.c.  Every function here builds on the builder's sticky
  * status (qtree.h): once something failed, the rest does nothing.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -100,9 +101,13 @@ static kb_xquery_t *text_query(kbs_builder_t *b, const kbs_item_t *it)
 static kb_xquery_t *phrase_query(kbs_builder_t *b, const kbs_item_t *it)
 {
     kbs_qlist_t parts = {0};
+    b->mask = 0;
+    for (size_t i = 0; i < it->n; i++)
+        b->mask |= kbs_token_bit(&it->tokens[i]);
     for (size_t i = 0; i < it->n; i++)
         kbs_qlist_push(&b->t, &parts,
                        kbs_sourced_term(b, "", it->tokens[i].word, it->src->text, "phrase", NULL));
+    b->mask = 0;
     return kbs_qlist_combine(&b->t, &parts, KB_XOP_PHRASE);
 }
 
@@ -171,10 +176,12 @@ static kb_xquery_t *boost_query(kbs_builder_t *b)
             free(z);
             if (skip)
                 continue;
+            b->mask = kbs_token_bit(t);
             kbs_qlist_push(&b->t, &qs,
                            kbs_sourced_term(b, "Z" KB_PREFIX_QUESTION, stem, word, "question", NULL));
             kbs_qlist_push(&b->t, &ts,
                            kbs_sourced_term(b, "Z" KB_PREFIX_TITLE, stem, word, "title", NULL));
+            b->mask = 0;
         }
     }
     kb_xquery_t *qq = kbs_qscale(&b->t, kbs_qlist_combine(&b->t, &qs, KB_XOP_OR), BOOST_QUESTION);
@@ -311,13 +318,45 @@ void kbs_built_clear(kbs_built_t *b)
     memset(b, 0, sizeof *b);
 }
 
+/* How much each content word of the query says (kbs_built_t.weight):
+ * ln(1 + N/df) for a word the index knows (rarer says more); for one it
+ * has never seen, the most a word can say when it is English (the customer
+ * asks about something the KB may not cover: "mortgage") and little when it
+ * is not (a name, a brand, slang: "deliveroo"). */
+static void content_weights(kbs_builder_t *b)
+{
+    unsigned docs = 0;
+    kb_xdb_doccount(b->s->db, &docs);
+    double most = log(1.0 + (double)docs);
+    for (size_t i = 0; i < b->prep->n; i++) {
+        const kbs_item_t *it = &b->prep->items[i];
+        for (size_t j = 0; j < it->n; j++) {
+            const kbs_token_t *t = &it->tokens[j];
+            if (t->content < 0)
+                continue;
+            char *z = kb_schema_term("Z", kbs_eff_stem(b, t));
+            unsigned df = 0;
+            if (z && strlen(z) <= KB_XTERM_MAX)
+                kb_xdb_termfreq(b->s->db, z, &df);
+            free(z);
+            double w = df ? log(1.0 + (double)docs / df)
+                     : kb_wordlist_has(kbs_words(b->s), kbs_eff_word(b, t)) ? most
+                                                                           : 0.25 * most;
+            b->out->weight[t->content] = w;
+            if ((size_t)t->content + 1 > b->out->n_content)
+                b->out->n_content = (size_t)t->content + 1;
+        }
+    }
+}
+
 kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int corrected,
                       kbs_built_t *out)
 {
     memset(out, 0, sizeof *out);
     kbs_qlist_t stops = {0}, words = {0}, phrases = {0}, excl = {0};
-    kbs_builder_t b = {KBS_QTREE_INIT, s, 0, &stops, prep, plain, corrected, out, NULL};
+    kbs_builder_t b = {KBS_QTREE_INIT, s, 0, &stops, prep, plain, corrected, out, NULL, 0};
     kbs_qfail(&b.t, kb_strmap_new(&b.seen));
+    content_weights(&b);
     items_query(&b, &words, &phrases, &excl);
     kb_xquery_t *wq = kbs_qlist_combine(&b.t, &words, KB_XOP_OR);
     kb_xquery_t *pq = kbs_qlist_combine(&b.t, &phrases, KB_XOP_AND);

@@ -18,7 +18,9 @@ typedef struct kbs_builder {
     int plain;                /* no synonyms, no boosts */
     int corrected;            /* search the corrected words */
     kbs_built_t *out;
-    kb_strmap_t *seen;        /* terms already in OUT's sources */
+    kb_strmap_t *seen;        /* terms already in OUT's sources -> index */
+    uint64_t mask;            /* the content words the terms being made
+                                 stand for (kbs_sourced_term) */
 } kbs_builder_t;
 
 /* terms.c */
@@ -31,6 +33,8 @@ const char *kbs_eff_stem(const kbs_builder_t *b, const kbs_token_t *t);
  * DETAIL may be NULL).  NULL when TEXT is empty or too long. */
 kb_xquery_t *kbs_sourced_term(kbs_builder_t *b, const char *prefix, const char *text,
                               const char *word, const char *kind, const char *detail);
+/* Token T's bit among the content words (0 when it is not one). */
+uint64_t kbs_token_bit(const kbs_token_t *t);
 /* The query for one searchable token: its stem. */
 kb_xquery_t *kbs_token_query(kbs_builder_t *b, const kbs_token_t *t);
 

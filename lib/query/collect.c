@@ -5,6 +5,7 @@
  * A hit on a question document names its article and the question; the
  * article's best section for the query is then looked up with one more
  * query for all such hits together. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,6 +184,78 @@ static int add_explain(void *vctx, const char *term, size_t len, unsigned count)
     return 0;
 }
 
+typedef struct cover_ctx {
+    const kbs_built_t *built;
+    uint64_t mask;
+    uint64_t about;              /* matched in a title or a question */
+} cover_ctx_t;
+
+static int add_cover(void *vctx, const char *term, size_t len, unsigned count)
+{
+    (void)len;
+    (void)count;
+    cover_ctx_t *c = vctx;
+    for (size_t i = 0; i < c->built->n_sources; i++)
+        if (strcmp(c->built->sources[i].term, term) == 0) {
+            c->mask |= c->built->sources[i].mask;
+            if (!strncmp(term, "ZXQ", 3) || !strncmp(term, "ZS", 2))
+                c->about |= c->built->sources[i].mask;
+        }
+    return 0;
+}
+
+/* How sure kb is that a hit answers the question, 0..1, comparable across
+ * queries.  Three signals:
+ *   - the match percent Xapian gives (the share of the query the best
+ *     document matches, scaled by its weight against the top one);
+ *   - how much of what the customer said the document holds: the weights
+ *     of the content words it matches (as typed, stemmed, corrected, as a
+ *     synonym) over the weights of all of them; an English word the KB
+ *     never uses weighs most ("mortgage"), a name or brand little;
+ *   - how much of it the article is ABOUT: matched in its title or in one
+ *     of its questions, not only somewhere in a body ("balance" in a
+ *     sentence of an article on top-ups).
+ * 1 when the query has no content word (only filters). */
+#define CONF_PERCENT 0.5
+#define CONF_ABOUT 0.7
+/* Weight of the query's content words in MASK. */
+static double weight_of(const kbs_built_t *built, uint64_t mask)
+{
+    double w = 0;
+    for (size_t i = 0; i < built->n_content; i++)
+        if (mask & ((uint64_t)1 << i))
+            w += built->weight[i];
+    return w;
+}
+
+static kb_status_t coverage(const kbs_built_t *built, kb_xenquire_t *enq, kb_xmset_t *m,
+                            unsigned at, double *out)
+{
+    *out = 1.0;
+    if (!built->n_content)
+        return KB_STATUS_SUCCESS;
+    cover_ctx_t c;
+    memset(&c, 0, sizeof c);
+    c.built = built;
+    kb_status_t st = kb_xenquire_matching_terms(enq, kb_xmset_docid(m, at), add_cover, &c);
+    kb_xdoc_t *d = NULL;
+    const char *v;
+    size_t vl;
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xmset_document(m, at, &d);
+    /* On a question document every word is a question's. */
+    int question = st == KB_STATUS_SUCCESS &&
+                   kb_xdoc_get_value(d, KB_SLOT_SECTION, &v, &vl) == KB_STATUS_SUCCESS &&
+                   vl == 1 && v[0] == 'q';
+    kb_xdoc_free(d);
+    double all = weight_of(built, ~(uint64_t)0);
+    double qcov = all > 0 ? weight_of(built, c.mask) / all : 1.0;
+    double acov = all > 0 ? weight_of(built, question ? c.mask : c.about) / all : 1.0;
+    double pct = kb_xmset_percent(m, at) / 100.0;
+    *out = CONF_PERCENT * pct + (1 - CONF_PERCENT) * (CONF_ABOUT * acov + (1 - CONF_ABOUT) * qcov);
+    return st;
+}
+
 /* Fill hit H from section document DOC, with a snippet made for M. */
 static kb_status_t fill_hit(kb_search_t *s, kb_xmset_t *m, kb_xdoc_t *doc, size_t snip,
                             kb_hit_t *h)
@@ -206,17 +279,55 @@ static kb_status_t fill_hit(kb_search_t *s, kb_xmset_t *m, kb_xdoc_t *doc, size_
     return st;
 }
 
-/* The page's documents: sections as they are; for each question, its
- * article (the best section is looked up after).  *N_QUESTIONS counts
- * those. */
-static kb_status_t read_items(kb_xmset_t *m, item_t *items, unsigned n, size_t *n_questions)
+/* A candidate answer: one article's best document in the mset, with its
+ * Xapian weight, how much of the query it covers, and the weight kb ranks
+ * it by. */
+typedef struct cand {
+    unsigned at;          /* index in the mset */
+    double weight;
+    double cover;
+    double rank_weight;
+} cand_t;
+
+/* Candidates looked at per query, at least: their confidence counts the
+ * answers worth showing (total). */
+#define RERANK_DEPTH 30
+
+static int by_rank_weight(const void *x, const void *y)
+{
+    const cand_t *a = x, *b = y;
+    if (a->rank_weight != b->rank_weight)
+        return a->rank_weight > b->rank_weight ? -1 : 1;
+    return a->at < b->at ? -1 : a->at > b->at;
+}
+
+static kb_status_t rank_candidates(const kbs_built_t *built, kb_xenquire_t *enq, kb_xmset_t *m,
+                                   cand_t *c, unsigned n)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned i = 0; i < n && st == KB_STATUS_SUCCESS; i++) {
+        c[i].at = i;
+        c[i].weight = kb_xmset_weight(m, i);
+        st = coverage(built, enq, m, i, &c[i].cover);
+        c[i].rank_weight = c[i].weight;
+    }
+    if (st == KB_STATUS_SUCCESS)
+        qsort(c, n, sizeof *c, by_rank_weight);
+    return st;
+}
+
+/* The page's documents (candidates FROM..FROM+N): sections as they are;
+ * for each question, its article (the best section is looked up after).
+ * *N_QUESTIONS counts those. */
+static kb_status_t read_items(kb_xmset_t *m, const cand_t *c, item_t *items, unsigned n,
+                              size_t *n_questions)
 {
     kb_status_t st = KB_STATUS_SUCCESS;
     *n_questions = 0;
     for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++) {
         const char *v, *data;
         size_t vl, len;
-        st = kb_xmset_document(m, i, &items[i].doc);
+        st = kb_xmset_document(m, c[i].at, &items[i].doc);
         if (st == KB_STATUS_SUCCESS)
             st = kb_xdoc_get_value(items[i].doc, KB_SLOT_SECTION, &v, &vl);
         if (st != KB_STATUS_SUCCESS || vl != 1 || v[0] != 'q')
@@ -233,8 +344,8 @@ static kb_status_t read_items(kb_xmset_t *m, item_t *items, unsigned n, size_t *
 
 /* Turn the page's items into R's hits. */
 static kb_status_t make_hits(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
-                             kb_xenquire_t *enq, kb_xmset_t *m, item_t *items, unsigned n,
-                             kb_results_t *r)
+                             kb_xenquire_t *enq, kb_xmset_t *m, const cand_t *c, double top,
+                             item_t *items, unsigned n, kb_results_t *r)
 {
     if (!n)
         return KB_STATUS_SUCCESS;
@@ -254,16 +365,27 @@ static kb_status_t make_hits(kb_search_t *s, const kbs_built_t *built, const kb_
         h->question = items[i].question;
         items[i].question = NULL;
         h->rank = req->offset + i + 1;
-        h->weight = kb_xmset_weight(m, i);
-        h->score = kb_xmset_percent(m, i) / 100.0;
+        h->weight = c[i].rank_weight;
+        h->score = top > 0 ? kb_xmset_percent(m, 0) / 100.0 * c[i].rank_weight / top : 0;
+        h->confidence = c[i].cover;
         if (req->explain) {
-            explain_ctx_t c = {built, h, 0};
-            st = kb_xenquire_matching_terms(enq, kb_xmset_docid(m, i), add_explain, &c);
-            if (st == KB_STATUS_SUCCESS && c.oom)
+            explain_ctx_t e = {built, h, 0};
+            st = kb_xenquire_matching_terms(enq, kb_xmset_docid(m, c[i].at), add_explain, &e);
+            if (st == KB_STATUS_SUCCESS && e.oom)
                 st = KB_STATUS_OUT_OF_MEMORY;
         }
     }
     return st;
+}
+
+/* Answers worth showing: the candidates that are confident answers (an
+ * estimate past the re-ranked depth). */
+static unsigned count_confident(const cand_t *c, unsigned n, unsigned shown_to)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < n; i++)
+        k += c[i].cover >= KB_CONFIDENT;
+    return k > shown_to ? k : shown_to;
 }
 
 kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
@@ -275,34 +397,34 @@ kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request
     if (st == KB_STATUS_SUCCESS)
         st = kb_xenquire_set_query(enq, built->query, 0);
     kbs_set_weighting(enq, &st);
-    /* "total" is Xapian's estimate: counting every match exactly would
-     * cost more than the rest of the query. */
-    unsigned articles = 0;
+    unsigned want = req->offset + limit;
+    unsigned depth = want > RERANK_DEPTH ? want : RERANK_DEPTH;
     if (st == KB_STATUS_SUCCESS)
-        st = kb_xdb_termfreq(s->db, KB_TERM_ARTICLE_DOC, &articles);
-    if (st == KB_STATUS_SUCCESS)
-        st = kb_xenquire_get_mset(enq, req->offset, limit, req->offset + limit, &m);
+        st = kb_xenquire_get_mset(enq, 0, depth, depth, &m);
     unsigned n = kb_xmset_size(m);
-    item_t *items = calloc(n ? n : 1, sizeof *items);
+    cand_t *c = calloc(n ? n : 1, sizeof *c);
+    if (st == KB_STATUS_SUCCESS && !c)
+        st = KB_STATUS_OUT_OF_MEMORY;
+    if (st == KB_STATUS_SUCCESS)
+        st = rank_candidates(built, enq, m, c, n);
+    unsigned from = req->offset < n ? req->offset : n;
+    unsigned page = n - from < limit ? n - from : limit;
+    item_t *items = calloc(page ? page : 1, sizeof *items);
     if (st == KB_STATUS_SUCCESS && !items)
         st = KB_STATUS_OUT_OF_MEMORY;
     size_t n_questions = 0;
     if (st == KB_STATUS_SUCCESS)
-        st = read_items(m, items, n, &n_questions);
+        st = read_items(m, c + from, items, page, &n_questions);
     if (st == KB_STATUS_SUCCESS && n_questions)
-        st = best_sections(s, built->query, items, n, n_questions);
+        st = best_sections(s, built->query, items, page, n_questions);
     if (st == KB_STATUS_SUCCESS)
-        st = make_hits(s, built, req, enq, m, items, n, r);
-    if (st == KB_STATUS_SUCCESS) {
-        /* Collapsing makes the estimate rough: never more than the articles. */
-        unsigned est = kb_xmset_matches_estimated(m);
-        if (articles && est > articles)
-            est = articles;
-        r->total = est > req->offset + r->n ? est : req->offset + (unsigned)r->n;
-    }
+        st = make_hits(s, built, req, enq, m, c + from, n ? c[0].rank_weight : 0, items, page, r);
+    if (st == KB_STATUS_SUCCESS)
+        r->total = count_confident(c, n, r->n ? req->offset + (unsigned)r->n : 0);
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])
         kbs_set_error(s, "%s", kb_xdb_last_error(s->db));
-    items_free(items, n);
+    items_free(items, page);
+    free(c);
     kb_xmset_free(m);
     kb_xenquire_free(enq);
     return st;

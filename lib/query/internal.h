@@ -15,6 +15,7 @@
 #ifndef KB_QUERY_INTERNAL_H
 #define KB_QUERY_INTERNAL_H
 
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -69,12 +70,16 @@ struct kb_search {
     char err[512];
 };
 
-/* Where a query term came from, for explain. */
+/* Most content words of a query that confidence tracks. */
+#define KBS_MAX_CONTENT 64
+
+/* Where a query term came from, for explain and confidence. */
 typedef struct kbs_source {
     char *term;
     char *word;
     const char *kind;          /* static string */
     char *detail;              /* may be NULL */
+    uint64_t mask;             /* the content words it stands for (bits) */
 } kbs_source_t;
 
 /* One token of the query, with its spelling correction if any. */
@@ -83,7 +88,11 @@ typedef struct kbs_token {
     char *stem;
     char *fixed;               /* corrected word, or NULL */
     char *fixed_stem;
-    int stop;                  /* a stopword */
+    int stop;                  /* a stopword or a conversation word */
+    int slang;                 /* shorthand: STEM is its word's ("acct") */
+    int unknown;               /* the index has never seen it */
+    int content;               /* index among the query's content words (the
+                                  ones confidence weighs), or -1 */
 } kbs_token_t;
 
 typedef struct kbs_item {
@@ -97,6 +106,7 @@ typedef struct kbs_prepared {
     kbs_item_t *items;
     size_t n;
     size_t words;              /* searchable (non-stop) words */
+    size_t n_content;          /* tokens with a content index */
     size_t stopwords;
     size_t corrections;
     kb_strlist_t categories;   /* query's and request's filters */
@@ -109,6 +119,11 @@ typedef struct kbs_built {
     kbs_source_t *sources;
     size_t n_sources;
     kb_strlist_t exclude_ids;  /* articles excluded by -word */
+    double weight[KBS_MAX_CONTENT]; /* how much each content word says:
+                                       rarer words more; an English word the
+                                       KB never uses most (the KB may not
+                                       cover it); a name or brand little */
+    size_t n_content;
 } kbs_built_t;
 
 /* handle.c */

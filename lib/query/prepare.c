@@ -42,6 +42,60 @@ void kbs_prepared_clear(kbs_prepared_t *p)
     memset(p, 0, sizeof *p);
 }
 
+/* Edits (insert, delete, change, swap two neighbours) from A to B, at
+ * most 3 counted. */
+static unsigned edits(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 40 || m > 40)
+        return 3;
+    unsigned d[41][41];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= n; i++) {
+        for (size_t j = 1; j <= m; j++) {
+            unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[n][m] > 3 ? 3 : d[n][m];
+}
+
+/* A word the index has never seen, two edits or more from the nearest
+ * word it has, is more often a name, a brand or slang ("currys",
+ * "deliveroo") than a typo: it is corrected only when nothing else in the
+ * query can find the answer.  One edit away is a typo ("arived"). */
+static void keep_names(kbs_prepared_t *out)
+{
+    size_t sure = 0;   /* content words the index knows or that are near */
+    for (size_t i = 0; i < out->n; i++)
+        for (size_t j = 0; j < out->items[i].n; j++) {
+            const kbs_token_t *t = &out->items[i].tokens[j];
+            if (t->content >= 0 && (!t->unknown || (t->fixed && edits(t->word, t->fixed) <= 1)))
+                sure++;
+        }
+    for (size_t i = 0; i < out->n && sure; i++) {
+        for (size_t j = 0; j < out->items[i].n; j++) {
+            kbs_token_t *t = &out->items[i].tokens[j];
+            if (t->fixed && edits(t->word, t->fixed) >= 2) {
+                free(t->fixed);
+                free(t->fixed_stem);
+                t->fixed = t->fixed_stem = NULL;
+                out->corrections--;
+            }
+        }
+    }
+}
+
 static int correctable(const char *w)
 {
     size_t n = strlen(w);
@@ -75,12 +129,13 @@ static kb_status_t known(kb_search_t *s, const char *word, const char *stem, int
 /* Decide the correction of token T (a searchable word of a free-text item). */
 static kb_status_t correct(kb_search_t *s, kbs_token_t *t)
 {
-    if (!correctable(t->word))
-        return KB_STATUS_SUCCESS;
     int yes;
     kb_status_t st = known(s, t->word, t->stem, &yes);
     if (st != KB_STATUS_SUCCESS || yes)
         return st;
+    t->unknown = 1;
+    if (!correctable(t->word) || t->slang)
+        return KB_STATUS_SUCCESS;
     /* A real English word is what the customer said, not a typo. */
     if (kb_wordlist_has(kbs_words(s), t->word))
         return KB_STATUS_SUCCESS;
@@ -135,7 +190,19 @@ kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_
             t->word = tk.words[j];
             t->stem = tk.stems[j];
             tk.words[j] = tk.stems[j] = NULL;
-            t->stop = kb_text_is_stopword(t->word);
+            t->stop = kb_text_is_stopword(t->word) || kb_text_is_filler(t->word);
+            const char *sl = kb_text_slang(t->word);
+            if (sl && st == KB_STATUS_SUCCESS) {
+                /* Shorthand is searched as the word it stands for. */
+                t->slang = 1;
+                t->stop = kb_text_is_stopword(sl) || kb_text_is_filler(sl);
+                free(t->stem);
+                t->stem = NULL;
+                st = kb_xstem_word(s->stem, sl, strlen(sl), &t->stem);
+            }
+            t->content = -1;
+            if (!t->stop && !q->exclude && out->n_content < KBS_MAX_CONTENT)
+                t->content = (int)out->n_content++;
             if (q->kind == KB_QITEM_TEXT && !q->exclude) {
                 if (t->stop)
                     out->stopwords++;
@@ -178,6 +245,8 @@ kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_
                 kb_ascii_lower(out->tags.items[out->tags.n - 1]);
         }
     }
+    if (st == KB_STATUS_SUCCESS)
+        keep_names(out);
     if (st != KB_STATUS_SUCCESS)
         kbs_prepared_clear(out);
     return st;

@@ -43,6 +43,11 @@ void kb_results_free(kb_results_t *r)
         kb_escalation_free(r->alerts[i].escalation);
     }
     free(r->alerts);
+    for (size_t i = 0; i < r->n_corrections; i++) {
+        free(r->corrections[i].from);
+        free(r->corrections[i].to);
+    }
+    free(r->corrections);
     kb_strv_free(r->categories, r->n_categories);
     kb_strv_free(r->tags, r->n_tags);
     free(r);

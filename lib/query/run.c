@@ -31,6 +31,26 @@ static char *notice_for(const kbs_prepared_t *p, const kb_qparsed_t *q)
     return kb_buf_take(&b);
 }
 
+/* The words spelling correction changed, for "did you mean". */
+static kb_status_t list_corrections(const kbs_prepared_t *prep, kb_results_t *r)
+{
+    if (!prep->corrections)
+        return KB_STATUS_SUCCESS;
+    r->corrections = calloc(prep->corrections, sizeof *r->corrections);
+    if (!r->corrections)
+        return KB_STATUS_OUT_OF_MEMORY;
+    for (size_t i = 0; i < prep->n; i++)
+        for (size_t j = 0; j < prep->items[i].n && r->n_corrections < prep->corrections; j++) {
+            const kbs_token_t *t = &prep->items[i].tokens[j];
+            if (!t->fixed)
+                continue;
+            kb_correction_t *c = &r->corrections[r->n_corrections++];
+            if (!(c->from = kb_strdup(t->word)) || !(c->to = kb_strdup(t->fixed)))
+                return KB_STATUS_OUT_OF_MEMORY;
+        }
+    return KB_STATUS_SUCCESS;
+}
+
 /* One attempt at REQ on the current database. */
 static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qparsed_t *q,
                             unsigned limit, kb_results_t *r)
@@ -86,6 +106,7 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
         if (st == KB_STATUS_SUCCESS && corrected) {
             r->corrected = corrected_q;
             corrected_q = NULL;
+            st = list_corrections(&prep, r);
         }
     }
     free(corrected_q);
@@ -177,11 +198,7 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kb_results_free(r);
         return st;
     }
-    /* Until a calibrated confidence exists: the score, and any result
-     * counts as covered. */
-    for (size_t i = 0; i < r->n; i++)
-        r->hits[i].confidence = r->hits[i].score;
-    r->covered = r->n > 0;
+    r->covered = r->n > 0 && r->hits[0].confidence >= KB_CONFIDENT;
     r->took_ms = kb_now_ms() - t0;
     *out = r;
     return KB_STATUS_SUCCESS;

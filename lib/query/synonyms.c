@@ -139,7 +139,12 @@ kb_xquery_t *kbs_span_query(kbs_builder_t *b, const kbs_item_t *it, size_t i, si
             if (!it->tokens[j].stop)
                 kbs_qlist_push(&b->t, &own, kbs_token_query(b, &it->tokens[j]));
         kb_xquery_t *ownq = kbs_qlist_combine(&b->t, &own, KB_XOP_AND);
+        /* An alternative stands for every content word of the span. */
+        b->mask = 0;
+        for (size_t j = i; j < i + k; j++)
+            b->mask |= kbs_token_bit(&it->tokens[j]);
         kb_xquery_t *alts = kbs_qscale(&b->t, alternatives(b, &c.found, words.data), SYN_WEIGHT);
+        b->mask = 0;
         q = kbs_qjoin(&b->t, KB_XOP_OR, ownq, alts);
     }
     kb_strlist_clear(&c.found);

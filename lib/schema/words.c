@@ -1,4 +1,4 @@
-/* text.c - tokens, stems, stopwords. */
+/* words.c - tokens, stems, stopwords and conversation words. */
 #include "schema/words.h"
 
 #include <stdlib.h>
@@ -20,6 +20,80 @@ static const char *const stopwords[] = {
     "you", "your", "im", "ive", "hi", "hello", "thanks", "thank", "ok",
     NULL
 };
+
+/* Words that carry the conversation, not the topic: greetings and
+ * politeness, "I was wondering", "can you tell me", and how the customer
+ * feels ("fed up", "ridiculous").  A query treats them as stopwords: they
+ * never select an article (an example question that happens to say "fed
+ * up" must not win), they only weigh in where the topic words matched.
+ * Triggers still see them (frustration is a warning).  Sorted. */
+static const char *const fillers[] = {
+    "able", "actually", "afternoon", "angry", "annoyed", "annoying", "anybody",
+    "anyone", "anything", "anyway", "ask", "asked", "asking", "assist", "assistance",
+    "awful", "basically", "bit", "cheers", "concerned", "dear", "definitely",
+    "desperate", "evening", "excuse", "fed", "frustrated", "frustrating", "furious",
+    "guys", "help", "hey", "hiya", "hmm", "honestly", "joke", "kindly", "know", "let",
+    "like", "literally", "lol", "lot", "lots", "madam", "mate", "maybe", "morning",
+    "need", "needed", "needs", "panic", "panicking", "perhaps", "pls", "plz",
+    "possible", "possibly", "probably", "query", "question", "really", "ridiculous",
+    "rubbish", "seriously", "should", "sir", "sorry", "stressed", "stressing", "stuff",
+    "stupid", "tell", "terrible", "thing", "things", "thx", "um", "unacceptable",
+    "upset", "useless", "want", "wanted", "wanting", "wants", "wonder", "wondered",
+    "wondering", "worried", "worry", "worrying", "yeah", "yep", "yes",
+};
+
+int kb_text_is_filler(const char *word)
+{
+    size_t lo = 0, hi = sizeof fillers / sizeof fillers[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(fillers[mid], word);
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* Chat and text-message shorthand customers type, and the word each
+ * stands for: searched as that word, never "corrected" into another.
+ * Sorted by shorthand. */
+static const struct {
+    const char *slang, *word;
+} slang[] = {
+    {"acc", "account"},     {"acct", "account"},   {"amt", "amount"},
+    {"approx", "approximately"}, {"b4", "before"},
+    {"bc", "because"},      {"cos", "because"},    {"coz", "because"},
+    {"cuz", "because"},     {"dept", "department"},
+    {"govt", "government"}, {"hrs", "hours"},      {"info", "information"},
+    {"mins", "minutes"},    {"msg", "message"},    {"nite", "night"},
+    {"pls", "please"},
+    {"plz", "please"},      {"pmt", "payment"},    {"pymt", "payment"},
+    {"recd", "received"},   {"rly", "really"},     {"thx", "thanks"},
+    {"tmr", "tomorrow"},    {"tmrw", "tomorrow"},  {"tnx", "thanks"},
+    {"tx", "transaction"},  {"txn", "transaction"}, {"u", "you"},
+    {"ur", "your"},         {"wk", "week"},        {"wks", "weeks"},
+    {"xfer", "transfer"},   {"yr", "year"},        {"yrs", "years"},
+};
+
+const char *kb_text_slang(const char *word)
+{
+    size_t lo = 0, hi = sizeof slang / sizeof slang[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(slang[mid].slang, word);
+        if (c == 0)
+            return slang[mid].word;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
 
 const char *const *kb_text_stopwords(void)
 {

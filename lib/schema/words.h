@@ -18,6 +18,12 @@ extern "C" {
 const char *const *kb_text_stopwords(void);
 /* 1 if WORD (lowercase) is a stopword. */
 int kb_text_is_stopword(const char *word);
+/* 1 if WORD (lowercase) carries the conversation, not the topic (hi,
+ * wondering, fed up, ridiculous): a query treats it as a stopword. */
+int kb_text_is_filler(const char *word);
+/* The word chat shorthand WORD (lowercase) stands for ("acct": "account",
+ * "nite": "night"), or NULL.  Static. */
+const char *kb_text_slang(const char *word);
 
 typedef struct kb_tokens {
     char **words;   /* lowercased words, as the index holds them */

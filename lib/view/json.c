@@ -169,6 +169,15 @@ cJSON *kb_json_results(const kb_results_t *r)
         cJSON_AddItemToObject(f, "tags", strv(r->tags, r->n_tags));
     }
     cJSON_AddBoolToObject(o, "covered", r->covered);
+    cJSON *cs = cJSON_AddArrayToObject(o, "corrections");
+    for (size_t i = 0; cs && i < r->n_corrections; i++) {
+        cJSON *c = cJSON_CreateObject();
+        if (!c)
+            break;
+        add_str(c, "from", r->corrections[i].from);
+        add_str(c, "to", r->corrections[i].to);
+        cJSON_AddItemToArray(cs, c);
+    }
     cJSON *al = cJSON_AddArrayToObject(o, "alerts");
     for (size_t i = 0; al && i < r->n_alerts; i++)
         cJSON_AddItemToArray(al, alert_json(&r->alerts[i]));

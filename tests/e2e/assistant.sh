@@ -81,7 +81,8 @@ run "call"
 cp "$T/out" "$T/call.out"; cp "$T/err" "$T/call.err"
 expect_match "open before a question: told" "$T/call.err" '^No answers yet: ask a question first'
 expect_match "more before a question: told" "$T/call.err" '^Ask a question first; :more'
-expect_match "did you mean" "$T/call.out" '^Did you mean: card hasnt arrived'
+expect_match "did you mean: only the word it changed" "$T/call.out" '^Did you mean: arived -> arrived  \(showing answers for it\)$'
+expect_match "a routing trigger with a word between: the team to call" "$T/call.out" '^   Why: The customer said "card not arrived": that goes to Card operations'
 expect_match "card 1: title, category, id" "$T/call.out" '^1\. My new card has not arrived  \[product\] card-delivery$'
 expect_match "card: snippet" "$T/call.out" '^   Cards arrive within 3-5 working days'
 expect_match "card: escalation hint, open now" "$T/call.out" '^   Escalate: Card operations, open now, ext\. 4420$'
@@ -90,7 +91,7 @@ expect_match "footer: range and total" "$T/call.out" '^Answers 1-3 of [0-9]+\.'
 expect_match "open 1: the article rendered" "$T/call.out" '^1\. Check the delivery address in the back office\.'
 expect_match "open 1: its escalation path" "$T/call.out" '^  1\. Card operations  \[card-ops\]  OPEN NOW'
 expect_match "a bare number opens" "$T/call.out" '^Freeze the card at once, then cancel it'
-expect_match "open 9 with 3 answers: one clear line" "$T/call.err" '^There is no answer 9: the list shows 1-3 \(:more shows more\)\.$'
+expect_match "open 9 with 3 answers: one clear line" "$T/call.err" '^There is no answer 9: the list shows 1-3( \(:more shows more\))?\.$'
 expect_match "unknown command: suggests :help" "$T/call.err" "^Unknown command ':frob'; :help lists the commands\.$"
 expect_match "open without N: says what it needs" "$T/call.err" '^:open needs N\|ID'
 expect_match "ambiguous prefix: names the choices" "$T/call.err" "^':s' could be :steps, :summary"
@@ -119,7 +120,7 @@ expect_no_match "piped: no prompt" "$T/call.out" '^kb.*> '
 # The summary, ready to paste.
 sed -n '/^Call [0-9]/,/^Outcome/p' "$T/call.out" >"$T/summary.txt"
 expect_match "summary: call id and start" "$T/summary.txt" '^Call [0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}-[0-9]+, started [0-9-]+ [0-9:]+'
-expect_match "summary: question and how it was read" "$T/summary.txt" '^  - "card hasnt arived" \(read as "card hasnt arrived"\): top answer My new card has not arrived \[card-delivery\]$'
+expect_match "summary: question and how it was read" "$T/summary.txt" '^  - "card hasnt arived" \(read as "card hasnt arrived"\): top answer My new card has not arrived \[card-delivery\]; trigger "card not arrived": Card operations$'
 expect_match "summary: articles opened" "$T/summary.txt" '^  - Lost or stolen card \[stolen-card\]$'
 expect_match "summary: escalation viewed" "$T/summary.txt" '^  - Card operations \(ext\. 4420\) open -> Duty manager \(ext\. 4000\) open$'
 expect_match "summary: feedback" "$T/summary.txt" '^  - not helpful: Lost or stolen card \[stolen-card\]$'
@@ -258,7 +259,7 @@ expect_eq "record: filters" "$(py '[(e["event"], e["categories"], e["tags"]) for
     "[('filter', ['product'], ['card']), ('clear', [], [])]"
 expect_eq "record: filter in the query" "$(py '[e["filters"] for e in ev(calls[1], "query")][0]')" \
     "{'categories': ['product'], 'tags': ['card']}"
-expect_eq "record: banner kinds" "$(py '[e["banner"]["kind"] for e in ev(calls[1], "cards") if "banner" in e]')" "['trigger', 'cue']"
+expect_eq "record: banner kinds" "$(py '[e["banner"]["kind"] for e in ev(calls[1], "cards") if "banner" in e]')" "['trigger', 'trigger', 'cue']"
 expect_eq "record: related" "$(py 'ev(calls[1], "related")[0]["id"]')" card-delivery
 expect_eq "record: new call ends the first" "$(py 'calls[1][-1]["event"] + " " + calls[1][-1]["reason"]')" "call_end new"
 expect_eq "record: end of input ends the second" "$(py 'calls[2][-1]["event"] + " " + calls[2][-1]["reason"]')" "call_end eof"
