@@ -174,6 +174,34 @@ static void print_escalation(const kb_escalation_t *e, int color)
     }
 }
 
+/* Every warning the query raises, most urgent first, above the answers. */
+static void print_alerts(const kb_results_t *r, int color)
+{
+    for (size_t i = 0; i < r->n_alerts; i++) {
+        const kb_alert_t *a = &r->alerts[i];
+        const kb_escalation_t *e = a->escalation;
+        printf("%sAlert (", kb_term_style(color, KB_STYLE_BOLD_RED));
+        put(a->kind);
+        printf(")%s: ", off(color));
+        put(e && e->reason ? e->reason : a->words);
+        putchar('\n');
+        if (e && e->guidance) {
+            fputs("  Read first: ", stdout);
+            put(e->guidance_title);
+            fputs(" [", stdout);
+            put(e->guidance);
+            fputs("]\n", stdout);
+        }
+        for (size_t k = 0; e && k < e->n_path && k < 2; k++) {
+            printf("  %s ", k == 0 ? "->" : "  then");
+            print_tier_line(&e->path[k], color);
+            putchar('\n');
+        }
+    }
+    if (r->n_alerts)
+        putchar('\n');
+}
+
 /* The snippet, wrapped, with its highlights in bold (colour only). */
 static void print_snippet(const kb_hit_t *h, int color, int width)
 {
@@ -239,10 +267,20 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
     int color = kb_term_color(stdout);
     int width = kb_term_width(stdout);
     if (r->corrected) {
-        printf("Did you mean: %s", bold(color));
-        put(r->corrected);
-        printf("%s  (showing results for it)\n\n", off(color));
+        /* Only the words that changed. */
+        fputs("Did you mean: ", stdout);
+        for (size_t i = 0; i < r->n_corrections; i++) {
+            fputs(i ? ", " : "", stdout);
+            put(r->corrections[i].from);
+            printf(" -> %s", bold(color));
+            put(r->corrections[i].to);
+            fputs(off(color), stdout);
+        }
+        puts("  (showing results for it)\n");
     }
+    print_alerts(r, color);
+    if (r->n && !r->covered)
+        puts("No confident answer: the KB may not cover this. The closest articles:\n");
     if (r->notice)
         fprintf(stderr, PROG ": %s\n", r->notice);
     if (!r->n && !r->notice) {
@@ -255,7 +293,8 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
     if (r->n && r->total > r->hits[r->n - 1].rank)
         printf("%s%u of %u answers shown; --offset %u for more%s\n\n", dim(color),
                r->hits[r->n - 1].rank, r->total, r->hits[r->n - 1].rank, off(color));
-    print_escalation(r->escalation, color);
+    if (!r->n_alerts)
+        print_escalation(r->escalation, color);
 }
 
 /* ---------------------------------------------------------------- */

@@ -37,7 +37,7 @@ kb_status_t kbi_builder_new(kbi_builder_t **out)
     kbi_builder_t *b = calloc(1, sizeof *b);
     if (!b)
         return KB_STATUS_OUT_OF_MEMORY;
-    kb_status_t st = kb_xstem_new("english", &b->stem);
+    kb_status_t st = kb_text_stemmer(&b->stem);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xtermgen_new(NULL, &b->tg);
     if (st == KB_STATUS_SUCCESS)

@@ -300,7 +300,7 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         r.root[n - 1] = '\0';
     if (kb_strmap_new(&r.records) || kb_strmap_new(&r.present) || kb_strmap_new(&r.ids))
         goto out;
-    st = kb_xstem_new("english", &r.stem);
+    st = kb_text_stemmer(&r.stem);
     if (st != KB_STATUS_SUCCESS)
         goto out;
 

@@ -10,6 +10,7 @@
 #include "base/buf.h"
 #include "internal.h"
 #include "schema/schema.h"
+#include "schema/words.h"
 
 void kbs_set_error(kb_search_t *s, const char *fmt, ...)
 {
@@ -134,7 +135,7 @@ kb_status_t kb_search_open(const char *db_path, kb_search_t **out, char **messag
         free(s);
         return KB_STATUS_OUT_OF_MEMORY;
     }
-    kb_status_t st = kb_xstem_new("english", &s->stem);
+    kb_status_t st = kb_text_stemmer(&s->stem);
     if (st == KB_STATUS_SUCCESS)
         st = open_db(s);
     if (st != KB_STATUS_SUCCESS) {

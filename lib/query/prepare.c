@@ -42,6 +42,15 @@ void kbs_prepared_clear(kbs_prepared_t *p)
     memset(p, 0, sizeof *p);
 }
 
+/* A word that selects nothing: a stopword, a conversation word, or a
+ * negation ("can't", "didn't": it weighs in, it does not pick a topic). */
+static int is_stop(const char *w)
+{
+    size_t n = strlen(w);
+    return kb_text_is_stopword(w) || kb_text_is_filler(w) ||
+           (n > 3 && strcmp(w + n - 3, "n't") == 0);
+}
+
 /* Edits (insert, delete, change, swap two neighbours) from A to B, at
  * most 3 counted. */
 static unsigned edits(const char *a, const char *b)
@@ -190,12 +199,12 @@ kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_
             t->word = tk.words[j];
             t->stem = tk.stems[j];
             tk.words[j] = tk.stems[j] = NULL;
-            t->stop = kb_text_is_stopword(t->word) || kb_text_is_filler(t->word);
+            t->stop = is_stop(t->word);
             const char *sl = kb_text_slang(t->word);
             if (sl && st == KB_STATUS_SUCCESS) {
                 /* Shorthand is searched as the word it stands for. */
                 t->slang = 1;
-                t->stop = kb_text_is_stopword(sl) || kb_text_is_filler(sl);
+                t->stop = is_stop(sl);
                 free(t->stem);
                 t->stem = NULL;
                 st = kb_xstem_word(s->stem, sl, strlen(sl), &t->stem);

@@ -80,7 +80,7 @@
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-10"
+#define KB_INDEX_FORMAT "kb-index-11"
 
 /* Value slots. */
 enum {

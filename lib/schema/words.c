@@ -59,24 +59,25 @@ int kb_text_is_filler(const char *word)
 }
 
 /* Chat and text-message shorthand customers type, and the word each
- * stands for: searched as that word, never "corrected" into another.
- * Sorted by shorthand. */
+ * stands for (contractions typed without the apostrophe among them):
+ * searched as that word, never "corrected" into another.  Sorted by
+ * shorthand. */
 static const struct {
     const char *slang, *word;
 } slang[] = {
-    {"acc", "account"},     {"acct", "account"},   {"amt", "amount"},
-    {"approx", "approximately"}, {"b4", "before"},
-    {"bc", "because"},      {"cos", "because"},    {"coz", "because"},
-    {"cuz", "because"},     {"dept", "department"},
-    {"govt", "government"}, {"hrs", "hours"},      {"info", "information"},
-    {"mins", "minutes"},    {"msg", "message"},    {"nite", "night"},
-    {"pls", "please"},
-    {"plz", "please"},      {"pmt", "payment"},    {"pymt", "payment"},
-    {"recd", "received"},   {"rly", "really"},     {"thx", "thanks"},
-    {"tmr", "tomorrow"},    {"tmrw", "tomorrow"},  {"tnx", "thanks"},
-    {"tx", "transaction"},  {"txn", "transaction"}, {"u", "you"},
-    {"ur", "your"},         {"wk", "week"},        {"wks", "weeks"},
-    {"xfer", "transfer"},   {"yr", "year"},        {"yrs", "years"},
+    {"acc", "account"}, {"acct", "account"}, {"amt", "amount"}, {"approx", "approximately"},
+    {"arent", "aren't"}, {"b4", "before"}, {"bc", "because"}, {"cant", "can't"},
+    {"cos", "because"}, {"couldnt", "couldn't"}, {"coz", "because"}, {"cuz", "because"},
+    {"dept", "department"}, {"didnt", "didn't"}, {"doesnt", "doesn't"}, {"dont", "don't"},
+    {"govt", "government"}, {"hasnt", "hasn't"}, {"havent", "haven't"}, {"hrs", "hours"},
+    {"info", "information"}, {"isnt", "isn't"}, {"mins", "minutes"}, {"msg", "message"},
+    {"nite", "night"}, {"pls", "please"}, {"plz", "please"}, {"pmt", "payment"},
+    {"pymt", "payment"}, {"recd", "received"}, {"rly", "really"}, {"shouldnt", "shouldn't"},
+    {"thx", "thanks"}, {"tmr", "tomorrow"}, {"tmrw", "tomorrow"}, {"tnx", "thanks"},
+    {"tx", "transaction"}, {"txn", "transaction"}, {"u", "you"}, {"ur", "your"},
+    {"wasnt", "wasn't"}, {"werent", "weren't"}, {"wk", "week"}, {"wks", "weeks"},
+    {"wont", "won't"}, {"wouldnt", "wouldn't"}, {"xfer", "transfer"}, {"yr", "year"},
+    {"yrs", "years"},
 };
 
 const char *kb_text_slang(const char *word)
@@ -93,6 +94,28 @@ const char *kb_text_slang(const char *word)
             hi = mid;
     }
     return NULL;
+}
+
+/* Words the English stemmer conflates with others they must not match:
+ * "suspicious activity" is not "activate my card"; an international
+ * transfer is not an internal one. */
+static const struct {
+    const char *word, *stem;
+} stem_exceptions[] = {
+    {"activity", "activity"},           {"activities", "activity"},
+    {"international", "international"}, {"internationally", "international"},
+};
+
+kb_status_t kb_text_stemmer(kb_xstem_t **out)
+{
+    kb_status_t st = kb_xstem_new("english", out);
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < sizeof stem_exceptions / sizeof stem_exceptions[0]; i++)
+        st = kb_xstem_add_exception(*out, stem_exceptions[i].word, stem_exceptions[i].stem);
+    if (st != KB_STATUS_SUCCESS) {
+        kb_xstem_free(*out);
+        *out = NULL;
+    }
+    return st;
 }
 
 const char *const *kb_text_stopwords(void)

@@ -14,6 +14,11 @@
 extern "C" {
 #endif
 
+/* The English stemmer kb indexes and searches with: Snowball's, with the
+ * few words it conflates wrongly kept apart.  Caller frees with
+ * kb_xstem_free(). */
+kb_status_t kb_text_stemmer(kb_xstem_t **out /* OUT */);
+
 /* The English stopwords kb ignores in queries, NULL-terminated. */
 const char *const *kb_text_stopwords(void);
 /* 1 if WORD (lowercase) is a stopword. */

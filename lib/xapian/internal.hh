@@ -38,12 +38,24 @@ class CachingStem : public Xapian::StemImplementation {
     static const size_t CACHE_MAX = 65536;
     Xapian::Stem real;
     std::unordered_map<std::string, std::string> cache;
+    /* Words whose stem is fixed by hand (kb_xstem_add_exception): they
+     * survive the cache being cleared. */
+    std::unordered_map<std::string, std::string> exceptions;
 
   public:
     explicit CachingStem(const Xapian::Stem &s) : real(s) {}
 
+    void add_exception(const std::string &word, const std::string &stem)
+    {
+        exceptions[word] = stem;
+        cache.erase(word);
+    }
+
     std::string operator()(const std::string &word) override
     {
+        auto ex = exceptions.find(word);
+        if (ex != exceptions.end())
+            return ex->second;
         auto it = cache.find(word);
         if (it != cache.end())
             return it->second;
@@ -62,6 +74,7 @@ class CachingStem : public Xapian::StemImplementation {
 
 struct kb_xstem {
     Xapian::Stem stem;
+    CachingStem *impl;   /* owned by STEM (reference counted); NULL for "none" */
 };
 
 struct kb_xtermgen {

@@ -16,10 +16,23 @@ kb_status_t kb_xstem_new(const char *lang, kb_xstem_t **stem)
     KB_CHECK(lang && stem);
     KB_TRY
         std::unique_ptr<kb_xstem> s(new kb_xstem);
+        s->impl = nullptr;
         Xapian::Stem real(lang);
-        if (!real.is_none())
-            s->stem = Xapian::Stem(new CachingStem(real));
+        if (!real.is_none()) {
+            s->impl = new CachingStem(real);
+            s->stem = Xapian::Stem(s->impl);
+        }
         *stem = s.release();
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(nullptr)
+}
+
+kb_status_t kb_xstem_add_exception(kb_xstem_t *stem, const char *word, const char *as)
+{
+    KB_ENTER(nullptr);
+    KB_CHECK(stem && stem->impl && word && as);
+    KB_TRY
+        stem->impl->add_exception(word, as);
         return KB_STATUS_SUCCESS;
     KB_CATCH(nullptr)
 }

@@ -218,6 +218,10 @@ kb_status_t kb_xtokenize(const char *text, size_t len, kb_xterm_fn fn, void *ctx
  * KB_STATUS_BAD_ARGUMENT if Xapian does not know it. */
 kb_status_t kb_xstem_new(const char *lang, kb_xstem_t **stem /* OUT */);
 void kb_xstem_free(kb_xstem_t *stem);
+/* From now on WORD stems to AS with STEM (and every term generator and
+ * query parser using it): for the few words the stemmer conflates wrongly
+ * ("activity" and "activate" both give "activ"). */
+kb_status_t kb_xstem_add_exception(kb_xstem_t *stem, const char *word, const char *as);
 /* Stem WORD (LEN bytes, lowercase UTF-8); caller frees *OUT. */
 kb_status_t kb_xstem_word(kb_xstem_t *stem, const char *word, size_t len,
                                  char **out /* OUT */);

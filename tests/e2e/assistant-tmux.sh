@@ -55,7 +55,7 @@ wait_screen "the prompt" '^kb>'
 expect_match "start-up names the call" "$T/screen" '^Call [0-9-]+, recorded in '
 type_line "card hasnt arived"
 wait_screen "the expected card" '^1\. My new card has not arrived  \[product\] card-delivery'
-expect_match "did you mean" "$T/screen" '^Did you mean: card hasnt arrived'
+expect_match "did you mean: the changed word" "$T/screen" '^Did you mean: arived -> arrived'
 expect_match "the escalation hint, open now" "$T/screen" '^   Escalate: Card operations, open now, ext\. 4420'
 screen -e
 expect_match "matched words in bold on a terminal" "$T/screen" "$(printf '\033')\\[1mCards?$(printf '\033')\\[0m"

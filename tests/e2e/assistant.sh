@@ -81,7 +81,7 @@ run "call"
 cp "$T/out" "$T/call.out"; cp "$T/err" "$T/call.err"
 expect_match "open before a question: told" "$T/call.err" '^No answers yet: ask a question first'
 expect_match "more before a question: told" "$T/call.err" '^Ask a question first; :more'
-expect_match "did you mean: only the word it changed" "$T/call.out" '^Did you mean: arived -> arrived  \(showing answers for it\)$'
+expect_match "did you mean: only the word it changed" "$T/call.out" '^Did you mean: arived -> arrived \(showing answers for it\)$'
 expect_match "a routing trigger with a word between: the team to call" "$T/call.out" '^   Why: The customer said "card not arrived": that goes to Card operations'
 expect_match "card 1: title, category, id" "$T/call.out" '^1\. My new card has not arrived  \[product\] card-delivery$'
 expect_match "card: snippet" "$T/call.out" '^   Cards arrive within 3-5 working days'

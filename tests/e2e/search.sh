@@ -162,7 +162,7 @@ expect_code "unknown option" 2 kb_search --frobnicate card
 # --- human output -------------------------------------------------------------
 expect_code "human output" 0 kb_search "card hasnt arived"
 cp "$T/out" "$T/h.txt"
-expect_match "human: did you mean" "$T/h.txt" '^Did you mean: card hasnt arrived'
+expect_match "human: did you mean names the changed word" "$T/h.txt" '^Did you mean: arived -> arrived  \(showing results for it\)$'
 expect_match "human: ranked title" "$T/h.txt" '^1\. My new card has not arrived'
 expect_match "human: escalation line" "$T/h.txt" 'Card operations'
 expect_no_match "human: no escape codes off a terminal" "$T/h.txt" "$(printf '\033')"
