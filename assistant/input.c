@@ -23,6 +23,7 @@
 #include <readline/readline.h>
 
 #include "assistant.h"
+#include "base/file.h"
 
 static volatile sig_atomic_t got_sigint, got_winch, got_term, got_tstp;
 
@@ -102,6 +103,14 @@ void kba_input_init(kba_session_t *S)
     }
     using_history();
     stifle_history(KBA_HISTORY_MAX);
+    char *why = NULL;
+    if (S->history_path && kb_state_file_check(S->history_path, &why) != KB_STATUS_SUCCESS) {
+        /* A FIFO would hang read_history(); /dev/null is no history. */
+        kba_say("warning: no history is kept: %s", why ? why : "unusable history file");
+        free(S->history_path);
+        S->history_path = NULL;
+    }
+    free(why);
     if (S->history_path) {
         /* A missing file is the first run, not an error. */
         read_history(S->history_path);
