@@ -3,6 +3,8 @@
  * xapian.h for the contract and internal.hh for the error discipline. */
 #include "internal.hh"
 
+#include "base/stub.h"
+
 extern "C" {
 
 /* ---------------------------------------------------------------- */
@@ -20,6 +22,19 @@ kb_status_t kb_xdb_open(const char *path, kb_xdb_mode_t mode, kb_xdb_t **out,
         if (message)
             *message = strdup("kb_xdb_open: invalid argument (a path and an out-parameter)");
         return KB_STATUS_BAD_ARGUMENT;
+    }
+    /* Xapian would start the program of a "remote :PROG" stub line, or
+     * block on a FIFO: look before it reads. */
+    int allow = (mode & KB_XDB_ALLOW_PROGRAMS) != 0;
+    mode = static_cast<kb_xdb_mode_t>(mode & ~KB_XDB_ALLOW_PROGRAMS);
+    char *why = nullptr;
+    kb_status_t cst = kb_stub_check(path, allow, &why);
+    if (cst != KB_STATUS_SUCCESS) {
+        if (message)
+            *message = why ? why : strdup(kb_status_to_string(cst));
+        else
+            std::free(why);
+        return cst;
     }
     kb_xdb *db = static_cast<kb_xdb *>(std::calloc(1, sizeof *db));
     if (!db) {

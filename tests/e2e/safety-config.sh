@@ -74,4 +74,126 @@ expect_eq "calls folder a FIFO: the assistant runs" "$?" 0
 expect_match "calls folder a FIFO: the call is said not recorded" "$T/out" 'this call is not recorded'
 rm -f "$st/calls"
 
+# --- Xapian stub lines that would start a program ----------------------------------
+# The "program" leaves a mark when it runs.
+printf '#!/bin/sh\ntouch "%s/ran"\n' "$T" >"$T/prog.sh"
+chmod +x "$T/prog.sh"
+gen=$(sed -n 's/^glass \(gen-[0-9]*\)\/s0$/\1/p' "$db/XAPIANDB")
+shard=$db/$gen/s0
+# refused NAME DB [CMD...]: kb-search on DB is refused (exit 3) with a
+# message naming the program line, and the program never ran.
+refused() {
+    name=$1 where=$2
+    rm -f "$T/ran"
+    timeout 10 "$B/kb-search" --db "$where" card >"$T/out" 2>"$T/err"
+    expect_eq "$name: kb-search refuses (exit 3)" "$?" 3
+    expect_match "$name: the message names the line" "$T/err" \
+        "refusing the index at .*:[0-9]+: 'remote :.*' would start a program"
+    if [ -e "$T/ran" ]; then fail "$name: the program ran"; else ok "$name: the program did not run"; fi
+}
+mkdir "$T/evil"
+printf 'remote :%s\n' "$T/prog.sh" >"$T/evil/XAPIANDB"
+refused "XAPIANDB with 'remote :PROG'" "$T/evil"
+printf '# shards\nglass %s\nremote :%s --flag\n' "$shard" "$T/prog.sh" >"$T/evil/XAPIANDB"
+refused "program line after a good line and a comment" "$T/evil"
+printf 'remote :%s\r\n' "$T/prog.sh" >"$T/evil/XAPIANDB"
+refused "program line ending in CRLF" "$T/evil"
+printf 'remote :%s\n' "$T/prog.sh" >"$T/stubfile"
+refused "a stub file given as --db" "$T/stubfile"
+mkdir -p "$T/evil2/sub"
+printf 'remote :%s\n' "$T/prog.sh" >"$T/evil2/sub/inner"
+printf 'auto sub/inner\n' >"$T/evil2/XAPIANDB"
+refused "'auto' naming a stub with a program line (relative path)" "$T/evil2"
+mkdir -p "$T/evil3/d"
+printf 'remote :%s\n' "$T/prog.sh" >"$T/evil3/d/XAPIANDB"
+printf 'auto %s/evil3/d\n' "$T" >"$T/evil3/XAPIANDB"
+refused "'auto' naming a folder whose stub has a program line" "$T/evil3"
+rm -f "$T/ran"
+KB_DB=$T/evil timeout 10 "$B/kb-search" card >"$T/out" 2>"$T/err"
+expect_eq "\$KB_DB naming such an index: refused (exit 3)" "$?" 3
+[ -e "$T/ran" ] && fail "\$KB_DB: the program ran" || ok "\$KB_DB: the program did not run"
+rm -f "$T/ran"
+echo '{"op":"health"}' | timeout 10 "$B/kb-search" --db "$T/evil" --serve >"$T/out" 2>"$T/err"
+expect_match "--serve on such an index: refused at start" "$T/err" "would start a program"
+[ -e "$T/ran" ] && fail "--serve: the program ran" || ok "--serve: the program did not run"
+rm -f "$T/ran"
+printf 'card\n:quit\n' | KB_DB=$T/evil timeout 10 "$B/kb-assistant" >"$T/out" 2>&1
+expect_match "kb-assistant on such an index: refused" "$T/out" "would start a program"
+[ -e "$T/ran" ] && fail "kb-assistant: the program ran" || ok "kb-assistant: the program did not run"
+
+# A server that is running when the stub is swapped for a hostile one.
+cp -r "$db" "$T/live"
+rm -f "$T/ran"
+{
+    echo '{"id":1,"q":"lost card"}'
+    sleep 1
+    printf 'remote :%s\n' "$T/prog.sh" >"$T/live/XAPIANDB.new"
+    mv "$T/live/XAPIANDB.new" "$T/live/XAPIANDB"
+    sleep 0.2
+    echo '{"id":2,"q":"lost card"}'
+    echo '{"id":3,"op":"health"}'
+} | timeout 20 "$B/kb-search" --db "$T/live" --serve >"$T/out" 2>"$T/err"
+expect_match "stub swapped under a running server: the first answer" "$T/out" '"id":1,"query"'
+expect_match "stub swapped under a running server: then an error, not a program" "$T/out" \
+    '"id":2,"error":\{"code":"index_error","message":"[^"]*would start a program'
+[ -e "$T/ran" ] && fail "running server: the program ran" || ok "running server: the program did not run"
+
+# Other lines Xapian would misread, loops and FIFOs: refused, no hang.
+printf 'auto XAPIANDB\n' >"$T/evil/XAPIANDB"
+expect_code "a stub naming itself: refused, no loop" 3 timeout 10 "$B/kb-search" --db "$T/evil" card
+expect_match "a stub naming itself: the message says so" "$T/err" 'too deeply'
+printf 'glass %s\nprogram /bin/sh\n' "$shard" >"$T/evil/XAPIANDB"
+expect_code "an unknown stub line: refused" 3 timeout 10 "$B/kb-search" --db "$T/evil" card
+expect_match "an unknown stub line: named" "$T/err" "XAPIANDB:2: unknown stub line 'program'"
+rm -f "$T/evil/XAPIANDB"
+mkfifo "$T/evil/XAPIANDB"
+expect_code "a FIFO as the stub: refused, no hang" 3 timeout 10 "$B/kb-search" --db "$T/evil" card
+expect_code "a FIFO as --db: refused, no hang" 3 timeout 10 "$B/kb-search" --db "$T/fifo" card
+head -c 70000 /dev/zero | tr '\0' '#' >"$T/bigstub"
+expect_code "a 70 KB stub file: refused" 3 timeout 10 "$B/kb-search" --db "$T/bigstub" card
+
+# What is honoured: local lines, TCP remotes, and programs when allowed.
+printf '# one shard\nglass %s\n' "$shard" >"$T/goodstub"
+expect_code "a stub of local glass lines: searched" 0 "$B/kb-search" --db "$T/goodstub" card
+printf 'auto %s\n' "$db" >"$T/autostub"
+expect_code "an 'auto' line naming the index folder: searched" 0 "$B/kb-search" --db "$T/autostub" card
+rm -f "$T/ran"
+printf 'remote :%s\n' "$T/prog.sh" >"$T/stubfile"
+timeout 10 "$B/kb-search" --db "$T/stubfile" --allow-remote-programs card >"$T/out" 2>"$T/err"
+[ -e "$T/ran" ] && ok "--allow-remote-programs: the program line is honoured" ||
+    fail "--allow-remote-programs: the program did not run"
+if command -v xapian-progsrv >/dev/null 2>&1; then
+    printf 'remote :xapian-progsrv %s\n' "$shard" >"$T/progstub"
+    kb_search --db "$T/progstub" --allow-remote-programs --json lost card >"$T/s.json" 2>"$T/err"
+    expect_eq "--allow-remote-programs with xapian-progsrv: answers" \
+        "$(json "$T/s.json" 'len(j["results"]) > 0')" True
+else
+    skip "--allow-remote-programs with xapian-progsrv" "xapian-progsrv is not installed"
+fi
+if command -v xapian-tcpsrv >/dev/null 2>&1; then
+    port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+    # In a session of its own: on SIGTERM it signals its whole process group.
+    setsid xapian-tcpsrv --interface 127.0.0.1 --port "$port" "$shard" >/dev/null 2>&1 &
+    srv=$!
+    printf 'remote 127.0.0.1:%s\n' "$port" >"$T/tcpstub"
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        kb_search --db "$T/tcpstub" --json lost card >"$T/s.json" 2>"$T/err" && break
+        sleep 0.3
+    done
+    expect_eq "a 'remote HOST:PORT' (TCP) line: honoured, answers" \
+        "$(json "$T/s.json" 'len(j["results"]) > 0' 2>/dev/null)" True
+    kill "$srv" 2>/dev/null; wait "$srv" 2>/dev/null
+else
+    skip "a 'remote HOST:PORT' (TCP) line" "xapian-tcpsrv is not installed"
+fi
+
+# kb-index never lets Xapian read the stub: a hostile one is replaced.
+cp -r "$db" "$T/reidx"
+printf 'remote :%s\n' "$T/prog.sh" >"$T/reidx/XAPIANDB"
+rm -f "$T/ran"
+expect_code "kb-index over an index whose stub has a program line: rebuilt" 0 \
+    kb_index --db "$T/reidx" --quiet "$kb"
+[ -e "$T/ran" ] && fail "kb-index: the program ran" || ok "kb-index: the program did not run"
+expect_code "kb-index: the rebuilt index answers" 0 "$B/kb-search" --db "$T/reidx" card
+
 finish
