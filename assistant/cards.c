@@ -11,11 +11,13 @@
 
 #define sty kba_sty
 
-/* "open now" / "closed (opens Mon 08:00)" / nothing when hours are unknown. */
+/* "open now" / "closed (opens Mon 08:00)" / "hours unknown". */
 static void tier_status(kb_buf_t *b, int color, const kb_tier_t *t)
 {
-    if (!t->known_hours)
+    if (!t->known_hours) {
+        kb_buf_printf(b, "%shours unknown%s", sty(color, KBA_RED), sty(color, KBA_OFF));
         return;
+    }
     if (t->open) {
         kb_buf_printf(b, "%sopen now%s", sty(color, KBA_GREEN), sty(color, KBA_OFF));
     } else {
@@ -33,10 +35,8 @@ static void tier_text(kb_buf_t *b, int color, const kb_tier_t *t, int contact)
     kb_buf_adds(b, sty(color, KBA_BOLD));
     kba_buf_clean(b, t->title ? t->title : t->id);
     kb_buf_adds(b, sty(color, KBA_OFF));
-    if (t->known_hours) {
-        kb_buf_adds(b, ", ");
-        tier_status(b, color, t);
-    }
+    kb_buf_adds(b, ", ");
+    tier_status(b, color, t);
     if (contact && t->contact && t->contact[0]) {
         kb_buf_adds(b, ", ");
         kba_buf_clean(b, t->contact);
@@ -151,7 +151,7 @@ static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int wid
                         i == 0 ? (cue ? "   Then offer: " : "   Transfer to: ") : "   Next tier: ",
                         indent);
         kb_buf_clear(&t);
-        if (i == 0 && (!x->known_hours || x->open))
+        if (i == 0 && x->known_hours && x->open)
             break; /* the first tier is open: that is what to do */
     }
     if (e->advice) {
@@ -304,6 +304,8 @@ void kba_path_text(kb_buf_t *out, const kba_session_t *S, const kb_escalation_t 
                 kb_buf_printf(&l, ",%copens%c", KBA_GLUE, KBA_GLUE);
                 kba_buf_clean(&l, t->opens);
             }
+        } else {
+            kb_buf_printf(&l, " %c%sHOURS\037UNKNOWN%s", KBA_GLUE, sty(c, KBA_RED), sty(c, KBA_OFF));
         }
         kba_wrap_styled(&b, l.data, width, num, "     ");
         kb_buf_free(&l);

@@ -129,6 +129,8 @@ static void print_tier_line(const kb_tier_t *t, int color)
     if (t->known_hours)
         printf(t->open ? " [open now]" : " [closed now%s%s]", t->opens ? ", opens " : "",
                t->opens ? t->opens : "");
+    else
+        printf(" [hours unknown]");
 }
 
 static void print_escalation(const kb_escalation_t *e, int color)
@@ -212,7 +214,7 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
                 const kb_tier_t *t = &e->path[0];
                 printf("   Escalate to: %s%s", t->title, t->contact ? ", " : "");
                 printf("%s%s\n", t->contact ? t->contact : "",
-                       !t->known_hours ? "" : t->open ? " (open now)" : " (closed now)");
+                       !t->known_hours ? " (hours unknown)" : t->open ? " (open now)" : " (closed now)");
             }
             kb_escalation_free(e);
         }

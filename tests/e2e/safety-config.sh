@@ -196,4 +196,44 @@ expect_code "kb-index over an index whose stub has a program line: rebuilt" 0 \
 [ -e "$T/ran" ] && fail "kb-index: the program ran" || ok "kb-index: the program did not run"
 expect_code "kb-index: the rebuilt index answers" 0 "$B/kb-search" --db "$T/reidx" card
 
+# --- opening hours that make no sense: fail closed ---------------------------------
+# hours_case NAME HOURS: card-ops with these hours (or none, for "-").
+hours_case() {
+    hk=$(fixture kb-small "hours-$1")
+    if [ "$2" = - ]; then
+        sed -i '/^hours:/d' "$hk/escalation/card-ops.md"
+    else
+        sed -i "s|^hours:.*|hours: \"$2\"|" "$hk/escalation/card-ops.md"
+    fi
+    kb_index --db "$T/hours-$1.idx" --quiet "$hk" >/dev/null 2>&1
+    KB_NOW=2026-11-25T12:00 kb_search --db "$T/hours-$1.idx" --json --escalation card-delivery >"$T/h.json"
+    expect_eq "hours '$2': JSON \"open\" is null (not true)" \
+        "$(json "$T/h.json" 'j["escalation"]["path"][0]["open"]')" None
+    expect_match "hours '$2': the advice says the hours are unknown" "$T/h.json" \
+        '"advice":"Card operations: opening hours unknown'
+    KB_NOW=2026-11-25T12:00 kb_search --db "$T/hours-$1.idx" --escalation card-delivery >"$T/h.txt"
+    expect_match "hours '$2': the terminal says hours unknown" "$T/h.txt" 'Card operations.*\[hours unknown\]'
+    expect_no_match "hours '$2': the terminal never says open now for it" "$T/h.txt" \
+        'Card operations[^;]*open now'
+    KB_NOW=2026-11-25T12:00 kb_search --db "$T/hours-$1.idx" --json lost card arrived >"$T/h.json"
+    printf 'card not arrived\n:esc 1\n:quit\n' | KB_NOW=2026-11-25T12:00 \
+        "$B/kb-assistant" --db "$T/hours-$1.idx" >"$T/h.txt" 2>&1
+    expect_match "hours '$2': the assistant says hours unknown" "$T/h.txt" 'hours unknown|HOURS.UNKNOWN'
+    expect_no_match "hours '$2': the assistant never says open now for it" "$T/h.txt" \
+        'Card operations, open now|Card operations[^;]*OPEN.NOW'
+}
+hours_case late "Mon-Sun 07:00-31:00"
+hours_case banana "banana"
+hours_case short "8:00"
+hours_case empty "00:00-00:00"
+hours_case monkey "Monkey-Fri 08:00-20:00"
+hours_case none -
+# Good hours are still read: open on a Wednesday noon.
+KB_NOW=2026-11-25T12:00 kb_search --db "$db" --json --escalation card-delivery >"$T/h.json"
+expect_eq "good hours: open is true on Wednesday noon" \
+    "$(json "$T/h.json" 'j["escalation"]["path"][0]["open"]')" True
+KB_NOW=2026-11-29T12:00 kb_search --db "$db" --json --escalation card-delivery >"$T/h.json"
+expect_eq "good hours: open is false on Sunday noon" \
+    "$(json "$T/h.json" 'j["escalation"]["path"][0]["open"]')" False
+
 finish
