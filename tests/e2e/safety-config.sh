@@ -236,4 +236,42 @@ KB_NOW=2026-11-29T12:00 kb_search --db "$db" --json --escalation card-delivery >
 expect_eq "good hours: open is false on Sunday noon" \
     "$(json "$T/h.json" 'j["escalation"]["path"][0]["open"]')" False
 
+# --- synonym groups: capped, linear, with a clear message ---------------------------
+# syn_kb NAME: kb-small with its synonyms file replaced by stdin.
+syn_kb() { sk=$(fixture kb-small "syn-$1"); cat >"$sk/synonyms.txt"; echo "$sk"; }
+sk=$( { echo "load money, add money, topup"; /usr/bin/python3 -c 'print(", ".join("w%dx" % i for i in range(100000)))'; } | syn_kb huge)
+t0=$(date +%s)
+expect_code "a synonym group of 100,000 words (1.4 MB line): exit 1, no hang" 1 \
+    timeout 120 "$B/kb-index" --db "$T/syn-huge.idx" "$sk"
+secs=$(( $(date +%s) - t0 ))
+[ $secs -lt 30 ] && ok "a synonym group of 100,000 words: done in ${secs} s" ||
+    fail "a synonym group of 100,000 words took ${secs} s"
+expect_match "a synonym group of 100,000 words: the message names the line and the cap" "$T/err" \
+    'synonyms\.txt:2: error: a synonym group of 100000 items; at most 64 .*split it'
+kb_search --db "$T/syn-huge.idx" --json --explain load money >"$T/s.json"
+expect_eq "the other groups still work (load money -> top-up-failed)" \
+    "$(json "$T/s.json" 'j["results"][0]["id"]')" top-up-failed
+expect_match "the other groups still work: matched as a synonym" "$T/s.json" '"kind":"synonym"'
+expect_code "--check reports the same group" 1 timeout 120 "$B/kb-index" --check "$sk"
+expect_match "--check: the same message" "$T/err" 'synonyms\.txt:2: error: a synonym group of 100000 items'
+sk=$(/usr/bin/python3 -c 'print(", ".join("v%dx" % i for i in range(64)))' | syn_kb max)
+expect_code "a group of exactly 64 items: accepted" 0 kb_index --db "$T/syn-max.idx" "$sk"
+sk=$(/usr/bin/python3 -c 'print(", ".join("v%dx" % i for i in range(65)))' | syn_kb over)
+expect_code "a group of 65 items: refused" 1 kb_index --db "$T/syn-over.idx" "$sk"
+sk=$(fixture kb-small syn-yaml)
+rm "$sk/synonyms.txt"
+/usr/bin/python3 -c 'print("- [" + ", ".join("y%dx" % i for i in range(5000)) + "]")' >"$sk/synonyms.yaml"
+expect_code "synonyms.yaml with a group of 5,000: refused" 1 timeout 60 "$B/kb-index" --db "$T/syn-yaml.idx" "$sk"
+expect_match "synonyms.yaml: the message" "$T/err" 'synonyms\.yaml:1: error: a synonym group of 5000 items'
+# Many groups of 64 in a 4 MB file: past the pairs cap, one message, quick.
+sk=$(/usr/bin/python3 -c '
+for g in range(1000): print(", ".join("g%dw%d" % (g, i) for i in range(64)))' | syn_kb many)
+t0=$(date +%s)
+expect_code "1,000 groups of 64 (4 M pairs): exit 1" 1 timeout 120 "$B/kb-index" --db "$T/syn-many.idx" "$sk"
+secs=$(( $(date +%s) - t0 ))
+[ $secs -lt 30 ] && ok "1,000 groups of 64: done in ${secs} s" || fail "1,000 groups of 64 took ${secs} s"
+expect_eq "past the pairs cap: one message" "$(grep -c 'pairs in all' "$T/err")" 1
+expect_match "past the pairs cap: where it stopped" "$T/err" \
+    'synonyms\.txt:249: error: synonyms past 1000000 pairs in all \(after 248 groups\)'
+
 finish
