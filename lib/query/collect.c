@@ -300,6 +300,16 @@ kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request
             est = articles;
         r->total = est > req->offset + r->n ? est : req->offset + (unsigned)r->n;
     }
+    if (st == KB_STATUS_SUCCESS && r->n == 0 && req->offset > 0) {
+        /* Past the end: count what there is (fewer than OFFSET articles,
+         * exactly, once collapsed), so that total is the real number and
+         * not the offset. */
+        kb_xmset_t *all = NULL;
+        st = kb_xenquire_get_mset(enq, 0, req->offset, req->offset, &all);
+        if (st == KB_STATUS_SUCCESS)
+            r->total = kb_xmset_size(all);
+        kb_xmset_free(all);
+    }
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])
         kbs_set_error(s, "%s", kb_xdb_last_error(s->db));
     items_free(items, n);

@@ -73,7 +73,7 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
             st = KB_STATUS_OUT_OF_MEMORY;
     } else if (st == KB_STATUS_SUCCESS) {
         st = kbs_fetch(s, &built, req, limit, r);
-        if (st == KB_STATUS_SUCCESS && corrected && r->n == 0) {
+        if (st == KB_STATUS_SUCCESS && corrected && r->total == 0) {
             /* The correction finds nothing: say nothing of it, and search
              * what was typed. */
             corrected = 0;
@@ -86,6 +86,14 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
         if (st == KB_STATUS_SUCCESS && corrected) {
             r->corrected = corrected_q;
             corrected_q = NULL;
+        }
+        if (st == KB_STATUS_SUCCESS && r->n == 0 && req->offset > 0 && r->total > 0) {
+            kb_buf_t b = KB_BUF_INIT;
+            kb_buf_printf(&b, "offset %u is past the last answer: %u answer%s in all",
+                          req->offset, r->total, r->total == 1 ? "" : "s");
+            r->notice = kb_buf_take(&b);
+            if (!r->notice)
+                st = KB_STATUS_OUT_OF_MEMORY;
         }
     }
     free(corrected_q);

@@ -274,4 +274,64 @@ expect_eq "past the pairs cap: one message" "$(grep -c 'pairs in all' "$T/err")"
 expect_match "past the pairs cap: where it stopped" "$T/err" \
     'synonyms\.txt:249: error: synonyms past 1000000 pairs in all \(after 248 groups\)'
 
+# --- smaller ones: impossible dates, an offset past the end, 64 KiB + CRLF ----------
+for d in 2026-02-31 2026-02-29 2026-04-31 2026-13-01 2026-00-10 2026-1-1 1899-12-31 \
+    2026-11-31 '2026-12-01 ' 2026-12-0x; do
+    expect_code "--report --since '$d': refused" 2 "$B/kb-index" --report --since "$d" \
+        --calls "$T/nocalls" --feedback-log "$T/nolog"
+done
+expect_match "--report --since: the message says why" "$T/err" "not a date \(YYYY-MM-DD\): '2026-12-0x'"
+for d in 2028-02-29 2000-02-29 2026-12-31; do
+    expect_code "--report --since $d: accepted" 0 "$B/kb-index" --report --since "$d" \
+        --calls "$T/nocalls" --feedback-log "$T/nolog"
+done
+pk=$(fixture kb-small dates)
+printf -- '---\ntitle: Odd dates\ncategory: policy\nupdated: 2026-02-31\nreview_by: 2027-02-29\n---\nodddates text\n' >"$pk/policy/odd.md"
+kb_index --check "$pk" >"$T/out" 2>"$T/err"
+expect_match "front matter 'updated: 2026-02-31': said not a date" "$T/err" "odd\.md:4: .*'updated' is not a date"
+expect_match "front matter 'review_by: 2027-02-29': said not a date" "$T/err" "odd\.md:5: .*'review_by' is not a date"
+
+# Offsets: past the end the total is the real number, and the notice says so.
+all=$(kb_search --db "$db" --json -n 100 card | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["results"]))')
+for off in "$all" 50 10000; do
+    kb_search --db "$db" --json --offset "$off" card >"$T/p.json"
+    expect_eq "offset $off past the end ($all answers): total is $all, not the offset" \
+        "$(json "$T/p.json" 'j["total"]')" "$all"
+    expect_eq "offset $off past the end: the notice says so" "$(json "$T/p.json" 'j["notice"]')" \
+        "offset $off is past the last answer: $all answers in all"
+done
+kb_search --db "$db" --offset 50 card >"$T/out" 2>"$T/err"
+expect_match "offset past the end, terminal: said on stderr" "$T/err" \
+    "kb-search: offset 50 is past the last answer: $all answers in all"
+kb_search --db "$db" --json --offset 1 card >"$T/p.json"
+expect_eq "an offset inside the results: no notice" "$(json "$T/p.json" 'j["notice"]')" None
+echo '{"id":1,"q":"card","offset":9999}' | kb_search --db "$db" --serve >"$T/p.json"
+expect_eq "serve: offset past the end, real total" "$(json "$T/p.json" 'j["total"]')" "$all"
+kb_search --db "$db" --json --offset 50 zzqqxxblorpvv >"$T/p.json"
+expect_eq "offset past the end of no answers: total 0, no notice" \
+    "$(json "$T/p.json" '(j["total"], j["notice"])')" "(0, None)"
+
+# Request lines at the limit, with LF and with CRLF.
+cat >"$T/lines.py" <<'EOF'
+import sys
+def req(i, size):
+    head = '{"id": %d, "q": "fees", "pad": "' % i
+    return head + "x" * (size - len(head) - 2) + '"}'
+with open(sys.argv[1], "wb") as f:
+    for i, (size, end) in enumerate([(65536, b"\r\n"), (65536, b"\n"), (65537, b"\r\n"),
+                                     (65535, b"\r\n"), (65537, b"\n"), (65536, b"\r\r\n")], 1):
+        line = req(i, size).encode()
+        assert len(line) == size
+        f.write(line + end)
+EOF
+/usr/bin/python3 "$T/lines.py" "$T/lines"
+kb_search --db "$db" --serve <"$T/lines" >"$T/resp"
+codes=$(/usr/bin/python3 -c '
+import json, sys
+for l in open(sys.argv[1]):
+    j = json.loads(l)
+    print(j["error"]["code"] if "error" in j else "ok", end=" ")' "$T/resp")
+expect_eq "64 KiB + CRLF ok, + LF ok, 64 KiB+1 + CRLF too_large, 64 KiB-1 + CRLF ok, 64 KiB+1 + LF too_large, 64 KiB + CR CR LF too_large" \
+    "$codes" "ok ok too_large ok too_large too_large "
+
 finish
