@@ -47,6 +47,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/file.h"
 #include "kb/search.h"
 
 /* ---------------------------------------------------------------- */
@@ -365,12 +368,12 @@ static int ids_exist(kb_search_t *s, const char *t, const char *file, int line)
     char *copy = xstrdup(t), *save = NULL;
     int ok = 1;
     for (char *id = strtok_r(copy, "|", &save); id; id = strtok_r(NULL, "|", &save)) {
-        char *json = NULL;
-        if (kb_search_article(s, id, &json) != KB_STATUS_SUCCESS) {
+        kb_article_t *a = NULL;
+        if (kb_search_get_article(s, id, &a) != KB_STATUS_SUCCESS) {
             fprintf(stderr, "kb-eval: %s:%d: no article '%s' in the index\n", file, line, id);
             ok = 0;
         }
-        free(json);
+        kb_article_free(a);
     }
     free(copy);
     return ok;
@@ -1036,15 +1039,10 @@ static const char *category_of(kb_search_t *s, const char *id, cat_t *cache, siz
     cat_t *c = &cache[(*n)++];
     snprintf(c->id, sizeof c->id, "%s", id);
     c->category[0] = '\0';
-    char *json = NULL;
-    if (kb_search_article(s, id, &json) == KB_STATUS_SUCCESS) {
-        cJSON *j = cJSON_Parse(json);
-        cJSON *cat = cJSON_GetObjectItem(j, "category");
-        if (cJSON_IsString(cat))
-            snprintf(c->category, sizeof c->category, "%s", cat->valuestring);
-        cJSON_Delete(j);
-    }
-    free(json);
+    kb_article_t *a = NULL;
+    if (kb_search_get_article(s, id, &a) == KB_STATUS_SUCCESS && a->category)
+        snprintf(c->category, sizeof c->category, "%s", a->category);
+    kb_article_free(a);
     return c->category;
 }
 
