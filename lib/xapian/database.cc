@@ -230,6 +230,28 @@ kb_status_t kb_xdb_get_document(kb_xdb_t *db, kb_xdocid_t docid, kb_xdoc_t **doc
     KB_CATCH(db)
 }
 
+kb_status_t kb_xdb_copy_document(kb_xdb_t *db, kb_xdocid_t docid, kb_xdoc_t **doc)
+{
+    KB_ENTER(db);
+    if (doc)
+        *doc = nullptr;
+    KB_CHECK(db && doc && docid);
+    KB_TRY
+        Xapian::Document src = db->db->get_document(docid);
+        std::unique_ptr<kb_xdoc> d(new kb_xdoc);
+        d->doc.set_data(src.get_data());
+        for (auto v = src.values_begin(); v != src.values_end(); ++v)
+            d->doc.add_value(v.get_valueno(), *v);
+        for (auto t = src.termlist_begin(); t != src.termlist_end(); ++t) {
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                d->doc.add_posting(*t, *p, 0);
+            d->doc.add_term(*t, t.get_wdf());
+        }
+        *doc = d.release();
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(db)
+}
+
 kb_status_t kb_xdb_add_document(kb_xdb_t *db, const kb_xdoc_t *doc, kb_xdocid_t *docid)
 {
     KB_ENTER(db);

@@ -134,6 +134,12 @@ kb_status_t kb_xdb_termlist(kb_xdb_t *db, kb_xdocid_t docid,
 kb_status_t kb_xdb_get_document(kb_xdb_t *db, kb_xdocid_t docid,
                                        kb_xdoc_t **doc /* OUT */);
 
+/* Read document DOCID into a document of its own: data, values, terms
+ * with their wdf and positions, all read now, so it can be added to
+ * another database, in another thread, with DB closed.  The caller frees
+ * *DOC.  KB_STATUS_NOT_FOUND if it does not exist. */
+kb_status_t kb_xdb_copy_document(kb_xdb_t *db, kb_xdocid_t docid, kb_xdoc_t **doc /* OUT */);
+
 /* Writing (writable databases only; otherwise KB_STATUS_BAD_ARGUMENT).
  * DOC is copied; the caller still owns and frees it. */
 kb_status_t kb_xdb_add_document(kb_xdb_t *db, const kb_xdoc_t *doc,
