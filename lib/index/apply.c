@@ -148,6 +148,8 @@ kb_status_t kbi_apply(run_t *r, job_t *j)
     if (st == KB_STATUS_SUCCESS && (!rec || !node))
         st = KB_STATUS_OUT_OF_MEMORY;
     if (st == KB_STATUS_SUCCESS)
+        st = kbi_audit_changed(r, f->rel, node);
+    if (st == KB_STATUS_SUCCESS)
         st = kbi_note_file(r, f->rel, a->id, rec, node);
     free(rec);
     free(node);

@@ -7,11 +7,17 @@
  * (from KBI_GUARD_MIN articles on), is therefore refused unless the caller
  * says so (kb-index --allow-removals).
  *
- * The lint: every run that changed something (or whose previous run found
- * lint errors) checks the whole KB as it is now indexed, with check.c, the
- * code --check uses, so indexing and --check agree on what is an error.
- * Changed articles are checked from what was just parsed, the others from
- * their lint nodes (N:), without reading their files.
+ * The lint: every run checks the KB as it is now indexed with check.c, the
+ * code --check uses, so indexing and --check agree on what is an error,
+ * for unchanged articles too (a link to an article just deleted).  Changed
+ * articles are checked from what was just parsed, the others from their
+ * lint nodes (N:), without reading their files.  kb:lint lists the files
+ * in error after the last run.  A whole check loads every node; it is
+ * needed when the run changed what other articles' checks look at (an id
+ * added, removed or moved, a tier made or unmade, a next tier changed) or
+ * in a full run.  Otherwise the verdict of an unchanged article cannot
+ * have changed, and only the changed articles and those listed in kb:lint
+ * (to report their errors again) are checked, against the nodes they name.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +30,8 @@
 
 /* Below this many indexed articles only removing all of them is refused. */
 #define KBI_GUARD_MIN 10
+/* The first line of kb:lint (a missing key reads as "": unknown). */
+#define LINT_HEAD "files in error:\n"
 
 kb_status_t kbi_guard_removals(run_t *r)
 {
@@ -52,43 +60,87 @@ kb_status_t kbi_guard_removals(run_t *r)
     return r->msg.oom ? KB_STATUS_OUT_OF_MEMORY : KB_STATUS_REFUSED;
 }
 
-typedef struct node_ctx {
-    run_t *r;
-    kb_status_t st;
-} node_ctx_t;
-
-static int load_node(void *vctx, const char *key, size_t len)
-{
-    (void)len;
-    node_ctx_t *c = vctx;
-    char *value;
-    c->st = kb_xdb_get_metadata(c->r->db, key, &value, NULL);
-    if (c->st == KB_STATUS_SUCCESS)
-        c->st = kb_strmap_set(c->r->nodes, key + strlen(KB_META_NODE), value);
-    free(value);
-    return c->st != KB_STATUS_SUCCESS;
-}
-
 kb_status_t kbi_audit_begin(run_t *r)
 {
-    kb_status_t st = kb_strmap_new(&r->nodes);
-    if (st != KB_STATUS_SUCCESS || r->full) {
-        r->lint = 1;
-        return st;
-    }
-    char *last = NULL;
-    st = kb_xdb_get_metadata(r->db, KB_META_LINT, &last, NULL);
-    if (st != KB_STATUS_SUCCESS)
-        return st;
-    /* Nothing changed and nothing was wrong: nothing to check. */
-    int removals = kb_strmap_count(r->records) > kb_strmap_count(r->present);
-    r->lint = r->n_jobs || removals || strcmp(last, "0") != 0;
-    free(last);
-    if (!r->lint)
+    return kb_strmap_new(&r->nodes);
+}
+
+/* What other articles' checks look at in node JSON: its id, whether it is
+ * a tier, and a tier's next.  Into B as "id|1|next". */
+static void signature(kb_buf_t *b, const char *json)
+{
+    kb_schema_node_t n;
+    kb_buf_clear(b);
+    if (!json || kb_schema_node_decode(json, strlen(json), &n) != KB_STATUS_SUCCESS)
+        return;
+    int tier = n.category && strcmp(n.category, "escalation") == 0;
+    kb_buf_printf(b, "%s|%d|%s", n.id, tier, tier && n.next ? n.next : "");
+    kb_schema_node_clear(&n);
+}
+
+kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node)
+{
+    if (r->graph_changed || r->full)
         return KB_STATUS_SUCCESS;
-    node_ctx_t c = {r, KB_STATUS_SUCCESS};
-    st = kb_xdb_metadata_keys(r->db, KB_META_NODE, load_node, &c);
-    return st == KB_STATUS_SUCCESS ? c.st : st;
+    kb_buf_t key = KB_BUF_INIT, a = KB_BUF_INIT, b = KB_BUF_INIT;
+    kb_buf_printf(&key, "%s%s", KB_META_NODE, rel);
+    char *old = NULL;
+    kb_status_t st = key.oom ? KB_STATUS_OUT_OF_MEMORY
+                             : kb_xdb_get_metadata(r->db, key.data, &old, NULL);
+    if (st == KB_STATUS_SUCCESS) {
+        signature(&a, old);
+        signature(&b, node);
+        r->graph_changed = !a.len || !b.len || strcmp(a.data, b.data) != 0 || a.oom || b.oom;
+    }
+    free(old);
+    kb_buf_free(&key);
+    kb_buf_free(&a);
+    kb_buf_free(&b);
+    return st;
+}
+
+/* The node of file REL: from this run, else from the index; decoded into
+ * *OUT with its path.  0 if there is none. */
+static int node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st)
+{
+    const char *json = kb_strmap_get(r->nodes, rel, NULL);
+    char *stored = NULL;
+    if (!json) {
+        kb_buf_t key = KB_BUF_INIT;
+        kb_buf_printf(&key, "%s%s", KB_META_NODE, rel);
+        *st = key.oom ? KB_STATUS_OUT_OF_MEMORY
+                      : kb_xdb_get_metadata(r->db, key.data, &stored, NULL);
+        kb_buf_free(&key);
+        json = stored;
+    }
+    int ok = *st == KB_STATUS_SUCCESS && json && json[0] &&
+             kb_schema_node_decode(json, strlen(json), out) == KB_STATUS_SUCCESS;
+    free(stored);
+    if (ok) {
+        kb_buf_t path = KB_BUF_INIT;
+        kb_buf_printf(&path, "%s/%s", r->root, rel);
+        out->path = kb_buf_take(&path);
+        if (!out->path) {
+            kb_schema_node_clear(out);
+            *st = KB_STATUS_OUT_OF_MEMORY;
+            ok = 0;
+        }
+    }
+    return ok;
+}
+
+/* Add the node of REL to G (if it has one and its id is not there yet). */
+static kb_status_t add_rel(run_t *r, kbi_graph_t *g, const char *rel)
+{
+    kb_schema_node_t n;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    if (!node_of(r, rel, &n, &st))
+        return st;
+    int added = 0;
+    if (!kbi_graph_get(g, n.id))
+        st = kbi_graph_add(g, &n, &added);
+    kb_schema_node_clear(&n);
+    return st;
 }
 
 static int by_str(const void *a, const void *b)
@@ -96,57 +148,110 @@ static int by_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* The graph of the KB as indexed now: a node per file with a record. */
-static kb_status_t build_graph(run_t *r, kbi_graph_t *g)
+/* The rels to check, sorted: every file with a record (WHOLE), or the
+ * files changed in this run and those in error after the last (LAST, the
+ * kb:lint list, "\n"-separated). */
+static kb_status_t rels_to_check(run_t *r, int whole, char *last, kb_strlist_t *out)
 {
-    size_t n = kb_strmap_count(r->records), k = 0, pos = 0;
-    const char **rels = calloc(n ? n : 1, sizeof *rels);
-    if (!rels)
-        return KB_STATUS_OUT_OF_MEMORY;
-    const char *rel, *rec;
-    while (k < n && kb_strmap_next(r->records, &pos, &rel, &rec))
-        rels[k++] = rel;
-    qsort(rels, k, sizeof *rels, by_str);
-    kb_status_t st = KB_STATUS_SUCCESS;
-    kb_buf_t path = KB_BUF_INIT;
-    for (size_t i = 0; i < k && st == KB_STATUS_SUCCESS; i++) {
-        const char *json = kb_strmap_get(r->nodes, rels[i], NULL);
-        kb_schema_node_t node;
-        if (!json || kb_schema_node_decode(json, strlen(json), &node) != KB_STATUS_SUCCESS)
-            continue;   /* no node (an older index): nothing to check it by */
-        kb_buf_clear(&path);
-        kb_buf_printf(&path, "%s/%s", r->root, rels[i]);
-        node.path = kb_strdup(path.data ? path.data : "");
-        int added = 0;
-        st = node.path ? kbi_graph_add(g, &node, &added) : KB_STATUS_OUT_OF_MEMORY;
-        kb_schema_node_clear(&node);
+    size_t pos = 0;
+    const char *rel, *v;
+    while (kb_strmap_next(whole ? r->records : r->nodes, &pos, &rel, &v))
+        if (!kb_strlist_push(out, rel, strlen(rel)))
+            return KB_STATUS_OUT_OF_MEMORY;
+    char *list = last && !whole ? last + strlen(LINT_HEAD) : NULL;
+    for (char *save = NULL, *l = list ? strtok_r(list, "\n", &save) : NULL; l;
+         l = strtok_r(NULL, "\n", &save)) {
+        int found;
+        kb_strmap_get(r->records, l, &found);
+        if (found && !kb_strmap_get(r->nodes, l, NULL) && !kb_strlist_push(out, l, strlen(l)))
+            return KB_STATUS_OUT_OF_MEMORY;
     }
-    kb_buf_free(&path);
-    free(rels);
+    qsort(out->items, out->n, sizeof *out->items, by_str);
+    return KB_STATUS_SUCCESS;
+}
+
+/* Add what the checks of the first CHECKED nodes of G look up: the nodes
+ * they name (escalation, next, links) and, for tiers, the chain of next
+ * tiers (for cycles). */
+static kb_status_t add_named(run_t *r, kbi_graph_t *g, size_t checked)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < kbi_graph_count(g); i++) {
+        const kb_schema_node_t *n = kbi_graph_node(g, i);
+        int tier = n->category && strcmp(n->category, "escalation") == 0;
+        size_t k = i < checked ? 0 : 1, total = i < checked ? n->n_links + 2 : 2;
+        for (; st == KB_STATUS_SUCCESS && k < total; k++) {
+            const char *id = k == 0 ? n->escalation : k == 1 ? (tier ? n->next : NULL)
+                                                             : n->links[k - 2].target;
+            const char *rel = id && !kbi_graph_get(g, id) ? kb_strmap_get(r->ids, id, NULL) : NULL;
+            if (rel) {
+                st = add_rel(r, g, rel);
+                n = kbi_graph_node(g, i);   /* the graph may have moved */
+            }
+        }
+    }
+    return st;
+}
+
+/* Store the list of files in error (sorted) as kb:lint if it changed. */
+static kb_status_t store_list(run_t *r, const char *last, kb_diags_t *found)
+{
+    kb_strlist_t files = {0};
+    size_t plen = strlen(r->root) + 1;
+    for (size_t i = 0; i < kb_diags_count(found); i++) {
+        const kb_diag_t *d = kb_diags_get(found, i);
+        const char *rel = strlen(d->path) > plen ? d->path + plen : d->path;
+        if (!kb_strlist_has(&files, rel) && !kb_strlist_push(&files, rel, strlen(rel))) {
+            kb_strlist_clear(&files);
+            return KB_STATUS_OUT_OF_MEMORY;
+        }
+    }
+    qsort(files.items, files.n, sizeof *files.items, by_str);
+    kb_buf_t now = KB_BUF_INIT;
+    kb_buf_adds(&now, LINT_HEAD);
+    for (size_t i = 0; i < files.n; i++)
+        kb_buf_printf(&now, "%s\n", files.items[i]);
+    kb_strlist_clear(&files);
+    kb_status_t st = now.oom ? KB_STATUS_OUT_OF_MEMORY : KB_STATUS_SUCCESS;
+    if (st == KB_STATUS_SUCCESS && (!last || strcmp(last, now.data) != 0)) {
+        st = kb_xdb_set_metadata(r->db, KB_META_LINT, now.data, now.len);
+        r->dirty++;
+    }
+    kb_buf_free(&now);
     return st;
 }
 
 kb_status_t kbi_audit_end(run_t *r)
 {
-    if (!r->lint)
-        return KB_STATUS_SUCCESS;
+    char *last = NULL;
+    kb_status_t st = kb_xdb_get_metadata(r->db, KB_META_LINT, &last, NULL);
+    int found = st == KB_STATUS_SUCCESS && !strncmp(last, LINT_HEAD, strlen(LINT_HEAD));
+    int whole = r->full || r->graph_changed || !found;
+    kb_strlist_t rels = {0};
     kbi_graph_t *g = NULL;
-    kb_status_t st = kbi_graph_new(&g);
+    kb_diags_t *errs = NULL;
     if (st == KB_STATUS_SUCCESS)
-        st = build_graph(r, g);
+        st = rels_to_check(r, whole, last, &rels);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_graph_new(&g);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_diags_new(&errs);
+    /* The nodes to check first (whole: all), then what they name. */
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < rels.n; i++)
+        st = add_rel(r, g, rels.items[i]);
+    size_t checked = kbi_graph_count(g);
+    if (st == KB_STATUS_SUCCESS && !whole)
+        st = add_named(r, g, checked);
     if (st == KB_STATUS_SUCCESS)
         st = kbi_graph_seal(g);
-    size_t errors = st == KB_STATUS_SUCCESS ? kbi_check_graph(g, NULL, 0, r->diags) : 0;
-    kbi_graph_free(g);
-    char *last = NULL;
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < checked; i++)
+        kbi_check_node(g, kbi_graph_node(g, i), NULL, 0, errs);
     if (st == KB_STATUS_SUCCESS)
-        st = kb_xdb_get_metadata(r->db, KB_META_LINT, &last, NULL);
-    char now[24];
-    snprintf(now, sizeof now, "%zu", errors);
-    if (st == KB_STATUS_SUCCESS && strcmp(last, now) != 0) {
-        st = kb_xdb_set_metadata(r->db, KB_META_LINT, now, strlen(now));
-        r->dirty++;
-    }
+        st = store_list(r, found ? last : NULL, errs);
+    kb_diags_extend(r->diags, errs);
+    kb_diags_free(errs);
+    kbi_graph_free(g);
+    kb_strlist_clear(&rels);
     free(last);
     return st;
 }

@@ -54,6 +54,11 @@ const kb_schema_node_t *kbi_graph_get(const kbi_graph_t *g, const char *id)
     return i < 0 ? NULL : &g->nodes[i];
 }
 
+const kb_schema_node_t *kbi_graph_node(const kbi_graph_t *g, size_t i)
+{
+    return &g->nodes[i];
+}
+
 size_t kbi_graph_count(const kbi_graph_t *g)
 {
     return g ? g->n : 0;

@@ -50,6 +50,9 @@ void kbi_graph_free(kbi_graph_t *g);
  * KB_STATUS_BAD_ARGUMENT. */
 kb_status_t kbi_graph_add(kbi_graph_t *g, kb_schema_node_t *node, int *added /* OUT */);
 
+/* The Ith node added (0 <= I < kbi_graph_count()); borrowed, valid until
+ * the next add. */
+const kb_schema_node_t *kbi_graph_node(const kbi_graph_t *g, size_t i);
 /* The node with ID, or NULL (borrowed). */
 const kb_schema_node_t *kbi_graph_get(const kbi_graph_t *g, const char *id);
 size_t kbi_graph_count(const kbi_graph_t *g);

@@ -248,6 +248,7 @@ static kb_status_t remove_deleted(run_t *r)
         if (found)
             continue;
         st = kbi_remove_record(r, rel, rec);
+        r->graph_changed = 1;   /* an id is gone */
         if (st == KB_STATUS_SUCCESS) {
             r->stats->removed++;
             st = kbi_count_batch(r);

@@ -79,8 +79,8 @@ typedef struct run {
     size_t n_deferred, cap_deferred;
     int settling;            /* applying the deferred jobs: one batch */
     /* Lint of the indexed KB (audit.c). */
-    int lint;                /* check the KB at the end of this run */
-    kb_strmap_t *nodes;      /* rel -> lint node JSON (N:), when lint */
+    kb_strmap_t *nodes;      /* rel -> lint node JSON (N:) of this run's files */
+    int graph_changed;       /* what other articles' checks see has changed */
     /* A full run: the previous generation, read-only (keep.c). */
     kb_xdb_t *old[KBI_MAX_SHARDS];
     unsigned n_old;
@@ -167,9 +167,10 @@ kb_status_t kbi_keep_old(run_t *r, job_t *j);
 /* Refuse (KB_STATUS_REFUSED, with R->msg) a run that would remove every
  * indexed article, or most of them; call after the plan, before writing. */
 kb_status_t kbi_guard_removals(run_t *r);
-/* Decide whether this run lints the KB, and load the stored lint nodes if
- * it does (an incremental run). */
 kb_status_t kbi_audit_begin(run_t *r);
+/* File REL now has lint node NODE (JSON): note whether what other
+ * articles' checks look at changed (its id, tier-ness, next tier). */
+kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node);
 /* Lint the KB as indexed (check.c), errors into R->diags; stores the count. */
 kb_status_t kbi_audit_end(run_t *r);
 

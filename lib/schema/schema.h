@@ -64,7 +64,7 @@
  *   N:<rel>          what lint checks of each article (kb_schema_node_t),
  *                    so that an incremental run checks unchanged articles
  *                    against the changed ones without reading their files
- *   kb:lint          the number of lint errors the last run found
+ *   kb:lint          the files in lint error after the last run (audit.c)
  *
  * Spelling data: the words of section documents (words.h decides which).
  *
@@ -118,7 +118,7 @@ enum {
 #define KB_META_FILE "F:"               /* + relative path */
 #define KB_META_TIER "E:"               /* + article id */
 #define KB_META_NODE "N:"               /* + relative path: what lint needs (node.c) */
-#define KB_META_LINT "kb:lint"          /* errors the last run's lint found, decimal */
+#define KB_META_LINT "kb:lint"          /* the files in error after the last run (audit.c) */
 
 /* ---------------------------------------------------------------- */
 /* Terms                                                              */
