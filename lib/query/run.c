@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/normalize.h"
 #include "internal.h"
 
 static void clear_hits(kb_results_t *r)
@@ -105,6 +106,27 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     return st;
 }
 
+/* Q parsed again from the NFKC form of QUERY (base/normalize.h), as the
+ * officer meant it: a fullwidth colon or quote is syntax, a soft hyphen is
+ * nothing.  The limits were checked on what was typed. */
+static kb_status_t normalized_parse(const char *query, kb_qparsed_t *q)
+{
+    char *norm = NULL;
+    size_t n = 0;
+    kb_status_t st = kb_text_normalize(query, strlen(query), &norm, &n);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    kb_qparsed_t again;
+    /* NFKC lengthens a character 18 times at most (U+FDFA). */
+    st = kb_query_parse_max(norm, n, 18 * KB_QUERY_MAX_BYTES, &again);
+    free(norm);
+    if (st == KB_STATUS_SUCCESS) {
+        kb_qparsed_clear(q);
+        *q = again;
+    }
+    return st;
+}
+
 int kbs_retryable(kb_status_t st)
 {
     return st == KB_STATUS_DB_MODIFIED || st == KB_STATUS_DB_OPENING ||
@@ -152,8 +174,12 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kbs_set_error(s, "query is not valid UTF-8");
         return st;
     }
-    if (st != KB_STATUS_SUCCESS)
+    if (st == KB_STATUS_SUCCESS && !kb_text_is_ascii(req->q, strlen(req->q)))
+        st = normalized_parse(req->q, &q);
+    if (st != KB_STATUS_SUCCESS) {
+        kb_qparsed_clear(&q);
         return st;
+    }
     kb_results_t *r = kbs_new_results(req->q);
     if (!r) {
         kb_qparsed_clear(&q);

@@ -565,7 +565,7 @@ kb_status_t kb_xtokenize(const char *text, size_t len, kb_xterm_fn fn, void *ctx
         Xapian::Document d;
         Xapian::TermGenerator tg;
         tg.set_document(d);
-        tg.index_text(std::string(text ? text : "", len));
+        tg.index_text(kbx_folded(text, len));
         std::vector<std::pair<Xapian::termpos, std::string>> words;
         for (auto it = d.termlist_begin(); it != d.termlist_end(); ++it)
             for (auto p = it.positionlist_begin(); p != it.positionlist_end(); ++p)
