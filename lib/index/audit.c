@@ -166,7 +166,8 @@ static kb_status_t rels_to_check(run_t *r, int whole, char *last, kb_strlist_t *
         if (found && !kb_strmap_get(r->nodes, l, NULL) && !kb_strlist_push(out, l, strlen(l)))
             return KB_STATUS_OUT_OF_MEMORY;
     }
-    qsort(out->items, out->n, sizeof *out->items, by_str);
+    if (out->n)
+        qsort(out->items, out->n, sizeof *out->items, by_str);
     return KB_STATUS_SUCCESS;
 }
 
@@ -206,7 +207,8 @@ static kb_status_t store_list(run_t *r, const char *last, kb_diags_t *found)
             return KB_STATUS_OUT_OF_MEMORY;
         }
     }
-    qsort(files.items, files.n, sizeof *files.items, by_str);
+    if (files.n)
+        qsort(files.items, files.n, sizeof *files.items, by_str);
     kb_buf_t now = KB_BUF_INIT;
     kb_buf_adds(&now, LINT_HEAD);
     for (size_t i = 0; i < files.n; i++)

@@ -374,13 +374,16 @@ static void failure_message(run_t *r, kb_status_t st)
     if (r->msg.len)
         return;
     if (st == KB_STATUS_INTERRUPTED) {
-        if (r->full)
+        if (r->full && r->n_shards)
             kb_buf_adds(&r->msg, "stopped: the new index was discarded; the index is as "
                                  "it was");
-        else
+        else if (r->commits)
             kb_buf_adds(&r->msg, "stopped: what was committed before the stop stays "
                                  "(each article whole, old or new); run kb-index again to "
                                  "bring the rest up to date");
+        else
+            kb_buf_adds(&r->msg, "stopped before anything was written; the index is as it "
+                                 "was");
         return;
     }
     const char *xe = "";
@@ -501,6 +504,8 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
             gen = 0;   /* done: nothing to clean up */
     }
 out:
+    if (st == KB_STATUS_INTERRUPTED)
+        failure_message(&r, st);
     if (st != KB_STATUS_SUCCESS && r.full && gen) {
         if (r.writers) {
             char err[8];

@@ -72,6 +72,7 @@ typedef struct run {
     int unreadable;          /* a folder of the KB could not be read */
     size_t batch;
     size_t dirty;            /* changes written in this run */
+    size_t commits;          /* batches committed in this run */
     job_t *jobs;
     size_t n_jobs;
     size_t applying;         /* the job being applied, in file order */

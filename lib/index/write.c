@@ -185,6 +185,7 @@ kb_status_t kbi_end_batch(run_t *r)
         else
             kb_xdb_cancel_transaction(r->shards[k]);
     }
+    r->commits += st == KB_STATUS_SUCCESS;
     return st;
 }
 
