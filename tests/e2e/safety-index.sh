@@ -34,6 +34,16 @@ for i in range(1, n + 1):
 EOF
 }
 
+# under_way DB GENS PID: wait (at most 20 s) until the --full run PID has
+# made its new generation directory in DB (it had GENS), or has ended.
+under_way() {
+    i=0
+    while [ "$(ls "$1" | grep -c '^gen-')" -le "$2" ] && kill -0 "$3" 2>/dev/null && [ $i -lt 400 ]; do
+        sleep 0.05
+        i=$((i + 1))
+    done
+}
+
 # --- a run that would remove all or most of the index: refused ---------------------
 kb=$(fixture kb-small guard)
 db=$T/guard.idx
@@ -204,7 +214,7 @@ if nobody_ready; then
     u=$T/u
     mkdir -p "$u"
     cp -r "$top/tests/fixtures/kb-small" "$u/kb"
-    many "$u/kb/bulk" 1500
+    many "$u/kb/bulk" 4000
     mkdir -p "$u/kb/zz"
     printf -- '---\nid: zzlate\ntitle: Late folder\ncategory: policy\nquestions:\n  - q\n---\nThe quince rule.\n' >"$u/kb/zz/late.md"
     chown -R 65534:65534 "$u"
@@ -216,9 +226,10 @@ if nobody_ready; then
     expect_eq "--full, unreadable: its last version is kept" "$(title "$u/idx" fees)" "Fees for cash withdrawals"
     chmod 644 "$u/kb/policy/fees.md"
     # A folder made unreadable while --full runs, after the scan.
+    gens=$(ls "$u/idx" | grep -c '^gen-')
     KB_INDEX_THREADS=1 nobody "$B/kb-index" --db "$u/idx" --full "$u/kb" >"$T/out" 2>"$T/err" &
     pid=$!
-    sleep 0.5
+    under_way "$u/idx" "$gens" "$pid"
     chmod 000 "$u/kb/zz"
     wait "$pid"
     rc=$?
@@ -226,7 +237,7 @@ if nobody_ready; then
     if grep -q 'late\.md: error: cannot read' "$T/err"; then
         expect_eq "folder unreadable mid --full: exit 1" "$rc" 1
         expect_eq "folder unreadable mid --full: its article is kept" "$(title "$u/idx" zzlate)" "Late folder"
-        expect_eq "folder unreadable mid --full: the rest is there" "$(title "$u/idx" a1500)" "Article 1500"
+        expect_eq "folder unreadable mid --full: the rest is there" "$(title "$u/idx" a4000)" "Article 4000"
     else
         skip "folder unreadable mid --full" "the folder was read before the chmod (exit $rc); timing"
     fi
@@ -235,7 +246,7 @@ else
 fi
 
 # --- SIGTERM, SIGINT and SIGHUP during a run: a clean stop ---------------------------
-many "$T/sig" 1500
+many "$T/sig" 4000
 sdb=$T/sig.idx
 kb_index --db "$sdb" --quiet "$T/sig" >/dev/null 2>&1
 gen0=$(cat "$sdb/XAPIANDB")
@@ -244,9 +255,10 @@ gen0=$(cat "$sdb/XAPIANDB")
 stop() {
     sig=$1
     shift
+    gens=$(ls "$sdb" | grep -c '^gen-')
     KB_INDEX_THREADS=1 "$B/kb-index" --db "$sdb" "$@" "$T/sig" >"$T/out" 2>"$T/err" &
     pid=$!
-    sleep 0.4
+    if [ "${1:-}" = --full ]; then under_way "$sdb" "$gens" "$pid"; else sleep 0.3; fi
     kill "-$sig" "$pid"
     wait "$pid"
     rc=$?
@@ -281,9 +293,9 @@ fi
 kb_search --db "$sdb" --serve <<'EOF' >"$T/h.json"
 {"op":"health"}
 EOF
-expect_eq "after the stopped incremental run: 1,500 articles" "$(json "$T/h.json" 'j["articles"]')" 1500
+expect_eq "after the stopped incremental run: 4,000 articles" "$(json "$T/h.json" 'j["articles"]')" 4000
 expect_code "the next incremental run finishes the work" 0 kb_index --db "$sdb" "$T/sig"
-expect_eq "and every article is new" "$(title "$sdb" a0001)|$(title "$sdb" a1500)" "Changed 1|Changed 1500"
+expect_eq "and every article is new" "$(title "$sdb" a0001)|$(title "$sdb" a4000)" "Changed 1|Changed 4000"
 
 # --- indexing and --check agree on what is an error ----------------------------------
 # errs KIND FILE: the error lines of FILE, kb-index's prefix and the
