@@ -29,6 +29,8 @@ PKGS := xapian-core libcmark libcjson yaml-0.1 readline
 # Debian 12's readline has no .pc file in every release; fall back to -lreadline.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lreadline")
+# libunistring (Unicode normalisation, lib/base/normalize.c) has no .pc file.
+PKG_LIBS += -lunistring
 
 CC ?= cc
 CXX ?= c++

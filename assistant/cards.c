@@ -11,11 +11,13 @@
 
 #define sty kba_sty
 
-/* "open now" / "closed (opens Mon 08:00)" / nothing when hours are unknown. */
+/* "open now" / "closed (opens Mon 08:00)" / "hours unknown". */
 static void tier_status(kb_buf_t *b, int color, const kb_tier_t *t)
 {
-    if (!t->known_hours)
+    if (!t->known_hours) {
+        kb_buf_printf(b, "%shours unknown%s", sty(color, KB_STYLE_RED), sty(color, KB_STYLE_OFF));
         return;
+    }
     if (t->open) {
         kb_buf_printf(b, "%sopen now%s", sty(color, KB_STYLE_GREEN), sty(color, KB_STYLE_OFF));
     } else {
@@ -33,10 +35,8 @@ static void tier_text(kb_buf_t *b, int color, const kb_tier_t *t, int contact)
     kb_buf_adds(b, sty(color, KB_STYLE_BOLD));
     kba_buf_clean(b, t->title ? t->title : t->id);
     kb_buf_adds(b, sty(color, KB_STYLE_OFF));
-    if (t->known_hours) {
-        kb_buf_adds(b, ", ");
-        tier_status(b, color, t);
-    }
+    kb_buf_adds(b, ", ");
+    tier_status(b, color, t);
     if (contact && t->contact && t->contact[0]) {
         kb_buf_adds(b, ", ");
         kba_buf_clean(b, t->contact);
@@ -174,7 +174,7 @@ static void banner(kb_buf_t *b, kba_session_t *S, const kb_results_t *r, int wid
                         i == 0 ? (transfer ? "   Transfer to: " : "   Then offer: ") : "   Next tier: ",
                         indent);
         kb_buf_clear(&t);
-        if (i == 0 && (!x->known_hours || x->open))
+        if (i == 0 && x->known_hours && x->open)
             break; /* the first tier is open: that is what to do */
     }
     if (e->advice) {
@@ -316,10 +316,12 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
         }
     } else {
         char range[64];
+        /* TOTAL counts the confident answers; less sure ones may follow. */
+        unsigned total = r->total > last ? r->total : last;
         if (after + 1 == last)
-            snprintf(range, sizeof range, "Answer %u of %u", last, r->total);
+            snprintf(range, sizeof range, "Answer %u of %u", last, total);
         else
-            snprintf(range, sizeof range, "Answers %u-%u of %u", after + 1, last, r->total);
+            snprintf(range, sizeof range, "Answers %u-%u of %u", after + 1, last, total);
         kb_buf_t f = KB_BUF_INIT;
         kb_buf_printf(&f, "%s%s. %c:open N to read, :steps N, :esc N, %s:help%s", sty(c, KB_STYLE_DIM),
                       range, KB_TERM_GLUE, r->total > last ? ":more, " : "", sty(c, KB_STYLE_OFF));

@@ -24,6 +24,7 @@
 
 #include "assistant.h"
 #include "base/utf8.h"
+#include "base/file.h"
 
 static volatile sig_atomic_t got_sigint, got_winch, got_term, got_tstp;
 
@@ -83,21 +84,6 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
-/* The history file must be a regular file of ours, or absent: a FIFO, a
- * device or a folder there would hang readline or be written into.  Says
- * why once and returns 0 when it is not. */
-static int history_file_ok(kba_session_t *S)
-{
-    struct stat st;
-    if (lstat(S->history_path, &st) != 0)
-        return errno == ENOENT;
-    if (S_ISREG(st.st_mode))
-        return 1;
-    kba_say("warning: the history %s is not a regular file; history is kept in memory only",
-            S->history_path);
-    return 0;
-}
-
 void kba_input_init(kba_session_t *S, void (*completion)(kba_session_t *S))
 {
     /* A closed terminal or a polite kill ends the call at the next read,
@@ -119,10 +105,14 @@ void kba_input_init(kba_session_t *S, void (*completion)(kba_session_t *S))
     }
     using_history();
     stifle_history(KBA_HISTORY_MAX);
-    if (S->history_path && !history_file_ok(S)) {
+    char *why = NULL;
+    if (S->history_path && kb_state_file_check(S->history_path, &why) != KB_STATUS_SUCCESS) {
+        /* A FIFO would hang read_history(); /dev/null is no history. */
+        kba_say("warning: no history is kept: %s", why ? why : "unusable history file");
         free(S->history_path);
         S->history_path = NULL;
     }
+    free(why);
     if (S->history_path) {
         /* A missing file is the first run, not an error. */
         read_history(S->history_path);
@@ -228,22 +218,19 @@ void kba_history_add(kba_session_t *S, const char *line)
         return;
     /* append_history() does not create the file.  Non-blocking, and only a
      * regular file: a FIFO put there must not hang the call. */
-    int fd = open(S->history_path,
-                  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
-    struct stat st;
-    if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
-        close(fd);
-        fd = -1;
-        errno = EINVAL;
-    }
-    if (fd < 0) {
-        kba_say("warning: cannot write the history %s: %s", S->history_path, strerror(errno));
+    int fd = -1;
+    char *why = NULL;
+    if (kb_state_file_open(S->history_path, O_WRONLY | O_CREAT | O_APPEND, 0600, &fd, &why) !=
+        KB_STATUS_SUCCESS) {
+        kba_say("warning: cannot write the history: %s", why ? why : S->history_path);
+        free(why);
         /* Once: the history stays in memory for this session. */
         free(S->history_path);
         S->history_path = NULL;
         return;
     }
-    if ((st.st_mode & 077) && st.st_uid == geteuid())
+    struct stat st;
+    if (fstat(fd, &st) == 0 && (st.st_mode & 077) && st.st_uid == geteuid())
         fchmod(fd, 0600);
     close(fd);
     append_history(1, S->history_path);

@@ -1,10 +1,14 @@
 /* kb-index - build, update or check the index of a knowledge base.
  *
- *   kb-index [--db PATH] [--full] [--check] [--strict] [--quiet] [--json] [KB_DIR]
+ *   kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]
+ *   kb-index --check [--strict] [--json] [KB_DIR]
  *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
  *
  * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
- * rejected, lint errors), 2 usage error, 3 index or I/O failure.
+ * rejected, lint errors), 2 usage error, 3 index or I/O failure (the index
+ * was not updated: also a run refused because it would remove most of the
+ * index), 128 + N stopped by signal N (SIGINT 130, SIGTERM 143, SIGHUP 129)
+ * after a clean stop.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -49,13 +53,17 @@ static int finish_output(int rc)
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "Usage: kb-index [--db PATH] [--full] [--check] [--strict] [--quiet] [--json] [KB_DIR]\n"
+            "Usage: kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]\n"
+            "       kb-index --check [--strict] [--json] [KB_DIR]\n"
             "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
             "\n"
             "  --db PATH   the index directory (default: $KB_DB, else\n"
             "              $XDG_DATA_HOME/kb/index, i.e. ~/.local/share/kb/index)\n"
             "  --full      rebuild everything into a new index and swap it in\n"
+            "  --allow-removals  remove articles even when that empties the index or\n"
+            "              removes more than half of it (refused otherwise: an empty or\n"
+            "              mistyped folder, an unmounted share); --allow-empty is the same\n"
             "  --check     lint the articles without writing anything\n"
             "  --strict    with --check, treat warnings as errors\n"
             "  --quiet     print errors only, no summary or progress\n"
@@ -71,7 +79,8 @@ static void usage(FILE *fp)
             "\n"
             "KB_DIR defaults to $KB_DIR, else ./kb.  Updates are incremental: unchanged\n"
             "files are skipped, changed ones replaced, deleted ones removed.\n"
-            "Exit status: 0 ok, 1 content errors, 2 usage error, 3 index or I/O failure.\n");
+            "Exit status: 0 ok, 1 content errors, 2 usage error, 3 index or I/O failure\n"
+            "(the index was not updated), 128+N stopped by signal N (130 Ctrl-C, 143 SIGTERM).\n");
 }
 
 static void progress(void *ctx, size_t done, size_t total)
@@ -143,7 +152,30 @@ static int run_check(const char *kb_dir, int strict, int quiet, int json)
     return failed ? EXIT_CONTENT : 0;
 }
 
-static int run_index(const char *db, const char *kb_dir, int full, int quiet, int json)
+/* Set by SIGINT, SIGTERM and SIGHUP: the run stops at the next article and
+ * cleans up.  A second signal finds the default action and kills at once,
+ * which is safe too (a killed run never breaks the index). */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stops(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop;
+    sa.sa_flags = SA_RESTART | SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static int run_index(const char *db, const char *kb_dir, int full, int allow_removals, int quiet,
+                     int json)
 {
     kb_diags_t *d;
     if (kb_diags_new(&d) != KB_STATUS_SUCCESS) {
@@ -152,7 +184,8 @@ static int run_index(const char *db, const char *kb_dir, int full, int quiet, in
     }
     kb_progress_t bar;
     kb_progress_init(&bar, "indexing", !quiet && !json);
-    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar};
+    catch_stops();
+    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar, allow_removals, &stop_signal};
     kb_index_stats_t s;
     char *msg = NULL;
     kb_status_t st = kb_index_run(&o, d, &s, &msg);
@@ -180,7 +213,11 @@ static int run_index(const char *db, const char *kb_dir, int full, int quiet, in
         print_json(j);
     } else {
         kb_term_print_diags(stderr, PROG, d, !quiet);
-        if (st != KB_STATUS_SUCCESS)
+        if (st == KB_STATUS_INTERRUPTED)
+            fprintf(stderr, PROG ": %s received; %s\n",
+                    stop_signal == SIGINT ? "SIGINT" : stop_signal == SIGHUP ? "SIGHUP" : "SIGTERM",
+                    msg ? msg : kb_status_to_string(st));
+        else if (st != KB_STATUS_SUCCESS)
             say_failure(msg, st);
         else if (!quiet)
             printf(PROG ": %zu articles (%zu added, %zu updated, %zu removed, %zu unchanged, "
@@ -193,6 +230,8 @@ static int run_index(const char *db, const char *kb_dir, int full, int quiet, in
      * file) are content errors too. */
     size_t errors = kb_diags_errors(d);
     kb_diags_free(d);
+    if (st == KB_STATUS_INTERRUPTED)
+        return 128 + (stop_signal ? (int)stop_signal : SIGTERM);
     if (st != KB_STATUS_SUCCESS)
         return EXIT_IO;
     return s.rejected || errors ? EXIT_CONTENT : 0;
@@ -207,10 +246,11 @@ int main(int argc, char **argv)
         {"help", no_argument, NULL, 'h'},       {"version", no_argument, NULL, 'V'},
         {"report", no_argument, NULL, 'r'},     {"since", required_argument, NULL, 'S'},
         {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
+        {"allow-removals", no_argument, NULL, 'A'}, {"allow-empty", no_argument, NULL, 'A'},
         {NULL, 0, NULL, 0},
     };
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
-    int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, c;
+    int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
      * reported like a full disk, not kill the indexer with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
@@ -218,6 +258,7 @@ int main(int argc, char **argv)
         switch (c) {
         case 'd': db_opt = optarg; break;
         case 'f': full = 1; break;
+        case 'A': allow = 1; break;
         case 'c': check = 1; break;
         case 's': strict = 1; break;
         case 'q': quiet = 1; break;
@@ -238,7 +279,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (report) {
-        if (full || check || strict || db_opt || optind < argc) {
+        if (full || check || strict || db_opt || allow || optind < argc) {
             fprintf(stderr, PROG ": --report reads the call records and the feedback log; "
                             "it takes no KB_DIR, --db, --full or --check\n");
             return EXIT_USAGE;
@@ -254,8 +295,9 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --strict goes with --check\n");
         return EXIT_USAGE;
     }
-    if (check && full) {
-        fprintf(stderr, PROG ": --check does not write; --full makes no sense with it\n");
+    if (check && (full || allow)) {
+        fprintf(stderr, PROG ": --check does not write; --full and --allow-removals make no "
+                        "sense with it\n");
         return EXIT_USAGE;
     }
     const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
@@ -269,7 +311,7 @@ int main(int argc, char **argv)
         free(db);
         return EXIT_USAGE;
     }
-    int rc = run_index(db, kb_dir, full, quiet, json);
+    int rc = run_index(db, kb_dir, full, allow, quiet, json);
     free(db);
     return finish_output(rc);
 }

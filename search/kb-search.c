@@ -41,7 +41,7 @@ typedef struct opts {
     size_t n_categories;
     const char *tags[MAX_FILTERS];
     size_t n_tags;
-    int json, explain, serve, plain;
+    int json, explain, serve, plain, allow_programs;
     const char *show;
     const char *escalation;
     const char *feedback;
@@ -70,6 +70,8 @@ static void usage(FILE *fp)
             "      --serve        answer JSON requests, one per line, on stdin/stdout\n"
             "      --feedback-log PATH  where feedback goes (default: $KB_FEEDBACK_LOG,\n"
             "                     else ~/.local/state/kb/feedback.jsonl)\n"
+            "      --allow-remote-programs  honour 'remote :PROG' lines in the index's\n"
+            "                     stub file (they start PROG; refused by default)\n"
             "      --help, --version\n"
             "\n"
             "In QUERY: category:NAME and tag:NAME filter, \"quoted words\" must appear\n"
@@ -143,7 +145,7 @@ static void print_tier_line(const kb_tier_t *t, int color)
             put(t->opens);
         }
         fputs(t->open ? "" : "]", stdout);
-    } else if (t->hours) {
+    } else {
         fputs(" [hours unknown]", stdout);
     }
 }
@@ -243,7 +245,7 @@ static void print_hit(kb_search_t *s, const kb_hit_t *h, int explain, int color,
                 fputs(", ", stdout);
                 put(t->contact);
             }
-            puts(!t->known_hours ? "" : t->open ? " (open now)" : " (closed now)");
+            puts(!t->known_hours ? " (hours unknown)" : t->open ? " (open now)" : " (closed now)");
         }
         kb_escalation_free(e);
     }
@@ -395,7 +397,7 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
 int main(int argc, char **argv)
 {
     enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION,
-           O_FEEDBACK, O_OFFSET, O_PLAIN, O_DB };
+           O_FEEDBACK, O_OFFSET, O_PLAIN, O_DB, O_ALLOW_PROG };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"limit", required_argument, NULL, 'n'},
@@ -409,6 +411,7 @@ int main(int argc, char **argv)
         {"escalation", required_argument, NULL, O_ESCALATION},
         {"serve", no_argument, NULL, O_SERVE},
         {"feedback-log", required_argument, NULL, O_FEEDBACK},
+        {"allow-remote-programs", no_argument, NULL, O_ALLOW_PROG},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -448,6 +451,7 @@ int main(int argc, char **argv)
         case O_ESCALATION: o.escalation = optarg; break;
         case O_SERVE: o.serve = 1; break;
         case O_FEEDBACK: o.feedback = optarg; break;
+        case O_ALLOW_PROG: o.allow_programs = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-search %s\n", KB_VERSION); return 0;
         default:
@@ -488,7 +492,8 @@ int main(int argc, char **argv)
     }
     kb_search_t *s;
     char *msg = NULL;
-    kb_status_t st = kb_search_open(db, &s, &msg);
+    kb_status_t st =
+        kb_search_open_flags(db, o.allow_programs ? KB_SEARCH_ALLOW_PROGRAMS : 0, &s, &msg);
     free(db);
     if (st != KB_STATUS_SUCCESS) {
         if (o.serve) {

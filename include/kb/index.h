@@ -10,6 +10,7 @@
 #ifndef KB_INDEX_H
 #define KB_INDEX_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "kb/diag.h"
@@ -28,6 +29,12 @@ typedef struct kb_index_opts {
     int threads;              /* parser threads; 0 = one per core */
     kb_progress_fn progress;  /* may be NULL; called from the calling thread */
     void *progress_ctx;
+    /* Allow a run that would remove all, or most, of the indexed articles
+     * (see kb_index_run). */
+    int allow_removals;
+    /* May be NULL.  When *STOP becomes non-zero (a signal handler sets it)
+     * the run stops at the next article: KB_STATUS_INTERRUPTED. */
+    volatile sig_atomic_t *stop;
 } kb_index_opts_t;
 
 typedef struct kb_index_stats {
@@ -41,9 +48,24 @@ typedef struct kb_index_stats {
 
 /* Bring the index at OPTS->db_path up to date with OPTS->kb_dir.
  *
- * Articles that cannot be parsed are rejected with an error in DIAGS (an
- * article that was indexed before keeps its last good version) and counted
- * in STATS->rejected; the run still succeeds.  Returns KB_STATUS_SUCCESS,
+ * Articles that cannot be parsed or read are rejected with an error in
+ * DIAGS (an article that was indexed before keeps its last good version,
+ * in incremental and full runs alike) and counted in STATS->rejected; the
+ * run still succeeds.  Every lint error of the indexed KB (check.c, the
+ * same as kb_lint_run) is added to DIAGS as an error.  Ids that move
+ * between files (two files swapping ids, an id moving to an earlier file)
+ * settle in the run.
+ *
+ * A run that would remove every indexed article, or more than half of
+ * them when there are at least 10, because their files are gone (an empty
+ * or mistyped folder, an unmounted share), writes nothing and returns
+ * KB_STATUS_REFUSED unless OPTS->allow_removals.  A run stopped through
+ * OPTS->stop returns KB_STATUS_INTERRUPTED: a full run discards its new
+ * generation (the index is as it was), an incremental run keeps the
+ * batches it committed (each article whole, old or new).  The lock is
+ * released in every case.
+ *
+ * Returns KB_STATUS_SUCCESS, KB_STATUS_REFUSED, KB_STATUS_INTERRUPTED,
  * or KB_STATUS_FILE_ERROR (KB folder or index directory unusable),
  * KB_STATUS_DB_LOCKED (another indexer runs), KB_STATUS_DB_OPENING,
  * KB_STATUS_DB_CORRUPT, KB_STATUS_XAPIAN_EXCEPTION (e.g. disk full; the

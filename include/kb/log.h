@@ -2,7 +2,9 @@
  * the same safe way: the file is created 0600 and its folder 0700; each
  * line is written with one write(2), then fsync'd, so lines never
  * interleave and survive a crash; a write that fails half-way is undone,
- * so no torn line is left behind.
+ * so no torn line is left behind.  Only a regular file is written: a
+ * symlink, a FIFO, a device (/dev/null) or a folder in a log's place is
+ * refused without blocking, with a message that says what it is.
  *
  *   feedback log   one line per "was this helpful?", from the JSON
  *                  interface and the assistant alike:

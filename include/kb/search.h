@@ -157,10 +157,25 @@ typedef struct kb_results {
 
 /* Open the index at DB_PATH read-only.  KB_STATUS_DB_OPENING when it does
  * not exist or cannot be read (then *MESSAGE, if MESSAGE is not NULL, says
- * how to build it; caller frees), KB_STATUS_DB_CORRUPT,
+ * how to build it; caller frees), or when its stub file would start a
+ * program (see KB_SEARCH_ALLOW_PROGRAMS below), KB_STATUS_DB_CORRUPT,
  * KB_STATUS_OUT_OF_MEMORY. */
 KB_API kb_status_t kb_search_open(const char *db_path, kb_search_t **out /* OUT */,
                                   char **message /* OUT */);
+
+/* Flags for kb_search_open_flags(). */
+/* Honour "remote :PROG ARGS" lines of Xapian stub files, which start PROG.
+ * Without it such a line (in DB_PATH/XAPIANDB, in a stub file given as
+ * DB_PATH, or in a stub an "auto" line names) makes the open fail with
+ * KB_STATUS_DB_OPENING before anything is started; so does a line Xapian
+ * does not know, or a FIFO or device as the index.  TCP lines ("remote
+ * HOST:PORT") and local databases are always honoured. */
+#define KB_SEARCH_ALLOW_PROGRAMS 1u
+
+/* kb_search_open() with FLAGS (KB_SEARCH_* above, or 0: what
+ * kb_search_open() does).  The same statuses and *MESSAGE. */
+KB_API kb_status_t kb_search_open_flags(const char *db_path, unsigned flags,
+                                        kb_search_t **out /* OUT */, char **message /* OUT */);
 KB_API void kb_search_close(kb_search_t *s);
 /* The message of the last failure on S, or "".  Borrowed until the next call. */
 KB_API const char *kb_search_last_error(const kb_search_t *s);

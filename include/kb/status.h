@@ -48,6 +48,11 @@ typedef enum kb_status {
     KB_STATUS_TOO_LARGE,
     /* An unexpected internal error (an exception of unknown type). */
     KB_STATUS_INTERNAL_ERROR,
+    /* Stopped on request (a signal): what was done is consistent. */
+    KB_STATUS_INTERRUPTED,
+    /* Refused: it would do something drastic nobody asked for (the message
+     * says what, and how to ask for it). */
+    KB_STATUS_REFUSED,
     /* Not a status: the number of statuses. */
     KB_STATUS_LAST_STATUS
 } kb_status_t;

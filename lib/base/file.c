@@ -155,6 +155,83 @@ fail: {
     }
 }
 
+/* ---------------------------------------------------------------- */
+/* State files                                                        */
+
+/* What a file of MODE is, for a message ("a FIFO"). */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    return "not a regular file";
+}
+
+static kb_status_t state_fail(char **message, const char *path, const char *kind, int err)
+{
+    if (message) {
+        kb_buf_t b = KB_BUF_INIT;
+        if (kind)
+            kb_buf_printf(&b, "%s is %s, not a regular file", path, kind);
+        else
+            kb_buf_printf(&b, "cannot open %s: %s", path, strerror(err));
+        *message = kb_buf_take(&b);
+    }
+    errno = kind ? EINVAL : err;
+    return KB_STATUS_FILE_ERROR;
+}
+
+kb_status_t kb_state_file_check(const char *path, char **message)
+{
+    if (message)
+        *message = NULL;
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? KB_STATUS_SUCCESS : state_fail(message, path, NULL, errno);
+    if (!S_ISREG(st.st_mode))
+        return state_fail(message, path, file_kind(st.st_mode), 0);
+    return KB_STATUS_SUCCESS;
+}
+
+kb_status_t kb_state_file_open(const char *path, int flags, unsigned mode, int *fd,
+                               char **message)
+{
+    *fd = -1;
+    kb_status_t st = kb_state_file_check(path, message);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    int f = open(path, flags | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC, (mode_t)mode);
+    if (f < 0) {
+        int e = errno;
+        struct stat l;
+        /* Swapped for a link or a FIFO since the look: say what it is. */
+        if ((e == ELOOP || e == ENXIO) && lstat(path, &l) == 0 && !S_ISREG(l.st_mode))
+            return state_fail(message, path, file_kind(l.st_mode), 0);
+        return state_fail(message, path, NULL, e);
+    }
+    struct stat fs;
+    memset(&fs, 0, sizeof fs);
+    if (fstat(f, &fs) != 0 || !S_ISREG(fs.st_mode)) {
+        int e = errno;
+        close(f);
+        return state_fail(message, path, fs.st_mode ? file_kind(fs.st_mode) : NULL, e);
+    }
+    int fl = fcntl(f, F_GETFL);
+    if (fl >= 0)
+        fcntl(f, F_SETFL, fl & ~O_NONBLOCK);
+    *fd = f;
+    return KB_STATUS_SUCCESS;
+}
+
 kb_status_t kb_mkdir_p(const char *path, unsigned mode)
 {
     char *p = kb_strdup(path);

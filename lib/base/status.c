@@ -18,6 +18,8 @@ const char *kb_status_to_string(kb_status_t status)
     case KB_STATUS_PARSE_ERROR: return "parse error";
     case KB_STATUS_TOO_LARGE: return "input too large";
     case KB_STATUS_INTERNAL_ERROR: return "internal error";
+    case KB_STATUS_INTERRUPTED: return "interrupted";
+    case KB_STATUS_REFUSED: return "refused";
     case KB_STATUS_LAST_STATUS: break;
     }
     return "unknown status";

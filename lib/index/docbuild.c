@@ -9,6 +9,7 @@
 #include "schema/schema.h"
 #include "schema/words.h"
 #include "base/buf.h"
+#include "base/normalize.h"
 
 /* Within-document frequency added per occurrence, by field.  Title and
  * questions say what an article is about; they weigh above body text. */
@@ -203,8 +204,14 @@ static kb_status_t add_common(kb_xdoc_t *doc, const kb_article_t *a, const char 
         st = kb_xdoc_add_term(doc, pathterm, 0);
     if (st == KB_STATUS_SUCCESS)
         st = add_boolean(doc, KB_PREFIX_CATEGORY, a->category);
-    for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->n_tags; t++)
-        st = add_boolean(doc, KB_PREFIX_TAG, a->tags[t]);
+    for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->n_tags; t++) {
+        /* Folded as the query's tag filters are (base/normalize.h). */
+        char *tag = NULL;
+        st = kb_text_fold(a->tags[t], strlen(a->tags[t]), &tag, NULL);
+        if (st == KB_STATUS_SUCCESS)
+            st = add_boolean(doc, KB_PREFIX_TAG, tag);
+        free(tag);
+    }
     if (st == KB_STATUS_SUCCESS)
         st = add_boolean(doc, KB_PREFIX_ESCALATION, a->escalation);
     if (st == KB_STATUS_SUCCESS)

@@ -200,6 +200,9 @@ kb_status_t kbi_finish_deferred(run_t *r)
     pos = 0;
     while (st == KB_STATUS_SUCCESS && kb_strmap_next(r->tiers, &pos, &key, &value))
         st = kbi_set_meta(r, KB_META_TIER, key, value);
+    pos = 0;
+    while (st == KB_STATUS_SUCCESS && r->nodes && kb_strmap_next(r->nodes, &pos, &key, &value))
+        st = kbi_set_meta(r, KB_META_NODE, key, value);
     return st;
 }
 
@@ -245,6 +248,7 @@ static kb_status_t remove_deleted(run_t *r)
         if (found)
             continue;
         st = kbi_remove_record(r, rel, rec);
+        r->graph_changed = 1;   /* an id is gone */
         if (st == KB_STATUS_SUCCESS) {
             r->stats->removed++;
             st = kbi_count_batch(r);
@@ -261,6 +265,10 @@ static void run_free(run_t *r)
         r->writers = NULL;
     }
     close_shards(r);
+    kbi_keep_close(r);
+    kb_strmap_free(r->old_records);
+    kb_strmap_free(r->nodes);
+    free(r->deferred);
     kb_strmap_free(r->tiers);
     kb_xstem_free(r->stem);
     kbi_scan_free(&r->scan);
@@ -272,6 +280,164 @@ static void run_free(run_t *r)
     free(r->jobs);
     free(r->root);
     kb_buf_free(&r->msg);
+}
+
+/* A full run: the new generation GEN's directory and shards. */
+static kb_status_t start_generation(run_t *r, unsigned cur, unsigned *gen, kb_buf_t *genpath)
+{
+    const char *db_path = r->opts->db_path;
+    /* A killed full run may have left a newer generation behind. */
+    kbi_layout_prune(db_path, cur, kbi_layout_below(db_path, cur));
+    unsigned high = kbi_layout_highest(db_path);
+    *gen = (cur > high ? cur : high) + 1;
+    kbi_layout_gen_path(genpath, db_path, *gen);
+    if (genpath->oom)
+        return KB_STATUS_OUT_OF_MEMORY;
+    /* Xapian commits by itself every this many documents per shard; nobody
+     * reads the new generation before the switch, so that is safe, and it
+     * bounds the memory of a big build. */
+    setenv("XAPIAN_FLUSH_THRESHOLD", "8000", 0);
+    if (kb_mkdir_p(genpath->data, 0755) != KB_STATUS_SUCCESS) {
+        kb_buf_printf(&r->msg, "cannot create %s: %s", genpath->data, strerror(errno));
+        return KB_STATUS_FILE_ERROR;
+    }
+    kb_status_t st = create_shards(r, *gen, shards_for(r->scan.n));
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    kb_strmap_free(r->records);
+    kb_strmap_free(r->ids);
+    r->records = r->ids = NULL;
+    if (kb_strmap_new(&r->records) || kb_strmap_new(&r->ids))
+        return KB_STATUS_OUT_OF_MEMORY;
+    return KB_STATUS_SUCCESS;
+}
+
+/* Everything a run writes, up to (not including) the final commit. */
+static kb_status_t write_run(run_t *r)
+{
+    kb_status_t st = kbi_begin_batch(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = remove_deleted(r);
+    if (st == KB_STATUS_SUCCESS && r->full && r->n_shards > 1) {
+        st = kb_strmap_new(&r->tiers);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_writers_start(r->shards, r->n_shards, &r->writers);
+    }
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_run_jobs(r);
+    if (r->writers) {
+        char err[256];
+        kb_status_t wst = kbi_writers_finish(r->writers, err, sizeof err);
+        r->writers = NULL;
+        if (st == KB_STATUS_SUCCESS && wst != KB_STATUS_SUCCESS) {
+            st = wst;
+            kb_buf_printf(&r->msg, "indexing failed: %s%s%s; the last committed index is intact",
+                          kb_status_to_string(st), err[0] ? ": " : "", err);
+        }
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_finish_deferred(r);
+    }
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_audit_end(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = apply_synonyms(r);
+    if (st == KB_STATUS_SUCCESS) {
+        int changed;
+        st = kb_wordlist_store(r->db, r->full, &changed);
+        r->dirty += (size_t)changed;
+    }
+    return st;
+}
+
+/* Commit what write_run() wrote (nothing when nothing changed). */
+static kb_status_t commit_run(run_t *r)
+{
+    if (!r->full && r->dirty == 0) {
+        /* Nothing changed: leave the index (and its readers) alone. */
+        kbi_cancel_batch(r);
+        return KB_STATUS_SUCCESS;
+    }
+    if (kbi_stopping(r))
+        return KB_STATUS_INTERRUPTED;
+    kb_status_t st = finish_metadata(r);
+    if (st == KB_STATUS_SUCCESS && r->in_txn)
+        st = kbi_end_batch(r);
+    /* A full build: every shard, shard 0 (the metadata) last. */
+    for (unsigned k = r->n_shards; st == KB_STATUS_SUCCESS && r->full && k-- > 0;)
+        st = kb_xdb_commit(r->shards[k]);
+    return st;
+}
+
+/* The message of a failed run, unless one was set where it failed. */
+static void failure_message(run_t *r, kb_status_t st)
+{
+    if (r->msg.len)
+        return;
+    if (st == KB_STATUS_INTERRUPTED) {
+        if (r->full && r->n_shards)
+            kb_buf_adds(&r->msg, "stopped: the new index was discarded; the index is as "
+                                 "it was");
+        else if (r->commits)
+            kb_buf_adds(&r->msg, "stopped: what was committed before the stop stays "
+                                 "(each article whole, old or new); run kb-index again to "
+                                 "bring the rest up to date");
+        else
+            kb_buf_adds(&r->msg, "stopped before anything was written; the index is as it "
+                                 "was");
+        return;
+    }
+    const char *xe = "";
+    for (unsigned k = 0; k < r->n_shards && !*xe; k++)
+        xe = kb_xdb_last_error(r->shards[k]);
+    kb_buf_printf(&r->msg, "indexing failed: %s%s%s; the last committed index is intact",
+                  kb_status_to_string(st), *xe ? ": " : "", xe);
+}
+
+/* A full run's end: point the stub at generation GEN, keep CUR for the
+ * readers that still have it open, remove the others. */
+static kb_status_t switch_generation(run_t *r, unsigned gen, unsigned cur)
+{
+    unsigned shards = r->n_shards;
+    close_shards(r);   /* releases the new generation's write locks */
+    kbi_keep_close(r);
+    if (kbi_stopping(r)) {
+        failure_message(r, KB_STATUS_INTERRUPTED);
+        return KB_STATUS_INTERRUPTED;
+    }
+    kb_status_t st = kbi_layout_switch(r->opts->db_path, gen, shards);
+    if (st != KB_STATUS_SUCCESS) {
+        kb_buf_printf(&r->msg, "cannot switch %s to the new index: %s; the previous index is "
+                               "intact", r->opts->db_path, strerror(errno));
+        return st;
+    }
+    kbi_layout_prune(r->opts->db_path, gen, cur);
+    return KB_STATUS_SUCCESS;
+}
+
+/* Open the index for this run: the current generation for an incremental
+ * run, its predecessor's view for a full one; then plan and guard. */
+static kb_status_t open_and_plan(run_t *r, unsigned *cur)
+{
+    unsigned cur_shards = 0;
+    *cur = kbi_layout_current(r->opts->db_path, &cur_shards);
+    r->full = r->opts->full || *cur == 0 || cur_shards == 0;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    if (!r->full)
+        st = open_incremental(r, *cur, cur_shards);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    if (r->full && *cur && r->unreadable) {
+        kb_buf_printf(&r->msg, "a folder of %s cannot be read (see above); a full rebuild would "
+                               "drop its articles, so the index is left as it was", r->root);
+        return KB_STATUS_FILE_ERROR;
+    }
+    if (r->full && *cur)
+        st = kbi_keep_open(r, *cur, cur_shards);
+    if (st == KB_STATUS_SUCCESS)
+        st = plan_jobs(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_guard_removals(r);
+    return st;
 }
 
 kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
@@ -312,124 +478,34 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         goto out;
     }
     stats->files = r.scan.n;
-
-    st = kbi_layout_lock(opts->db_path, &lockfd, &r.msg);
+    st = kbi_stopping(&r) ? KB_STATUS_INTERRUPTED
+                          : kbi_layout_lock(opts->db_path, &lockfd, &r.msg);
+    if (st == KB_STATUS_SUCCESS)
+        st = open_and_plan(&r, &cur);
+    if (st == KB_STATUS_SUCCESS && r.full)
+        st = start_generation(&r, cur, &gen, &genpath);
     if (st != KB_STATUS_SUCCESS)
         goto out;
-    unsigned cur_shards = 0;
-    cur = kbi_layout_current(opts->db_path, &cur_shards);
-    r.full = opts->full || cur == 0 || cur_shards == 0;
-    if (!r.full) {
-        st = open_incremental(&r, cur, cur_shards);
-        if (st != KB_STATUS_SUCCESS)
-            goto out;
-    }
-    if (r.full && cur && r.unreadable) {
-        st = KB_STATUS_FILE_ERROR;
-        kb_buf_printf(&r.msg, "a folder of %s cannot be read (see above); a full rebuild would "
-                              "drop its articles, so the index is left as it was", r.root);
-        goto out;
-    }
-    if (r.full) {
-        /* A killed full run may have left a newer generation behind. */
-        kbi_layout_prune(opts->db_path, cur, kbi_layout_below(opts->db_path, cur));
-        gen = (cur > kbi_layout_highest(opts->db_path) ? cur : kbi_layout_highest(opts->db_path)) + 1;
-        kbi_layout_gen_path(&genpath, opts->db_path, gen);
-        if (genpath.oom) {
-            st = KB_STATUS_OUT_OF_MEMORY;
-            goto out;
-        }
-        /* Xapian commits by itself every this many documents per shard;
-         * nobody reads the new generation before the switch, so that is
-         * safe, and it bounds the memory of a big build. */
-        setenv("XAPIAN_FLUSH_THRESHOLD", "8000", 0);
-        if (kb_mkdir_p(genpath.data, 0755) != KB_STATUS_SUCCESS) {
-            kb_buf_printf(&r.msg, "cannot create %s: %s", genpath.data, strerror(errno));
-            st = KB_STATUS_FILE_ERROR;
-            goto out;
-        }
-        st = create_shards(&r, gen, shards_for(r.scan.n));
-        if (st != KB_STATUS_SUCCESS)
-            goto out;
-        kb_strmap_free(r.records);
-        kb_strmap_free(r.ids);
-        r.records = r.ids = NULL;
-        if (kb_strmap_new(&r.records) || kb_strmap_new(&r.ids)) {
-            st = KB_STATUS_OUT_OF_MEMORY;
-            goto out;
-        }
-    }
     stats->full = r.full;
-
-    st = plan_jobs(&r);
+    st = kbi_audit_begin(&r);
     if (st == KB_STATUS_SUCCESS)
-        st = kbi_begin_batch(&r);
+        st = write_run(&r);
     if (st == KB_STATUS_SUCCESS)
-        st = remove_deleted(&r);
-    if (st == KB_STATUS_SUCCESS && r.full && r.n_shards > 1) {
-        st = kb_strmap_new(&r.tiers);
-        if (st == KB_STATUS_SUCCESS)
-            st = kbi_writers_start(r.shards, r.n_shards, &r.writers);
-    }
-    if (st == KB_STATUS_SUCCESS)
-        st = kbi_run_jobs(&r);
-    if (r.writers) {
-        char err[256];
-        kb_status_t wst = kbi_writers_finish(r.writers, err, sizeof err);
-        r.writers = NULL;
-        if (st == KB_STATUS_SUCCESS && wst != KB_STATUS_SUCCESS) {
-            st = wst;
-            kb_buf_printf(&r.msg, "indexing failed: %s%s%s; the last committed index is intact",
-                          kb_status_to_string(st), err[0] ? ": " : "", err);
-        }
-        if (st == KB_STATUS_SUCCESS)
-            st = kbi_finish_deferred(&r);
-    }
-    if (st == KB_STATUS_SUCCESS)
-        st = apply_synonyms(&r);
-    if (st == KB_STATUS_SUCCESS) {
-        int changed;
-        st = kb_wordlist_store(r.db, r.full, &changed);
-        r.dirty += (size_t)changed;
-    }
-    if (st == KB_STATUS_SUCCESS && !r.full && r.dirty == 0) {
-        /* Nothing changed: leave the index (and its readers) alone. */
-        kbi_cancel_batch(&r);
-    } else {
-        if (st == KB_STATUS_SUCCESS)
-            st = finish_metadata(&r);
-        if (st == KB_STATUS_SUCCESS && r.in_txn)
-            st = kbi_end_batch(&r);
-        /* A full build: every shard, shard 0 (the metadata) last. */
-        for (unsigned k = r.n_shards; st == KB_STATUS_SUCCESS && r.full && k-- > 0;)
-            st = kb_xdb_commit(r.shards[k]);
-    }
+        st = commit_run(&r);
     if (st != KB_STATUS_SUCCESS) {
-        if (!r.msg.len) {
-            const char *xe = "";
-            for (unsigned k = 0; k < r.n_shards && !*xe; k++)
-                xe = kb_xdb_last_error(r.shards[k]);
-            kb_buf_printf(&r.msg, "indexing failed: %s%s%s; the last committed index is intact",
-                          kb_status_to_string(st), *xe ? ": " : "", xe);
-        }
+        failure_message(&r, st);
         kbi_cancel_batch(&r);
         goto out;
     }
     stats->articles = kb_strmap_count(r.ids);
     if (r.full) {
-        unsigned shards = r.n_shards;
-        close_shards(&r);   /* releases the new generation's write locks */
-        st = kbi_layout_switch(opts->db_path, gen, shards);
-        if (st != KB_STATUS_SUCCESS) {
-            kb_buf_printf(&r.msg, "cannot switch %s to the new index: %s; the previous "
-                                  "index is intact", opts->db_path, strerror(errno));
-            goto out;
-        }
-        /* Keep the previous generation for readers that still have it open. */
-        kbi_layout_prune(opts->db_path, gen, cur);
-        gen = 0;   /* done: nothing to clean up */
+        st = switch_generation(&r, gen, cur);
+        if (st == KB_STATUS_SUCCESS)
+            gen = 0;   /* done: nothing to clean up */
     }
 out:
+    if (st == KB_STATUS_INTERRUPTED)
+        failure_message(&r, st);
     if (st != KB_STATUS_SUCCESS && r.full && gen) {
         if (r.writers) {
             char err[8];
@@ -447,4 +523,3 @@ out:
     stats->seconds = (kb_now_ms() - t0) / 1000.0;
     return st;
 }
-

@@ -94,17 +94,6 @@ static void *worker(void *vr)
     return NULL;
 }
 
-void kbi_job_clear(job_t *j)
-{
-    free(j->old_record);
-    kb_article_free(j->article);
-    kbi_docset_free(&j->docs);
-    kb_diags_free(j->diags);
-    j->old_record = NULL;
-    j->article = NULL;
-    j->diags = NULL;
-}
-
 /* Run the jobs: in worker threads when there are enough of them. */
 kb_status_t kbi_run_jobs(run_t *r)
 {
@@ -123,13 +112,21 @@ kb_status_t kbi_run_jobs(run_t *r)
         kbi_builder_t *b;
         st = kbi_builder_new(&b);
         for (size_t i = 0; st == KB_STATUS_SUCCESS && i < r->n_jobs; i++) {
+            if (kbi_stopping(r)) {
+                st = KB_STATUS_INTERRUPTED;
+                break;
+            }
             process(&r->jobs[i], b);
+            r->applying = i;
             st = kbi_apply(r, &r->jobs[i]);
-            kbi_job_clear(&r->jobs[i]);
+            if (!r->jobs[i].deferred)
+                kbi_job_clear(&r->jobs[i]);
             if (o->progress)
                 o->progress(o->progress_ctx, i + 1, r->n_jobs);
         }
         kbi_builder_free(b);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_settle(r);
         return st;
     }
     pthread_t tids[KBI_MAX_THREADS];
@@ -150,8 +147,14 @@ kb_status_t kbi_run_jobs(run_t *r)
         while (!j->ready)
             pthread_cond_wait(&r->cv_ready, &r->mu);
         pthread_mutex_unlock(&r->mu);
+        if (kbi_stopping(r)) {
+            st = KB_STATUS_INTERRUPTED;
+            break;
+        }
+        r->applying = i;
         st = kbi_apply(r, j);
-        kbi_job_clear(j);
+        if (!j->deferred)
+            kbi_job_clear(j);
         pthread_mutex_lock(&r->mu);
         r->consumed = i + 1;
         pthread_cond_broadcast(&r->cv_space);
@@ -165,6 +168,8 @@ kb_status_t kbi_run_jobs(run_t *r)
     pthread_mutex_unlock(&r->mu);
     for (int t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_settle(r);
     for (size_t i = 0; i < r->n_jobs; i++)
         kbi_job_clear(&r->jobs[i]);
     pthread_cond_destroy(&r->cv_ready);

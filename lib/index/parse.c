@@ -10,6 +10,7 @@
 #include "frontmatter.h"
 #include "sections.h"
 #include "base/buf.h"
+#include "base/date.h"
 #include "base/utf8.h"
 #include "base/file.h"
 #include "schema/ids.h"
@@ -59,22 +60,6 @@ static int is_marker_line(const char *s, const char *end, const char *mark)
     for (s += m; s < end && *s != '\n'; s++)
         if (*s != ' ' && *s != '\t')
             return 0;
-    return 1;
-}
-
-static int valid_date(const char *s)
-{
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-            return 0;
-    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || m < 1 || m > 12 || d < 1 || d > days[m - 1])
-        return 0;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
-        return 0;
     return 1;
 }
 
@@ -201,7 +186,7 @@ static int set_field(kb_article_t *a, const field_t *f, kbi_fm_entry_t *e,
         free(v);
         return 0;
     }
-    if (f->kind == F_DATE && !valid_date(v)) {
+    if (f->kind == F_DATE && !kb_date_valid(v)) {
         kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
                      "'%s' is not a date of the form YYYY-MM-DD: '%.*s'; ignored", f->key,
                      clip(v, 40), v);

@@ -2,8 +2,13 @@
  *
  *   indexer.c  kb_index_run: scan, plan, open or create the shards, finish
  *   jobs.c     the worker threads: read, hash, parse, build documents
- *   write.c    applying a job's result to the index, in batches; the file
- *              records
+ *   apply.c    what a job's result does to the index
+ *   write.c    writing documents, records and nodes, in batches
+ *   settle.c   ids moving between files: jobs deferred, then settled
+ *   keep.c     a full run's view of the previous generation: the last good
+ *              version of an article whose file broke is carried over
+ *   audit.c    the guard against removing most of the index; the lint of
+ *              the indexed KB at the end of a run (check.c)
  */
 #ifndef KB_INDEX_RUN_H
 #define KB_INDEX_RUN_H
@@ -43,6 +48,7 @@ typedef struct job {
     kb_diags_t *diags;
     kb_status_t status;      /* a failure that stops the run (memory) */
     int ready;
+    int deferred;            /* its id is held by a file not yet applied */
 } job_t;
 
 typedef struct run {
@@ -66,8 +72,20 @@ typedef struct run {
     int unreadable;          /* a folder of the KB could not be read */
     size_t batch;
     size_t dirty;            /* changes written in this run */
+    size_t commits;          /* batches committed in this run */
     job_t *jobs;
     size_t n_jobs;
+    size_t applying;         /* the job being applied, in file order */
+    size_t *deferred;        /* indexes of deferred jobs, in file order */
+    size_t n_deferred, cap_deferred;
+    int settling;            /* applying the deferred jobs: one batch */
+    /* Lint of the indexed KB (audit.c). */
+    kb_strmap_t *nodes;      /* rel -> lint node JSON (N:) of this run's files */
+    int graph_changed;       /* what other articles' checks see has changed */
+    /* A full run: the previous generation, read-only (keep.c). */
+    kb_xdb_t *old[KBI_MAX_SHARDS];
+    unsigned n_old;
+    kb_strmap_t *old_records;  /* rel -> record in the previous generation */
     /* The worker pool. */
     pthread_mutex_t mu;
     pthread_cond_t cv_ready;
@@ -94,13 +112,68 @@ kb_status_t kbi_end_batch(run_t *r);
 void kbi_cancel_batch(run_t *r);
 /* Commit when the batch is full. */
 kb_status_t kbi_count_batch(run_t *r);
+/* A file record for F and its contents' HASH; caller frees. */
+char *kbi_format_record(const kbi_file_t *f, uint64_t hash, const char *id);
+/* Remove the documents of file REL from every shard. */
+kb_status_t kbi_remove_file_docs(run_t *r, const char *rel);
+
+/* apply.c */
 /* Write job J's outcome to the index. */
 kb_status_t kbi_apply(run_t *r, job_t *j);
+/* Free what job J holds (not the job). */
+void kbi_job_clear(job_t *j);
+/* The job of file REL (jobs are in path order), or NULL. */
+job_t *kbi_job_of(const run_t *r, const char *rel);
 
 /* jobs.c */
 /* Run the jobs: in worker threads when there are enough of them. */
 kb_status_t kbi_run_jobs(run_t *r);
-void kbi_job_clear(job_t *j);
+
+/* Add DOCS (documents, spelling, tier of article ID) for file REL: to the
+ * writer of its shard, or straight into it. */
+kb_status_t kbi_add_docset(run_t *r, const char *rel, const char *id, kbi_docset_t *docs,
+                           int had);
+/* Record file REL as holding article ID with record REC and lint node NODE
+ * (JSON; may be NULL): F: and N: metadata (deferred under writers), maps. */
+kb_status_t kbi_note_file(run_t *r, const char *rel, const char *id, const char *rec,
+                          const char *node);
+/* Forget that file REL holds OLD_ID (and its E: tier) if it does. */
+kb_status_t kbi_release_id(run_t *r, const char *rel, const char *old_id);
+/* 1 if a stop was asked for (opts->stop). */
+int kbi_stopping(const run_t *r);
+
+/* apply.c (settle.c decides what becomes of them) */
+/* Defer job J (its id's owner has a job still to come); 0 on allocation
+ * failure. */
+int kbi_defer(run_t *r, job_t *j);
+/* 1 if the file REL has a job not applied yet (later in order, or deferred). */
+int kbi_pending(const run_t *r, const char *rel);
+
+/* settle.c */
+/* Apply the deferred jobs: those whose ids are free once the moves of the
+ * run are done are applied, in one batch; the others are duplicates. */
+kb_status_t kbi_settle(run_t *r);
+
+/* keep.c */
+/* Open the shards of generation CUR read-only and load their file records
+ * (a full run); a generation that cannot be read is skipped. */
+kb_status_t kbi_keep_open(run_t *r, unsigned cur, unsigned shards);
+void kbi_keep_close(run_t *r);
+/* Job J was rejected in a full run: carry the previous generation's
+ * version of its file into the new one, if there is one and its id is
+ * still free. */
+kb_status_t kbi_keep_old(run_t *r, job_t *j);
+
+/* audit.c */
+/* Refuse (KB_STATUS_REFUSED, with R->msg) a run that would remove every
+ * indexed article, or most of them; call after the plan, before writing. */
+kb_status_t kbi_guard_removals(run_t *r);
+kb_status_t kbi_audit_begin(run_t *r);
+/* File REL now has lint node NODE (JSON): note whether what other
+ * articles' checks look at changed (its id, tier-ness, next tier). */
+kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node);
+/* Lint the KB as indexed (check.c), errors into R->diags; stores the count. */
+kb_status_t kbi_audit_end(run_t *r);
 
 /* indexer.c */
 /* After the writers of a full build: the metadata kept back, into shard 0. */

@@ -235,6 +235,7 @@ kb_status_t kbi_scan(const char *kb_dir, kb_diags_t *diags, kbi_scan_t *out)
         kbi_scan_free(out);
         return KB_STATUS_OUT_OF_MEMORY;
     }
-    qsort(out->files, out->n, sizeof *out->files, by_rel);
+    if (out->n)   /* an empty folder: no array to sort */
+        qsort(out->files, out->n, sizeof *out->files, by_rel);
     return KB_STATUS_SUCCESS;
 }

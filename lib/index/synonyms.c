@@ -25,6 +25,32 @@ void kbi_synonyms_free(kbi_synonyms_t *s)
     memset(s, 0, sizeof *s);
 }
 
+/* Refuse G (at LINE of PATH) when it is too big, or would take the file
+ * past the pairs cap; 1 if it may be kept. */
+static int group_fits(const char *path, kb_diags_t *diags, const kbi_synonyms_t *s,
+                      const kb_strlist_t *g, int line, size_t *pairs)
+{
+    if (*pairs > KBI_SYNONYM_PAIRS_MAX)
+        return 0;   /* past the cap: said once already */
+    if (g->n > KBI_SYNONYM_GROUP_MAX) {
+        kb_diags_add(diags, KB_DIAG_ERROR, path, line,
+                     "a synonym group of %zu items; at most %d (each item is stored with "
+                     "every other): split it into groups of words that mean the same; "
+                     "this group is left out", g->n, KBI_SYNONYM_GROUP_MAX);
+        return 0;
+    }
+    size_t p = g->n * (g->n - 1);
+    if (*pairs + p > KBI_SYNONYM_PAIRS_MAX) {
+        kb_diags_add(diags, KB_DIAG_ERROR, path, line,
+                     "synonyms past %d pairs in all (after %zu groups); this group and the "
+                     "rest of the file are left out", KBI_SYNONYM_PAIRS_MAX, s->n);
+        *pairs = KBI_SYNONYM_PAIRS_MAX + 1;   /* one message, not one a line */
+        return 0;
+    }
+    *pairs += p;
+    return 1;
+}
+
 static int push_group(kbi_synonyms_t *s, kb_strlist_t *g, int line)
 {
     kb_strlist_t *gs = realloc(s->groups, (s->n + 1) * sizeof *gs);
@@ -69,7 +95,7 @@ static kb_status_t parse_txt(const char *path, const char *buf, size_t len,
                              kb_diags_t *diags, kbi_synonyms_t *out)
 {
     int line = 0;
-    size_t i = 0;
+    size_t i = 0, pairs = 0;
     while (i < len) {
         line++;
         const char *nl = memchr(buf + i, '\n', len - i);
@@ -90,6 +116,8 @@ static kb_status_t parse_txt(const char *path, const char *buf, size_t len,
             if (g.n < 2) {
                 kb_diags_add(diags, KB_DIAG_WARNING, path, line,
                              "a synonym group needs at least two comma-separated items");
+                kb_strlist_clear(&g);
+            } else if (!group_fits(path, diags, out, &g, line, &pairs)) {
                 kb_strlist_clear(&g);
             } else if (!push_group(out, &g, line)) {
                 kb_strlist_clear(&g);
@@ -115,6 +143,7 @@ static kb_status_t parse_yaml(const char *path, const char *buf, size_t len,
     int depth = 0, done = 0;
     kb_strlist_t g = {0};
     int gline = 0;
+    size_t pairs = 0;
     while (!done) {
         if (!yaml_parser_parse(&p, &ev)) {
             kb_diags_add(diags, KB_DIAG_ERROR, path, (int)p.problem_mark.line + 1, "%s",
@@ -146,7 +175,8 @@ static kb_status_t parse_yaml(const char *path, const char *buf, size_t len,
         case YAML_SEQUENCE_END_EVENT:
             if (depth == 2) {
                 if (g.n >= 2) {
-                    if (!push_group(out, &g, gline))
+                    if (group_fits(path, diags, out, &g, gline, &pairs) &&
+                        !push_group(out, &g, gline))
                         st = KB_STATUS_OUT_OF_MEMORY, done = 1;
                 } else {
                     kb_diags_add(diags, KB_DIAG_WARNING, path, gline,
@@ -166,7 +196,8 @@ static kb_status_t parse_yaml(const char *path, const char *buf, size_t len,
                                  &one)) {
                     st = KB_STATUS_OUT_OF_MEMORY, done = 1;
                 } else if (one.n >= 2) {
-                    if (!push_group(out, &one, line))
+                    if (group_fits(path, diags, out, &one, line, &pairs) &&
+                        !push_group(out, &one, line))
                         st = KB_STATUS_OUT_OF_MEMORY, done = 1;
                 } else {
                     kb_diags_add(diags, KB_DIAG_WARNING, path, line,

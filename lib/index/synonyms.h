@@ -16,6 +16,14 @@
 #include "kb/status.h"
 #include "xapian/xapian.h"
 
+/* Items in one group: each is stored as a synonym of every other, so a
+ * group costs the square of its size (a group of 100,000 words would take
+ * hours).  A bigger group is an error and is left out. */
+#define KBI_SYNONYM_GROUP_MAX 64
+/* Synonym pairs (items times other items, summed over the groups) in one
+ * file; the groups past it are an error and are left out. */
+#define KBI_SYNONYM_PAIRS_MAX 1000000
+
 typedef struct kbi_synonyms {
     kb_strlist_t *groups;
     int *lines;             /* 1-based line of each group */
@@ -24,7 +32,9 @@ typedef struct kbi_synonyms {
 } kbi_synonyms_t;
 
 /* Read PATH.  Problems (bad lines, a group of one) are warnings in DIAGS;
- * an unreadable or oversized file is an error and KB_STATUS_FILE_ERROR /
+ * a group over KBI_SYNONYM_GROUP_MAX items, or past KBI_SYNONYM_PAIRS_MAX
+ * pairs in all, is an error in DIAGS and left out (the others load); an
+ * unreadable or oversized file is an error and KB_STATUS_FILE_ERROR /
  * KB_STATUS_TOO_LARGE. */
 kb_status_t kbi_synonyms_load(const char *path, kb_diags_t *diags, kbi_synonyms_t *out);
 void kbi_synonyms_free(kbi_synonyms_t *s);

@@ -1,5 +1,5 @@
-/* write.c - applying parsed articles to the index, in batches of whole
- * articles, and the file records. */
+/* write.c - writing to the index: documents, file records, lint nodes and
+ * tiers, in batches of whole articles (what to write is apply.c's call). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,8 +15,7 @@
 /* ---------------------------------------------------------------- */
 /* Records                                                            */
 
-/* A file record for F and its contents' HASH; caller frees. */
-static char *format_record(const kbi_file_t *f, uint64_t hash, const char *id)
+char *kbi_format_record(const kbi_file_t *f, uint64_t hash, const char *id)
 {
     kb_schema_file_t rec = {f->size, f->mtime_ns, hash, ""};
     snprintf(rec.id, sizeof rec.id, "%s", id);
@@ -120,7 +119,7 @@ static kb_status_t remove_docs_in(kb_xdb_t *db, const char *term)
 
 /* Remove the documents of the file REL, from every shard (cheap where there
  * are none, and right even if the number of shards changed). */
-static kb_status_t remove_file_docs(run_t *r, const char *rel)
+kb_status_t kbi_remove_file_docs(run_t *r, const char *rel)
 {
     char *term = kb_schema_path_term(rel);
     if (!term)
@@ -136,7 +135,7 @@ static kb_status_t remove_file_docs(run_t *r, const char *rel)
 kb_status_t kbi_remove_record(run_t *r, const char *rel, const char *recstr)
 {
     kb_schema_file_t rec;
-    kb_status_t st = remove_file_docs(r, rel);
+    kb_status_t st = kbi_remove_file_docs(r, rel);
     if (st == KB_STATUS_SUCCESS && kb_schema_file_decode(recstr, &rec)) {
         const char *owner = kb_strmap_get(r->ids, rec.id, NULL);
         if (owner && strcmp(owner, rel) == 0) {
@@ -146,6 +145,10 @@ kb_status_t kbi_remove_record(run_t *r, const char *rel, const char *recstr)
     }
     if (st == KB_STATUS_SUCCESS)
         st = kbi_set_meta(r, KB_META_FILE, rel, NULL);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_set_meta(r, KB_META_NODE, rel, NULL);
+    if (r->nodes)
+        kb_strmap_remove(r->nodes, rel);
     return st;
 }
 
@@ -182,6 +185,7 @@ kb_status_t kbi_end_batch(run_t *r)
         else
             kb_xdb_cancel_transaction(r->shards[k]);
     }
+    r->commits += st == KB_STATUS_SUCCESS;
     return st;
 }
 
@@ -197,103 +201,69 @@ void kbi_cancel_batch(run_t *r)
 kb_status_t kbi_count_batch(run_t *r)
 {
     r->dirty++;
-    if (r->full || ++r->batch < KBI_BATCH)
+    /* The deferred jobs of a run (ids moving between files) land in one
+     * commit: no reader sees an id on two articles. */
+    if (r->full || ++r->batch < KBI_BATCH || r->settling)
         return KB_STATUS_SUCCESS;
     kb_status_t st = kbi_end_batch(r);
     return st == KB_STATUS_SUCCESS ? kbi_begin_batch(r) : st;
 }
 
-kb_status_t kbi_apply(run_t *r, job_t *j)
+int kbi_stopping(const run_t *r)
 {
-    const kbi_file_t *f = j->file;
-    kb_diags_extend(r->diags, j->diags);
-    if (j->status != KB_STATUS_SUCCESS)
-        return j->status;
-    kb_status_t st = KB_STATUS_SUCCESS;
-    kb_schema_file_t old;
-    int had = j->old_record && kb_schema_file_decode(j->old_record, &old);
-    switch (j->outcome) {
-    case OUT_UNCHANGED: {
-        r->stats->unchanged++;
-        char *rec = format_record(f, j->hash, old.id);
-        st = rec ? kbi_set_meta(r, KB_META_FILE, f->rel, rec) : KB_STATUS_OUT_OF_MEMORY;
-        if (st == KB_STATUS_SUCCESS)
-            st = kb_strmap_set(r->records, f->rel, rec);
-        free(rec);
-        return st == KB_STATUS_SUCCESS ? kbi_count_batch(r) : st;
-    }
-    case OUT_REJECTED:
-        r->stats->rejected++;
+    return r->opts->stop && *r->opts->stop;
+}
+
+/* Forget that REL holds OLD_ID (its file now says another id). */
+kb_status_t kbi_release_id(run_t *r, const char *rel, const char *old_id)
+{
+    const char *o = kb_strmap_get(r->ids, old_id, NULL);
+    if (!o || strcmp(o, rel) != 0)
         return KB_STATUS_SUCCESS;
-    case OUT_PARSED:
-        break;
-    case OUT_PENDING:
-        return KB_STATUS_INTERNAL_ERROR;
-    }
-    const kb_article_t *a = j->article;
-    const char *owner = kb_strmap_get(r->ids, a->id, NULL);
-    if (owner && strcmp(owner, f->rel) != 0) {
-        int found;
-        kb_strmap_get(r->present, owner, &found);
-        if (found) {
-            kb_diags_add(r->diags, KB_DIAG_ERROR, f->path, 0,
-                         "duplicate id '%s': %s/%s already has it; not indexed", a->id,
-                         r->root, owner);
-            r->stats->rejected++;
-            return KB_STATUS_SUCCESS;
-        }
-    }
-    /* In an incremental run the file's documents are removed even when no
-     * record says it was indexed: a run killed between the commits of two
-     * shards can leave documents whose record (in shard 0) never landed. */
-    if (had || !r->full) {
-        st = remove_file_docs(r, f->rel);
-        if (st == KB_STATUS_SUCCESS && had && strcmp(old.id, a->id) != 0) {
-            const char *o = kb_strmap_get(r->ids, old.id, NULL);
-            if (o && strcmp(o, f->rel) == 0) {
-                st = kbi_set_meta(r, KB_META_TIER, old.id, NULL);
-                kb_strmap_remove(r->ids, old.id);
-            }
-        }
-    }
-    size_t n_docs = j->docs.n;
-    unsigned shard = shard_of(r, f->rel);
+    kb_status_t st = kbi_set_meta(r, KB_META_TIER, old_id, NULL);
+    kb_strmap_remove(r->ids, old_id);
+    return st;
+}
+
+kb_status_t kbi_add_docset(run_t *r, const char *rel, const char *id, kbi_docset_t *docs,
+                           int had)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    unsigned shard = shard_of(r, rel);
     if (r->writers) {
         /* Shard 0 belongs to its writer until the end: the tier and the
          * record are written afterwards (kbi_finish_deferred). */
-        if (j->docs.tier)
-            st = kb_strmap_set(r->tiers, a->id, j->docs.tier);
+        if (docs->tier)
+            st = kb_strmap_set(r->tiers, id, docs->tier);
         if (st == KB_STATUS_SUCCESS)
-            st = kbi_writers_submit(r->writers, shard, &j->docs);
-    } else {
-        kb_xdb_t *db = r->shards[shard];
-        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.n; i++)
-            st = kb_xdb_add_document(db, j->docs.docs[i], NULL);
-        for (size_t i = 0; st == KB_STATUS_SUCCESS && i < j->docs.spelling.n; i++)
-            st = kb_xdb_add_spelling(db, j->docs.spelling.items[i], 1);
-        /* A full build starts empty: there is no old tier entry to delete. */
-        if (st == KB_STATUS_SUCCESS && (j->docs.tier || had || !r->full))
-            st = kbi_set_meta(r, KB_META_TIER, a->id, j->docs.tier);
-    }
-    char *rec = st == KB_STATUS_SUCCESS ? format_record(f, j->hash, a->id) : NULL;
-    if (st == KB_STATUS_SUCCESS && !rec)
-        st = KB_STATUS_OUT_OF_MEMORY;
-    if (st == KB_STATUS_SUCCESS && !r->writers)
-        st = kbi_set_meta(r, KB_META_FILE, f->rel, rec);
-    if (st == KB_STATUS_SUCCESS)
-        st = kb_strmap_set(r->records, f->rel, rec);
-    if (st == KB_STATUS_SUCCESS)
-        st = kb_strmap_set(r->ids, a->id, f->rel);
-    free(rec);
-    if (st != KB_STATUS_SUCCESS)
+            st = kbi_writers_submit(r->writers, shard, docs);
         return st;
-    /* Every document but the question and article documents is a section. */
-    size_t nq = a->n_questions + a->n_phrases;
-    r->stats->sections += n_docs - (nq < KB_ARTICLE_MAX_QUESTIONS ? nq : KB_ARTICLE_MAX_QUESTIONS) - 1;
-    if (had)
-        r->stats->updated++;
-    else
-        r->stats->added++;
-    return kbi_count_batch(r);
+    }
+    kb_xdb_t *db = r->shards[shard];
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < docs->n; i++)
+        st = kb_xdb_add_document(db, docs->docs[i], NULL);
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < docs->spelling.n; i++)
+        st = kb_xdb_add_spelling(db, docs->spelling.items[i], 1);
+    /* A full build starts empty: there is no old tier entry to delete. */
+    if (st == KB_STATUS_SUCCESS && (docs->tier || had || !r->full))
+        st = kbi_set_meta(r, KB_META_TIER, id, docs->tier);
+    return st;
 }
 
+kb_status_t kbi_note_file(run_t *r, const char *rel, const char *id, const char *rec,
+                          const char *node)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    if (!r->writers) {
+        st = kbi_set_meta(r, KB_META_FILE, rel, rec);
+        if (st == KB_STATUS_SUCCESS && node)
+            st = kbi_set_meta(r, KB_META_NODE, rel, node);
+    }
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_strmap_set(r->records, rel, rec);
+    if (st == KB_STATUS_SUCCESS && node && r->nodes)
+        st = kb_strmap_set(r->nodes, rel, node);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_strmap_set(r->ids, id, rel);
+    return st;
+}

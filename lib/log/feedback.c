@@ -55,9 +55,12 @@ kb_status_t kb_log_append_line(const char *path, const char *line, char **messag
         }
     }
     free(dir);
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0)
-        return fail(message, "open", path);
+    /* A FIFO, /dev/null or a symlink in the log's place is refused, never
+     * opened: a FIFO would block the server on its first feedback. */
+    int fd;
+    kb_status_t ost = kb_state_file_open(path, O_WRONLY | O_APPEND | O_CREAT, 0600, &fd, message);
+    if (ost != KB_STATUS_SUCCESS)
+        return ost;
     /* A log created elsewhere with a looser mode is tightened. */
     struct stat st;
     if (fstat(fd, &st) == 0 && (st.st_mode & 077) && st.st_uid == geteuid())

@@ -378,14 +378,14 @@ static kb_status_t make_hits(kb_search_t *s, const kbs_built_t *built, const kb_
     return st;
 }
 
-/* Answers worth showing: the candidates that are confident answers (an
- * estimate past the re-ranked depth). */
-static unsigned count_confident(const cand_t *c, unsigned n, unsigned shown_to)
+/* Answers worth showing: the candidates that are confident answers (the
+ * first RERANK_DEPTH, or as many as the page reaches). */
+static unsigned count_confident(const cand_t *c, unsigned n)
 {
     unsigned k = 0;
     for (unsigned i = 0; i < n; i++)
         k += c[i].cover >= KB_CONFIDENT;
-    return k > shown_to ? k : shown_to;
+    return k;
 }
 
 kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
@@ -420,7 +420,7 @@ kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request
     if (st == KB_STATUS_SUCCESS)
         st = make_hits(s, built, req, enq, m, c + from, n ? c[0].rank_weight : 0, items, page, r);
     if (st == KB_STATUS_SUCCESS)
-        r->total = count_confident(c, n, r->n ? req->offset + (unsigned)r->n : 0);
+        r->total = count_confident(c, n);
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])
         kbs_set_error(s, "%s", kb_xdb_last_error(s->db));
     items_free(items, page);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "base/buf.h"
+#include "base/stub.h"
 #include "internal.h"
 #include "schema/schema.h"
 #include "schema/words.h"
@@ -67,9 +68,18 @@ static kb_status_t open_db(kb_search_t *s)
         return KB_STATUS_DB_OPENING;
     }
     remember_stub(s);
-    kb_xdb_t *db = NULL;
+    int allow = (s->flags & KB_SEARCH_ALLOW_PROGRAMS) != 0;
     char *msg = NULL;
-    kb_status_t rc = kb_xdb_open(s->path, KB_XDB_READONLY, &db, &msg);
+    kb_status_t rc = kb_stub_check(s->path, allow, &msg);
+    if (rc != KB_STATUS_SUCCESS) {
+        kbs_set_error(s, "refusing the index at %s: %s", s->path,
+                      msg ? msg : kb_status_to_string(rc));
+        free(msg);
+        return rc;
+    }
+    kb_xdb_t *db = NULL;
+    rc = kb_xdb_open(s->path, allow ? KB_XDB_READONLY | KB_XDB_ALLOW_PROGRAMS : KB_XDB_READONLY,
+                     &db, &msg);
     if (rc != KB_STATUS_SUCCESS) {
         if (rc == KB_STATUS_DB_OPENING)
             kbs_set_error(s, "cannot open the index at %s: %s; build it with: kb-index --db %s "
@@ -125,6 +135,12 @@ kb_status_t kbs_refresh(kb_search_t *s, int force)
 
 kb_status_t kb_search_open(const char *db_path, kb_search_t **out, char **message)
 {
+    return kb_search_open_flags(db_path, 0, out, message);
+}
+
+kb_status_t kb_search_open_flags(const char *db_path, unsigned flags, kb_search_t **out,
+                                 char **message)
+{
     *out = NULL;
     if (message)
         *message = NULL;
@@ -135,6 +151,7 @@ kb_status_t kb_search_open(const char *db_path, kb_search_t **out, char **messag
         free(s);
         return KB_STATUS_OUT_OF_MEMORY;
     }
+    s->flags = flags;
     kb_status_t st = kb_text_stemmer(&s->stem);
     if (st == KB_STATUS_SUCCESS)
         st = open_db(s);

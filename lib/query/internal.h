@@ -54,6 +54,7 @@ typedef struct kbs_tiers {
 
 struct kb_search {
     char *path;
+    unsigned flags;            /* KB_SEARCH_* given to kb_search_open_flags() */
     kb_xdb_t *db;
     kb_xstem_t *stem;
     /* The stub file as last seen, to notice a new generation. */

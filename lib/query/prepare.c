@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "base/normalize.h"
 #include "base/utf8.h"
 
 /* Shortest word we try to correct: shorter ones are too easy to turn into
@@ -172,6 +173,21 @@ static kb_status_t correct(kb_search_t *s, kbs_token_t *t)
     return KB_STATUS_SUCCESS;
 }
 
+/* Add filter value V to L (once), folded as the index's filter terms are
+ * (base/normalize.h): "Card", "CARD" and "ｃａｒｄ" are one tag. */
+static kb_status_t push_folded(kb_strlist_t *l, const char *v)
+{
+    if (!v || !*v)
+        return KB_STATUS_SUCCESS;
+    char *f = NULL;
+    size_t n = 0;
+    kb_status_t st = kb_text_fold(v, strlen(v), &f, &n);
+    if (st == KB_STATUS_SUCCESS && n && !kb_strlist_has(l, f) && !kb_strlist_push(l, f, n))
+        st = KB_STATUS_OUT_OF_MEMORY;
+    free(f);
+    return st;
+}
+
 kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_t *req,
                         kbs_prepared_t *out)
 {
@@ -230,30 +246,13 @@ kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_
         kb_tokens_free(&tk);
     }
     for (size_t i = 0; i < p->categories.n && st == KB_STATUS_SUCCESS; i++)
-        if (!kb_strlist_push(&out->categories, p->categories.items[i],
-                             strlen(p->categories.items[i])))
-            st = KB_STATUS_OUT_OF_MEMORY;
+        st = push_folded(&out->categories, p->categories.items[i]);
     for (size_t i = 0; i < p->tags.n && st == KB_STATUS_SUCCESS; i++)
-        if (!kb_strlist_push(&out->tags, p->tags.items[i], strlen(p->tags.items[i])))
-            st = KB_STATUS_OUT_OF_MEMORY;
-    for (size_t i = 0; i < req->n_categories && st == KB_STATUS_SUCCESS; i++) {
-        const char *c = req->categories[i];
-        if (c && *c && !kb_strlist_has(&out->categories, c)) {
-            if (!kb_strlist_push(&out->categories, c, strlen(c)))
-                st = KB_STATUS_OUT_OF_MEMORY;
-            else
-                kb_ascii_lower(out->categories.items[out->categories.n - 1]);
-        }
-    }
-    for (size_t i = 0; i < req->n_tags && st == KB_STATUS_SUCCESS; i++) {
-        const char *t = req->tags[i];
-        if (t && *t && !kb_strlist_has(&out->tags, t)) {
-            if (!kb_strlist_push(&out->tags, t, strlen(t)))
-                st = KB_STATUS_OUT_OF_MEMORY;
-            else
-                kb_ascii_lower(out->tags.items[out->tags.n - 1]);
-        }
-    }
+        st = push_folded(&out->tags, p->tags.items[i]);
+    for (size_t i = 0; i < req->n_categories && st == KB_STATUS_SUCCESS; i++)
+        st = push_folded(&out->categories, req->categories[i]);
+    for (size_t i = 0; i < req->n_tags && st == KB_STATUS_SUCCESS; i++)
+        st = push_folded(&out->tags, req->tags[i]);
     if (st == KB_STATUS_SUCCESS)
         keep_names(out);
     if (st != KB_STATUS_SUCCESS)

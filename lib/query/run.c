@@ -6,6 +6,7 @@
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/normalize.h"
 #include "internal.h"
 
 static void clear_hits(kb_results_t *r)
@@ -93,7 +94,7 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
             st = KB_STATUS_OUT_OF_MEMORY;
     } else if (st == KB_STATUS_SUCCESS) {
         st = kbs_fetch(s, &built, req, limit, r);
-        if (st == KB_STATUS_SUCCESS && corrected && r->n == 0) {
+        if (st == KB_STATUS_SUCCESS && corrected && r->total == 0) {
             /* The correction finds nothing: say nothing of it, and search
              * what was typed. */
             corrected = 0;
@@ -108,6 +109,14 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
             corrected_q = NULL;
             st = list_corrections(&prep, r);
         }
+        if (st == KB_STATUS_SUCCESS && r->n == 0 && req->offset > 0 && r->total > 0) {
+            kb_buf_t b = KB_BUF_INIT;
+            kb_buf_printf(&b, "offset %u is past the last answer: %u answer%s in all",
+                          req->offset, r->total, r->total == 1 ? "" : "s");
+            r->notice = kb_buf_take(&b);
+            if (!r->notice)
+                st = KB_STATUS_OUT_OF_MEMORY;
+        }
     }
     free(corrected_q);
     if (st == KB_STATUS_SUCCESS && !req->plain) {
@@ -119,6 +128,27 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     }
     kbs_built_clear(&built);
     kbs_prepared_clear(&prep);
+    return st;
+}
+
+/* Q parsed again from the NFKC form of QUERY (base/normalize.h), as the
+ * officer meant it: a fullwidth colon or quote is syntax, a soft hyphen is
+ * nothing.  The limits were checked on what was typed. */
+static kb_status_t normalized_parse(const char *query, kb_qparsed_t *q)
+{
+    char *norm = NULL;
+    size_t n = 0;
+    kb_status_t st = kb_text_normalize(query, strlen(query), &norm, &n);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    kb_qparsed_t again;
+    /* NFKC lengthens a character 18 times at most (U+FDFA). */
+    st = kb_query_parse_max(norm, n, 18 * KB_QUERY_MAX_BYTES, &again);
+    free(norm);
+    if (st == KB_STATUS_SUCCESS) {
+        kb_qparsed_clear(q);
+        *q = again;
+    }
     return st;
 }
 
@@ -169,8 +199,12 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kbs_set_error(s, "query is not valid UTF-8");
         return st;
     }
-    if (st != KB_STATUS_SUCCESS)
+    if (st == KB_STATUS_SUCCESS && !kb_text_is_ascii(req->q, strlen(req->q)))
+        st = normalized_parse(req->q, &q);
+    if (st != KB_STATUS_SUCCESS) {
+        kb_qparsed_clear(&q);
         return st;
+    }
     kb_results_t *r = kbs_new_results(req->q);
     if (!r) {
         kb_qparsed_clear(&q);

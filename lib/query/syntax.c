@@ -99,6 +99,11 @@ static int push_filter(kb_strlist_t *l, const char *v, size_t n)
 
 kb_status_t kb_query_parse(const char *q, size_t len, kb_qparsed_t *out)
 {
+    return kb_query_parse_max(q, len, KB_QUERY_MAX_BYTES, out);
+}
+
+kb_status_t kb_query_parse_max(const char *q, size_t len, size_t max, kb_qparsed_t *out)
+{
     memset(out, 0, sizeof *out);
     if (!q)
         return KB_STATUS_BAD_ARGUMENT;
@@ -107,7 +112,7 @@ kb_status_t kb_query_parse(const char *q, size_t len, kb_qparsed_t *out)
         a++;
     while (b > a && is_space(q[b - 1]))
         b--;
-    if (b - a > KB_QUERY_MAX_BYTES)
+    if (b - a > max)
         return KB_STATUS_TOO_LARGE;
     /* NUL bytes are caught here: kb_utf8_valid() refuses them. */
     if (!kb_utf8_valid(q + a, b - a, NULL))

@@ -45,6 +45,9 @@ typedef struct kb_qparsed {
  * UTF-8, KB_STATUS_OUT_OF_MEMORY.  Caller frees OUT with kb_qparsed_clear()
  * (also safe after a failure). */
 kb_status_t kb_query_parse(const char *q, size_t len, kb_qparsed_t *out /* OUT */);
+/* kb_query_parse() with a limit of MAX bytes instead of KB_QUERY_MAX_BYTES
+ * (for a query already checked, then normalized: NFKC may lengthen it). */
+kb_status_t kb_query_parse_max(const char *q, size_t len, size_t max, kb_qparsed_t *out /* OUT */);
 void kb_qparsed_clear(kb_qparsed_t *p);
 
 /* The query written back in canonical form (filters last), for logs and for

@@ -175,10 +175,15 @@ static char *dup_or_null(const char *s)
  * ext. 4000." -- said only when the first tier is closed. */
 static char *advice_for(const kb_escalation_t *e)
 {
-    if (!e->n_path || !e->path[0].known_hours || e->path[0].open)
+    if (!e->n_path || (e->path[0].known_hours && e->path[0].open))
         return NULL;
     kb_buf_t b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s is closed now", e->path[0].title);
+    if (!e->path[0].known_hours)
+        kb_buf_printf(&b, "%s: opening hours unknown (%s); check they are open before "
+                          "transferring", e->path[0].title,
+                      e->path[0].hours ? "the KB's hours cannot be read" : "none given");
+    else
+        kb_buf_printf(&b, "%s is closed now", e->path[0].title);
     if (e->path[0].opens)
         kb_buf_printf(&b, " (opens %s)", e->path[0].opens);
     const kb_tier_t *open = NULL;
@@ -235,14 +240,16 @@ kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char 
                     p->opens = kb_strdup(when);
             }
         } else {
-            p->open = 1;   /* no hours given: assume reachable */
+            /* Missing or unreadable hours: fail closed.  Nobody is told a
+             * desk is open on hours nobody can read ("open": null). */
+            p->open = 0;
         }
         oom = !p->id || !p->title || (t->contact && !p->contact) || (t->hours && !p->hours) ||
               (t->sla && !p->sla);
     }
     if (!oom) {
         e->advice = advice_for(e);
-        oom = e->path[0].known_hours && !e->path[0].open && !e->advice;
+        oom = !(e->path[0].known_hours && e->path[0].open) && !e->advice;
     }
     if (oom) {
         kb_escalation_free(e);

@@ -4,6 +4,7 @@
 #include "kb/log.h"
 #include "log/jsonl.h"
 #include "base/buf.h"
+#include "base/date.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -270,25 +271,13 @@ static int by_unhelpful(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
-static int valid_date(const char *s)
-{
-    static const char shape[] = "dddd-dd-dd";
-    if (strlen(s) != sizeof shape - 1)
-        return 0;
-    for (size_t i = 0; shape[i]; i++)
-        if (shape[i] == 'd' ? !(s[i] >= '0' && s[i] <= '9') : s[i] != shape[i])
-            return 0;
-    int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
-    return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 kb_status_t kb_report_build(const char *calls_dir, const char *feedback_log, const char *since,
                             kb_report_t **out, char **message)
 {
     *out = NULL;
     if (message)
         *message = NULL;
-    if (since && !valid_date(since)) {
+    if (since && !kb_date_valid(since)) {
         if (message) {
             kb_buf_t b = KB_BUF_INIT;
             kb_buf_printf(&b, "not a date (YYYY-MM-DD): '%s'", since);

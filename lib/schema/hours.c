@@ -18,16 +18,34 @@ static void skip_ws(const char **p)
         (*p)++;
 }
 
+static const char *const full_names[] = {"monday", "tuesday", "wednesday", "thursday",
+                                         "friday", "saturday", "sunday"};
+
+static int is_letter(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A day: its first three letters, or more of its name ("Monday", "Tues",
+ * "Thurs"; also "Weds").  Letters that do not continue the name ("Monkey")
+ * are not a day. */
 static int parse_day(const char **p)
 {
     for (int d = 0; d < 7; d++) {
-        if (strncasecmp(*p, day_names[d], 3) == 0) {
-            *p += 3;
-            /* Accept full names too ("Monday", "Tues"). */
-            while ((**p >= 'a' && **p <= 'z') || (**p >= 'A' && **p <= 'Z'))
-                (*p)++;
-            return d;
+        if (strncasecmp(*p, day_names[d], 3) != 0)
+            continue;
+        const char *q = *p + 3;
+        const char *name = full_names[d] + 3;
+        while (*name && is_letter(*q) && (*q | 0x20) == *name) {
+            q++;
+            name++;
         }
+        if (d == 2 && q == *p + 3 && (*q | 0x20) == 's')
+            q++;   /* "Weds" */
+        if (is_letter(*q))
+            return -1;
+        *p = q;
+        return d;
     }
     return -1;
 }
@@ -78,7 +96,7 @@ kb_status_t kb_hours_parse(const char *s, kb_hours_t *out, char *err, size_t err
     while (*p) {
         int days[7] = {0};
         skip_ws(&p);
-        if (strncasecmp(p, "daily", 5) == 0) {
+        if (strncasecmp(p, "daily", 5) == 0 && !is_letter(p[5])) {
             p += 5;
             for (int d = 0; d < 7; d++)
                 days[d] = 1;
@@ -107,9 +125,12 @@ kb_status_t kb_hours_parse(const char *s, kb_hours_t *out, char *err, size_t err
         }
         skip_ws(&p);
         for (;;) {
+            const char *at = p;
             int start = parse_time(&p);
             if (start < 0)
                 return fail(err, errlen, "expected a time HH:MM", p);
+            if (start == 24 * 60)
+                return fail(err, errlen, "24:00 can only end a range", at);
             skip_ws(&p);
             if (*p != '-')
                 return fail(err, errlen, "expected '-' between times", p);

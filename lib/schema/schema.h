@@ -61,6 +61,10 @@
  *   E:<id>           every escalation tier and every article with triggers
  *                    (kb_schema_tier_t), loaded whole when a reader opens
  *                    the index
+ *   N:<rel>          what lint checks of each article (kb_schema_node_t),
+ *                    so that an incremental run checks unchanged articles
+ *                    against the changed ones without reading their files
+ *   kb:lint          the files in lint error after the last run (audit.c)
  *
  * Spelling data: the words of section documents (words.h decides which).
  *
@@ -113,6 +117,8 @@ enum {
 #define KB_META_WORDS "kb:words"
 #define KB_META_FILE "F:"               /* + relative path */
 #define KB_META_TIER "E:"               /* + article id */
+#define KB_META_NODE "N:"               /* + relative path: what lint needs (node.c) */
+#define KB_META_LINT "kb:lint"          /* the files in error after the last run (audit.c) */
 
 /* ---------------------------------------------------------------- */
 /* Terms                                                              */
@@ -185,6 +191,42 @@ int kb_schema_is_tier(const kb_article_t *a);
 char *kb_schema_tier_encode(const kb_article_t *a);
 kb_status_t kb_schema_tier_decode(const char *data, size_t len, kb_schema_tier_t *out /* OUT */);
 void kb_schema_tier_clear(kb_schema_tier_t *t);
+
+/* ---------------------------------------------------------------- */
+/* Lint nodes (N: metadata)                                           */
+
+/* An internal link: the id linked to and its line. */
+typedef struct kb_schema_link {
+    char *target;
+    int line;
+} kb_schema_link_t;
+
+/* What lint needs of one article: every field it checks, and no text. */
+typedef struct kb_schema_node {
+    char *id;
+    char *path;            /* for messages; not stored (the caller sets it) */
+    int has_title;
+    char *category;        /* may be NULL */
+    unsigned n_questions, n_phrases;
+    char *review_by;       /* may be NULL */
+    char *escalation;      /* may be NULL */
+    int has_contact, has_sla;
+    char *hours;           /* may be NULL */
+    char *next;            /* may be NULL */
+    kb_schema_link_t *links;
+    size_t n_links;
+} kb_schema_node_t;
+
+/* The node of A (PATH is copied from A->path).  KB_STATUS_OUT_OF_MEMORY
+ * (OUT is then empty).  Clear with kb_schema_node_clear(). */
+kb_status_t kb_schema_node_of(const kb_article_t *a, kb_schema_node_t *out /* OUT */);
+/* JSON for the N: key (the path is left out); caller frees, NULL when out
+ * of memory. */
+char *kb_schema_node_encode(const kb_schema_node_t *n);
+/* Fill OUT from LEN bytes of DATA; OUT->path is NULL.  KB_STATUS_DB_CORRUPT,
+ * KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kb_schema_node_decode(const char *data, size_t len, kb_schema_node_t *out /* OUT */);
+void kb_schema_node_clear(kb_schema_node_t *n);
 
 /* ---------------------------------------------------------------- */
 /* File records (F: metadata)                                         */

@@ -48,7 +48,8 @@ static kb_status_t word_blob(char *list, size_t len, char **out, size_t *out_len
         }
         p += wl + 1;
     }
-    qsort(words, n, sizeof *words, cmp_str);
+    if (n)
+        qsort(words, n, sizeof *words, cmp_str);
     kb_buf_t b = KB_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (i && strcmp(words[i], words[i - 1]) == 0)

@@ -380,15 +380,20 @@ static int read_line(FILE *in, char *buf, size_t cap, size_t *len, int *over)
 
 kb_status_t kb_server_run(kb_server_t *srv, FILE *in, FILE *out)
 {
-    char *buf = malloc(KB_SERVE_MAX_LINE + 1);
+    /* One byte more than the limit, for the CR of a CRLF line end: the CR
+     * is not part of the request, so a request of exactly the limit ending
+     * in CRLF is accepted. */
+    char *buf = malloc(KB_SERVE_MAX_LINE + 2);
     if (!buf)
         return KB_STATUS_OUT_OF_MEMORY;
     size_t len;
     int over;
     kb_status_t st = KB_STATUS_SUCCESS;
-    while (read_line(in, buf, KB_SERVE_MAX_LINE, &len, &over)) {
-        if (len && buf[len - 1] == '\r')
+    while (read_line(in, buf, KB_SERVE_MAX_LINE + 1, &len, &over)) {
+        if (!over && len && buf[len - 1] == '\r')
             len--;
+        if (len > KB_SERVE_MAX_LINE)
+            over = 1;
         size_t blank = 0;
         while (blank < len && (buf[blank] == ' ' || buf[blank] == '\t'))
             blank++;

@@ -52,7 +52,8 @@ static void tier_lines(kb_buf_t *b, const kb_tier_t *t, size_t i, int width, int
             kb_buf_printf(&l, ",%copens%c", KB_TERM_GLUE, KB_TERM_GLUE);
             kbv_cleans(&l, t->opens);
         }
-    } else if (t->hours && t->hours[0]) {
+    } else {
+        /* Missing or unreadable hours: never shown as open. */
         kb_buf_printf(&l, " %c%sHOURS\037UNKNOWN%s", KB_TERM_GLUE, STY(c, YELLOW), STY(c, OFF));
     }
     wrap_styled(b, l.data, width, num, "     ");

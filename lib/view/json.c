@@ -89,7 +89,10 @@ cJSON *kb_json_escalation(const kb_escalation_t *e)
         add_str(x, "contact", t->contact);
         add_str(x, "hours", t->hours);
         add_str(x, "sla", t->sla);
-        cJSON_AddBoolToObject(x, "open", t->open);
+        if (t->known_hours)
+            cJSON_AddBoolToObject(x, "open", t->open);
+        else
+            cJSON_AddNullToObject(x, "open");   /* hours unknown: never "open" */
         add_str(x, "opens", t->opens);
         cJSON_AddItemToArray(path, x);
     }

@@ -3,6 +3,8 @@
  * xapian.h for the contract and internal.hh for the error discipline. */
 #include "internal.hh"
 
+#include "base/stub.h"
+
 extern "C" {
 
 /* ---------------------------------------------------------------- */
@@ -20,6 +22,19 @@ kb_status_t kb_xdb_open(const char *path, kb_xdb_mode_t mode, kb_xdb_t **out,
         if (message)
             *message = strdup("kb_xdb_open: invalid argument (a path and an out-parameter)");
         return KB_STATUS_BAD_ARGUMENT;
+    }
+    /* Xapian would start the program of a "remote :PROG" stub line, or
+     * block on a FIFO: look before it reads. */
+    int allow = (mode & KB_XDB_ALLOW_PROGRAMS) != 0;
+    mode = static_cast<kb_xdb_mode_t>(mode & ~KB_XDB_ALLOW_PROGRAMS);
+    char *why = nullptr;
+    kb_status_t cst = kb_stub_check(path, allow, &why);
+    if (cst != KB_STATUS_SUCCESS) {
+        if (message)
+            *message = why ? why : strdup(kb_status_to_string(cst));
+        else
+            std::free(why);
+        return cst;
     }
     kb_xdb *db = static_cast<kb_xdb *>(std::calloc(1, sizeof *db));
     if (!db) {
@@ -210,6 +225,28 @@ kb_status_t kb_xdb_get_document(kb_xdb_t *db, kb_xdocid_t docid, kb_xdoc_t **doc
     KB_TRY
         std::unique_ptr<kb_xdoc> d(new kb_xdoc);
         d->doc = db->db->get_document(docid);
+        *doc = d.release();
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(db)
+}
+
+kb_status_t kb_xdb_copy_document(kb_xdb_t *db, kb_xdocid_t docid, kb_xdoc_t **doc)
+{
+    KB_ENTER(db);
+    if (doc)
+        *doc = nullptr;
+    KB_CHECK(db && doc && docid);
+    KB_TRY
+        Xapian::Document src = db->db->get_document(docid);
+        std::unique_ptr<kb_xdoc> d(new kb_xdoc);
+        d->doc.set_data(src.get_data());
+        for (auto v = src.values_begin(); v != src.values_end(); ++v)
+            d->doc.add_value(v.get_valueno(), *v);
+        for (auto t = src.termlist_begin(); t != src.termlist_end(); ++t) {
+            for (auto p = t.positionlist_begin(); p != t.positionlist_end(); ++p)
+                d->doc.add_posting(*t, *p, 0);
+            d->doc.add_term(*t, t.get_wdf());
+        }
         *doc = d.release();
         return KB_STATUS_SUCCESS;
     KB_CATCH(db)
@@ -528,7 +565,7 @@ kb_status_t kb_xtokenize(const char *text, size_t len, kb_xterm_fn fn, void *ctx
         Xapian::Document d;
         Xapian::TermGenerator tg;
         tg.set_document(d);
-        tg.index_text(std::string(text ? text : "", len));
+        tg.index_text(kbx_folded(text, len));
         std::vector<std::pair<Xapian::termpos, std::string>> words;
         for (auto it = d.termlist_begin(); it != d.termlist_end(); ++it)
             for (auto p = it.positionlist_begin(); p != it.positionlist_end(); ++p)

@@ -5,6 +5,8 @@
  * themselves are safe. */
 #include "internal.hh"
 
+#include "base/normalize.h"
+
 /* Copy MSG into BUF without allocating. */
 static void set_message(char *buf, size_t size, const char *msg)
 {
@@ -75,6 +77,33 @@ kb_status_t kbx_fail(kb_xdb *db, kb_status_t st, const char *func, const char *m
     if (db)
         std::snprintf(db->err, sizeof db->err, "%s: %s", func, msg);
     return st;
+}
+
+static std::string converted(const char *text, size_t len, bool fold)
+{
+    if (!text)
+        return std::string();
+    if (kb_text_is_ascii(text, len))
+        return std::string(text, len);   /* Xapian lowercases ASCII itself */
+    char *out = nullptr;
+    size_t n = 0;
+    kb_status_t st = fold ? kb_text_fold(text, len, &out, &n)
+                          : kb_text_normalize(text, len, &out, &n);
+    if (st != KB_STATUS_SUCCESS)
+        throw std::bad_alloc();
+    std::string s(out, n);
+    std::free(out);
+    return s;
+}
+
+std::string kbx_folded(const char *text, size_t len)
+{
+    return converted(text, len, true);
+}
+
+std::string kbx_normalized(const char *text, size_t len)
+{
+    return converted(text, len, false);
 }
 
 char *kbx_dup_bytes(const std::string &s)

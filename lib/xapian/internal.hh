@@ -115,6 +115,13 @@ kb_status_t kbx_record(kb_xdb *db);
 kb_status_t kbx_fail(kb_xdb *db, kb_status_t st, const char *func, const char *msg);
 /* A malloc'd copy of S (NUL-terminated); throws std::bad_alloc. */
 char *kbx_dup_bytes(const std::string &s);
+/* LEN bytes of TEXT in the form kb searches (base/normalize.h): folded for
+ * what becomes terms (the term generator, the tokenizer), normalized for
+ * what is shown (snippets).  Every text entry point of the binding goes
+ * through one of them, so the index and the queries always agree.  Throw
+ * std::bad_alloc. */
+std::string kbx_folded(const char *text, size_t len);
+std::string kbx_normalized(const char *text, size_t len);
 
 static inline void kbx_clear_error(kb_xdb *db)
 {

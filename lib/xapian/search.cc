@@ -161,8 +161,7 @@ kb_status_t kb_xtermgen_index_text(kb_xtermgen_t *tg, const char *text, size_t l
     KB_ENTER(tg ? tg->db : nullptr);
     KB_CHECK(tg && (text || len == 0));
     KB_TRY
-        tg->tg.index_text(std::string(text ? text : "", len), wdf_inc,
-                          prefix ? prefix : "");
+        tg->tg.index_text(kbx_folded(text, len), wdf_inc, prefix ? prefix : "");
         return KB_STATUS_SUCCESS;
     KB_CATCH(tg->db)
 }
@@ -174,7 +173,7 @@ kb_status_t kb_xtermgen_index_text_without_positions(kb_xtermgen_t *tg, const ch
     KB_ENTER(tg ? tg->db : nullptr);
     KB_CHECK(tg && (text || len == 0));
     KB_TRY
-        tg->tg.index_text_without_positions(std::string(text ? text : "", len), wdf_inc,
+        tg->tg.index_text_without_positions(kbx_folded(text, len), wdf_inc,
                                             prefix ? prefix : "");
         return KB_STATUS_SUCCESS;
     KB_CATCH(tg->db)
@@ -655,7 +654,7 @@ kb_status_t kb_xmset_snippet(kb_xmset_t *mset, const char *text, size_t len,
         if (flags & KB_XSNIPPET_BACKGROUND_MODEL) f |= Xapian::MSet::SNIPPET_BACKGROUND_MODEL;
         if (flags & KB_XSNIPPET_EXHAUSTIVE) f |= Xapian::MSet::SNIPPET_EXHAUSTIVE;
         if (flags & KB_XSNIPPET_EMPTY_WITHOUT_MATCH) f |= Xapian::MSet::SNIPPET_EMPTY_WITHOUT_MATCH;
-        std::string s = mset->mset.snippet(std::string(text ? text : "", len), length,
+        std::string s = mset->mset.snippet(kbx_normalized(text, len), length,
                                            stem ? stem->stem : Xapian::Stem(), f,
                                            hi_start ? hi_start : "", hi_end ? hi_end : "",
                                            omit ? omit : "");

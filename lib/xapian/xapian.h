@@ -60,11 +60,18 @@ typedef enum kb_xdb_mode {
     KB_XDB_READONLY = 0,        /* open an existing database for reading */
     KB_XDB_OPEN,                /* open an existing database for writing */
     KB_XDB_CREATE_OR_OPEN,      /* writable; create it if missing */
-    KB_XDB_CREATE_OR_OVERWRITE  /* writable; start empty */
+    KB_XDB_CREATE_OR_OVERWRITE, /* writable; start empty */
+    /* A flag, or'ed into a mode: honour "remote :PROG ARGS" stub lines,
+     * which start PROG (base/stub.h).  Without it they are refused. */
+    KB_XDB_ALLOW_PROGRAMS = 0x100
 } kb_xdb_mode_t;
 
 /* Open the database at PATH (a glass directory, a directory holding a
  * XAPIANDB stub file, or a stub file; stubs may name remote servers).
+ * Stub files are checked first (kb_stub_check): a line that would start a
+ * program (unless MODE has KB_XDB_ALLOW_PROGRAMS), a line Xapian does not
+ * know, or a FIFO in the way is refused with KB_STATUS_DB_OPENING and a
+ * message naming the file and line, before Xapian reads anything.
  *
  * Returns KB_STATUS_SUCCESS and sets *DB, or sets *DB to NULL and returns
  * KB_STATUS_DB_OPENING (missing or unreadable), KB_STATUS_DB_LOCKED
@@ -126,6 +133,12 @@ kb_status_t kb_xdb_termlist(kb_xdb_t *db, kb_xdocid_t docid,
  * does not exist. */
 kb_status_t kb_xdb_get_document(kb_xdb_t *db, kb_xdocid_t docid,
                                        kb_xdoc_t **doc /* OUT */);
+
+/* Read document DOCID into a document of its own: data, values, terms
+ * with their wdf and positions, all read now, so it can be added to
+ * another database, in another thread, with DB closed.  The caller frees
+ * *DOC.  KB_STATUS_NOT_FOUND if it does not exist. */
+kb_status_t kb_xdb_copy_document(kb_xdb_t *db, kb_xdocid_t docid, kb_xdoc_t **doc /* OUT */);
 
 /* Writing (writable databases only; otherwise KB_STATUS_BAD_ARGUMENT).
  * DOC is copied; the caller still owns and frees it. */

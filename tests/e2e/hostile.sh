@@ -16,8 +16,13 @@ with open(sys.argv[1], "wb") as out, open(sys.argv[2], "wb") as err:
 print(rc, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 EOF
 rss() { /usr/bin/python3 "$T/rss.py" "$T/out" "$T/err" "$@"; }
-# new_kb NAME: a KB folder holding one good article (fees); prints its path.
-new_kb() { mkdir -p "$T/$1"; cp "$top/tests/fixtures/kb-small/policy/fees.md" "$T/$1/"; echo "$T/$1"; }
+# new_kb NAME: a KB folder holding one good article (fees, without its
+# escalation tier, which is not in the folder: lint-clean); prints its path.
+new_kb() {
+    mkdir -p "$T/$1"
+    sed '/^escalation:/d' "$top/tests/fixtures/kb-small/policy/fees.md" >"$T/$1/fees.md"
+    echo "$T/$1"
+}
 article() { printf -- '---\ntitle: %s\ncategory: policy\n---\n' "$1"; }
 serve() { kb_search --db "$1" --serve; }
 

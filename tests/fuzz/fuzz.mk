@@ -16,6 +16,8 @@ TARGETS ?= article serve query
 PKGS := xapian-core libcmark libcjson yaml-0.1
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml")
+# libunistring (lib/base/normalize.c) has no .pc file.
+PKG_LIBS += -lunistring
 
 # UBSan findings abort (a crash the fuzzer keeps), as in the asan build.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

@@ -79,6 +79,28 @@ static void test_parse_errors(void)
     parse_bad("Daily 00:00-01:00, 02:00-03:00, 04:00-05:00, 06:00-07:00, 08:00-09:00, "
               "10:00-11:00, 12:00-13:00, 14:00-15:00, 16:00-17:00, 18:00-19:00",
               "too many ranges");
+    /* Hours that make no sense (issue 15): refused, so lint and indexing
+     * report them and a search says "hours unknown", never "open". */
+    parse_bad("Mon-Sun 07:00-31:00", "expected a time HH:MM");
+    parse_bad("banana", "expected a day");
+    parse_bad("8:00", "expected a day");
+    parse_bad("Mon 8:00-17:00", "expected a time HH:MM");
+    parse_bad("00:00-00:00", "expected a day");
+    parse_bad("Mon 00:00-00:00", "a range must not be empty");
+    parse_bad("Mon 24:00-24:00", "24:00 can only end a range");
+    parse_bad("Mon 24:00-02:00", "24:00 can only end a range");
+    parse_bad("Monkey 08:00-10:00", "expected a day");
+    parse_bad("Mon-Fridays 08:00-10:00", "expected a day after '-'");
+    parse_bad("Dailyish 08:00-10:00", "expected a day");
+    parse_bad("Mon-Fri", "expected a time HH:MM");
+    parse_bad("Mon-Fri 08:00-20:00,", "expected a time HH:MM");
+    parse_bad("Mon-Fri 08:00-20:00; ; Sat 09:00-10:00", "expected a day");
+    parse_bad("Mon-Fri 08:00-20:00 weekends closed", "expected ';' between groups");
+    parse_bad("Mon 08:00-17:00:00", "expected ';' between groups");
+    parse_bad("Mon 99:99-10:00", "expected a time HH:MM");
+    parse_bad("Mon -1:00-10:00", "expected a time HH:MM");
+    parse_bad("24/7/365", "nothing may follow 24/7");
+    parse_bad("Mon \xef\xbc\x90" "8:00-10:00", "expected a time HH:MM");
     /* The message quotes where it went wrong, at most 20 bytes of it. */
     kb_hours_t h;
     char err[128];
@@ -110,6 +132,8 @@ static void test_parse_forms(void)
     open_is(&h, at(TUE, 10, 30), 0, "Sat-Mon: closed on Tuesday");
     h = parse_ok("  24/7  ");
     INT_EQ(h.always, 1, "24/7 with blanks around");
+    h = parse_ok("Tues, Weds, Thurs 09:00-10:00; Friday 10:00-11:00");
+    INT_EQ(h.n, 4, "Tues, Weds, Thurs and Friday are days");
     h = parse_ok("Mon 20:00-24:00");
     INT_EQ(h.ranges[0].end, 24 * 60, "24:00 ends the day");
 }
