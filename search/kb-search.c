@@ -268,6 +268,12 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
 {
     int color = kb_term_color(stdout);
     int width = kb_term_width(stdout);
+    if (r->searched) {
+        /* A pasted chat or email: what was made of it. */
+        printf("Searched the customer's words: %s", bold(color));
+        put(r->searched);
+        printf("%s  (from %zu pasted bytes)\n\n", off(color), strlen(r->query));
+    }
     if (r->corrected) {
         /* Only the words that changed. */
         fputs("Did you mean: ", stdout);
@@ -287,7 +293,7 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
         fprintf(stderr, PROG ": %s\n", r->notice);
     if (!r->n && !r->notice) {
         fputs("No answers for \"", stdout);
-        put(r->query);
+        put(r->searched ? r->searched : r->query);
         fputs("\".\n", stdout);
     }
     for (size_t i = 0; i < r->n; i++)

@@ -10,8 +10,8 @@
 
 #include "kb/log.h"
 #include "kb/json.h"
-#include "query/syntax.h"
 #include "kb/version.h"
+#include "base/buf.h"
 #include "base/utf8.h"
 
 struct kb_server {
@@ -238,8 +238,8 @@ static char *op_feedback(kb_server_t *srv, const cJSON *id, const cJSON *req)
         return error_reply(id, "bad_request", "%s", e.msg);
     if (helpful < 0)
         return error_reply(id, "bad_request", "\"helpful\" is required (true or false)");
-    if (q && strlen(q) > KB_QUERY_MAX_BYTES)
-        return error_reply(id, "too_large", "\"q\" is longer than %d bytes", KB_QUERY_MAX_BYTES);
+    if (q && strlen(q) > KB_INPUT_MAX_BYTES)
+        return error_reply(id, "too_large", "\"q\" is longer than %d bytes", KB_INPUT_MAX_BYTES);
     /* Feedback on an article that does not exist is a mistake worth telling. */
     kb_article_t *art;
     kb_status_t st = kb_search_get_article(srv->s, article, &art);

@@ -184,6 +184,7 @@ cJSON *kb_json_results(const kb_results_t *r)
     cJSON *al = cJSON_AddArrayToObject(o, "alerts");
     for (size_t i = 0; al && i < r->n_alerts; i++)
         cJSON_AddItemToArray(al, alert_json(&r->alerts[i]));
+    add_str(o, "searched", r->searched);
     return o;
 }
 
