@@ -358,6 +358,36 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
     return 0;
 }
 
+enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION, O_FEEDBACK,
+       O_OFFSET, O_PLAIN, O_DB, O_HTTP, O_KEYS, O_CORS, O_TLS_CERT, O_TLS_KEY, O_THREADS,
+       O_ACCESS_LOG };
+
+/* The options of --http: 1 taken, 0 not one of them, -1 wrong (said). */
+static int http_option(int c, const char *arg, opts_t *o)
+{
+    switch (c) {
+    case O_HTTP: o->http = arg; return 1;
+    case O_KEYS: o->keys = arg; return 1;
+    case O_TLS_CERT: o->tls_cert = arg; return 1;
+    case O_TLS_KEY: o->tls_key = arg; return 1;
+    case O_ACCESS_LOG: o->access_log = arg; return 1;
+    case O_CORS:
+        if (o->n_cors == MAX_FILTERS) {
+            fprintf(stderr, PROG ": at most %d --cors origins\n", MAX_FILTERS);
+            return -1;
+        }
+        o->cors[o->n_cors++] = arg;
+        return 1;
+    case O_THREADS:
+        if (!parse_uint(arg, 64, &o->threads) || o->threads == 0) {
+            fprintf(stderr, PROG ": --threads must be a number from 1 to 64\n");
+            return -1;
+        }
+        return 1;
+    default: return 0;
+    }
+}
+
 /* ---------------------------------------------------------------- */
 /* --http                                                             */
 
@@ -449,11 +479,27 @@ static int cmd_http(const char *db, const opts_t *o)
     return 0;
 }
 
+/* One mode at a time, and its options only with it. */
+static int modes_ok(const opts_t *o, int modes, int query)
+{
+    if (modes > 1) {
+        fprintf(stderr, PROG ": --show, --escalation, --serve and --http are separate modes\n");
+        return 0;
+    }
+    if (modes && query) {
+        fprintf(stderr, PROG ": no QUERY with --show, --escalation, --serve or --http\n");
+        return 0;
+    }
+    if (!o->http && (o->keys || o->n_cors || o->tls_cert || o->tls_key || o->threads || o->access_log)) {
+        fprintf(stderr, PROG ": --keys, --cors, --tls-cert, --tls-key, --threads and "
+                        "--access-log go with --http\n");
+        return 0;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION,
-           O_FEEDBACK, O_OFFSET, O_PLAIN, O_DB, O_HTTP, O_KEYS, O_CORS, O_TLS_CERT, O_TLS_KEY,
-           O_THREADS, O_ACCESS_LOG };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"limit", required_argument, NULL, 'n'},
@@ -513,45 +559,19 @@ int main(int argc, char **argv)
         case O_ESCALATION: o.escalation = optarg; break;
         case O_SERVE: o.serve = 1; break;
         case O_FEEDBACK: o.feedback = optarg; break;
-        case O_HTTP: o.http = optarg; break;
-        case O_KEYS: o.keys = optarg; break;
-        case O_CORS:
-            if (o.n_cors == MAX_FILTERS) {
-                fprintf(stderr, PROG ": at most %d --cors origins\n", MAX_FILTERS);
-                return EXIT_USAGE;
-            }
-            o.cors[o.n_cors++] = optarg;
-            break;
-        case O_TLS_CERT: o.tls_cert = optarg; break;
-        case O_TLS_KEY: o.tls_key = optarg; break;
-        case O_THREADS:
-            if (!parse_uint(optarg, 64, &o.threads) || o.threads == 0) {
-                fprintf(stderr, PROG ": --threads must be a number from 1 to 64\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case O_ACCESS_LOG: o.access_log = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-search %s\n", KB_VERSION); return 0;
         default:
-            fprintf(stderr, PROG ": try 'kb-search --help'\n");
-            return EXIT_USAGE;
+            switch (http_option(c, optarg, &o)) {
+            case 1: break;
+            case 0: fprintf(stderr, PROG ": try 'kb-search --help'\n"); return EXIT_USAGE;
+            default: return EXIT_USAGE;
+            }
         }
     }
     int modes = (o.show != NULL) + (o.escalation != NULL) + o.serve + (o.http != NULL);
-    if (modes > 1) {
-        fprintf(stderr, PROG ": --show, --escalation, --serve and --http are separate modes\n");
+    if (!modes_ok(&o, modes, optind < argc))
         return EXIT_USAGE;
-    }
-    if (modes && optind < argc) {
-        fprintf(stderr, PROG ": no QUERY with --show, --escalation, --serve or --http\n");
-        return EXIT_USAGE;
-    }
-    if (!o.http && (o.keys || o.n_cors || o.tls_cert || o.tls_key || o.threads || o.access_log)) {
-        fprintf(stderr, PROG ": --keys, --cors, --tls-cert, --tls-key, --threads and "
-                        "--access-log go with --http\n");
-        return EXIT_USAGE;
-    }
     /* The query: the words joined by spaces. */
     kb_buf_t q = KB_BUF_INIT;
     for (int i = optind; i < argc; i++) {

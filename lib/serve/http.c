@@ -1,6 +1,6 @@
 /* http.c - the HTTP daemon: the listen address, keys, CORS and TLS set-up,
- * the worker threads' index handles, the access log, query ids, and a
- * graceful stop.  One request's handling is in route.c. */
+ * the access log, and a graceful stop.  One request's handling is in
+ * route.c; the worker threads' index handles and query ids in worker.c. */
 #include "serve/http_internal.h"
 
 #include <arpa/inet.h>
@@ -17,11 +17,6 @@
 #include "base/file.h"
 #include "kb/search.h"
 #include "serve/internal.h"
-
-typedef struct worker {
-    kb_search_t *s;
-    kb_server_t *srv;
-} worker_t;
 
 static kb_status_t failf(char **message, kb_status_t st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -184,16 +179,6 @@ static kb_status_t load_tls(kb_http_t *h, const kb_http_config_t *cfg, char **me
     return KB_STATUS_SUCCESS;
 }
 
-static void worker_free(void *p)
-{
-    worker_t *w = p;
-    if (!w)
-        return;
-    kb_server_free(w->srv);
-    kb_search_close(w->s);
-    free(w);
-}
-
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode why);
 
@@ -295,7 +280,7 @@ kb_status_t kb_http_start(const kb_http_config_t *cfg, kb_http_t **out, char **m
     if (st == KB_STATUS_SUCCESS)
         st = load_tls(h, cfg, message);
     if (st == KB_STATUS_SUCCESS) {
-        if (pthread_key_create(&h->worker_key, worker_free) != 0)
+        if (pthread_key_create(&h->worker_key, kbi_http_worker_free) != 0)
             st = KB_STATUS_OUT_OF_MEMORY;
         else
             h->have_worker_key = 1;
@@ -348,39 +333,7 @@ unsigned kb_http_stop(kb_http_t *h, unsigned grace_ms)
 }
 
 /* ---------------------------------------------------------------- */
-/* Workers, query ids, the access log                                 */
-
-kb_server_t *kbi_http_worker(kb_http_t *h, char **message)
-{
-    *message = NULL;
-    worker_t *w = pthread_getspecific(h->worker_key);
-    if (w)
-        return w->srv;
-    if (!(w = calloc(1, sizeof *w)))
-        return NULL;
-    kb_status_t st = kb_search_open(h->db_path, &w->s, message);
-    if (st == KB_STATUS_SUCCESS) {
-        st = kb_server_new(w->s, h->feedback_path, &w->srv);
-        if (st == KB_STATUS_SUCCESS)
-            kbi_server_set_source(w->srv, "http");
-    }
-    if (st != KB_STATUS_SUCCESS || pthread_setspecific(h->worker_key, w) != 0) {
-        if (!*message)
-            *message = kb_strdup(kb_status_to_string(st));
-        worker_free(w);
-        return NULL;
-    }
-    return w->srv;
-}
-
-/* The one place query ids are made (for HTTP searches).  When the search
- * log (issue 12) names each search, it makes them instead: a search object
- * that already holds "query_id" keeps its own. */
-void kbi_http_query_id(kb_http_t *h, char out[40])
-{
-    unsigned long long n = atomic_fetch_add(&h->qid_next, 1);
-    snprintf(out, 40, "h%08llx-%llu", (h->qid_seed ^ (h->qid_seed >> 32)) & 0xffffffffULL, n);
-}
+/* The access log                                                     */
 
 /* TEXT for the log: control characters, spaces, quotes and backslashes as
  * %XX, at most 300 bytes. */

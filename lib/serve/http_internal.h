@@ -60,6 +60,9 @@ typedef struct kbi_request {
  * *MESSAGE, caller frees, says why). */
 kb_server_t *kbi_http_worker(kb_http_t *h, char **message /* OUT */);
 
+/* Free a worker (the pthread key's destructor, when a thread ends). */
+void kbi_http_worker_free(void *w);
+
 /* A new query id for a search answered over HTTP. */
 void kbi_http_query_id(kb_http_t *h, char out[40]);
 
