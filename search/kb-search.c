@@ -5,7 +5,8 @@
  *   kb-search [--db PATH] --escalation ID [--json]
  *   kb-search [--db PATH] --serve [--feedback-log PATH]
  *   kb-search [--db PATH] --http [ADDR:]PORT [--keys FILE] [--cors ORIGIN]...
- *             [--tls-cert FILE --tls-key FILE] [--threads N] [--access-log PATH]
+ *             [--tls-cert FILE --tls-key FILE] [--threads N] [--timeout S]
+ *             [--access-log PATH]
  *
  * Exit codes (DESIGN.md section 5): 0 success (no results is success),
  * 1 no such article (--show, --escalation), 2 usage error (also an empty,
@@ -59,6 +60,7 @@ typedef struct opts {
     size_t n_cors;
     const char *tls_cert, *tls_key;
     unsigned threads;
+    unsigned timeout;
     const char *access_log;
 } opts_t;
 
@@ -70,7 +72,8 @@ static void usage(FILE *fp)
             "       kb-search [--db PATH] --escalation ID [--json]\n"
             "       kb-search [--db PATH] --serve [--feedback-log PATH]\n"
             "       kb-search [--db PATH] --http [ADDR:]PORT [--keys FILE] [--cors ORIGIN]...\n"
-            "                 [--tls-cert FILE --tls-key FILE] [--threads N] [--access-log PATH]\n"
+            "                 [--tls-cert FILE --tls-key FILE] [--threads N] [--timeout S]\n"
+            "                 [--access-log PATH]\n"
             "Search the knowledge base the way a customer talks: typos are corrected,\n"
             "synonyms understood, and each answer names its best section.\n"
             "\n"
@@ -94,6 +97,7 @@ static void usage(FILE *fp)
             "      --cors ORIGIN  let pages from ORIGIN call the API (repeatable)\n"
             "      --tls-cert FILE, --tls-key FILE  serve HTTPS (PEM files)\n"
             "      --threads N    worker threads, each with its own index handle (default 4)\n"
+            "      --timeout S    close a connection idle for S seconds (default 10)\n"
             "      --access-log PATH  one line per request (default: stderr; - for stderr)\n"
             "      --help, --version\n"
             "\n"
@@ -360,7 +364,7 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
 
 enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION, O_FEEDBACK,
        O_OFFSET, O_PLAIN, O_DB, O_HTTP, O_KEYS, O_CORS, O_TLS_CERT, O_TLS_KEY, O_THREADS,
-       O_ACCESS_LOG };
+       O_ACCESS_LOG, O_TIMEOUT };
 
 /* The options of --http: 1 taken, 0 not one of them, -1 wrong (said). */
 static int http_option(int c, const char *arg, opts_t *o)
@@ -377,6 +381,12 @@ static int http_option(int c, const char *arg, opts_t *o)
             return -1;
         }
         o->cors[o->n_cors++] = arg;
+        return 1;
+    case O_TIMEOUT:
+        if (!parse_uint(arg, 3600, &o->timeout) || o->timeout == 0) {
+            fprintf(stderr, PROG ": --timeout must be a number of seconds from 1 to 3600\n");
+            return -1;
+        }
         return 1;
     case O_THREADS:
         if (!parse_uint(arg, 64, &o->threads) || o->threads == 0) {
@@ -442,6 +452,7 @@ static int cmd_http(const char *db, const opts_t *o)
     cfg.tls_cert_path = o->tls_cert;
     cfg.tls_key_path = o->tls_key;
     cfg.threads = o->threads;
+    cfg.timeout_s = o->timeout;
     if (!open_access_log(o->access_log)) {
         free(fb);
         return EXIT_IO;
@@ -490,9 +501,10 @@ static int modes_ok(const opts_t *o, int modes, int query)
         fprintf(stderr, PROG ": no QUERY with --show, --escalation, --serve or --http\n");
         return 0;
     }
-    if (!o->http && (o->keys || o->n_cors || o->tls_cert || o->tls_key || o->threads || o->access_log)) {
-        fprintf(stderr, PROG ": --keys, --cors, --tls-cert, --tls-key, --threads and "
-                        "--access-log go with --http\n");
+    if (!o->http && (o->keys || o->n_cors || o->tls_cert || o->tls_key || o->threads || o->access_log ||
+                     o->timeout)) {
+        fprintf(stderr, PROG ": --keys, --cors, --tls-cert, --tls-key, --threads, --timeout "
+                        "and --access-log go with --http\n");
         return 0;
     }
     return 1;
@@ -520,6 +532,7 @@ int main(int argc, char **argv)
         {"tls-key", required_argument, NULL, O_TLS_KEY},
         {"threads", required_argument, NULL, O_THREADS},
         {"access-log", required_argument, NULL, O_ACCESS_LOG},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
