@@ -209,6 +209,9 @@ static kb_status_t start_daemon(kb_http_t *h, const kb_http_config_t *cfg,
     OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 10, NULL);
     OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)KBI_HTTP_MEMORY, NULL);
     OPT(MHD_OPTION_LISTEN_BACKLOG_SIZE, 511, NULL);
+    /* Strict HTTP/1.1: a request without Host, or with white space in a
+     * header name, is refused with 400. */
+    OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
     OPT(MHD_OPTION_NOTIFY_COMPLETED, on_completed, h);
     OPT(MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL);
     if (h->https) {
