@@ -14,8 +14,11 @@ index bench.py builds (built here when missing) and its query set:
 
 - --serve, 1 client: the round trip p50/p99 of tests/bench/serve-client
   (the figure HTTP is compared with);
-- HTTP warm latency and throughput with 1, 8 and 32 keep-alive connections
-  (wrk, Debian's package, with a Lua script that walks the query set);
+- HTTP warm latency with 1, 8 and 32 keep-alive clients, timed as
+  serve-client times --serve (tests/bench/http-client.c: one request at a
+  time per connection, the whole query set, p50/p99 of the round trips);
+- HTTP throughput and latency with 1, 8 and 32 connections under wrk
+  (Debian's package, with a Lua script that walks the query set);
 - throughput at 8 connections with --threads 1 and --threads 2 (does it
   grow with the second core?).
 
@@ -138,6 +141,19 @@ def wrk(url, paths, lua, conns, seconds, threads=None):
     return r
 
 
+def client(port, qfile, clients):
+    """tests/bench/http-client: the same method as serve-client."""
+    p = subprocess.run([os.path.join(BIN, "http-client"), "-c", str(clients), "-n", str(bench.LIMIT),
+                        "--warmup", "1", str(port), qfile], capture_output=True, text=True,
+                       timeout=1800)
+    rows, meta = bench.parse_lines(p.stdout)
+    if p.returncode != 0 or not rows:
+        raise bench.NA("http-client exited %d: %s" % (p.returncode, p.stderr.strip()[:120]))
+    s = bench.summary([r[0] for r in rows])
+    return {"p50": s["p50"], "p99": s["p99"], "qps": float(meta["qps"][0]),
+            "errors": int(meta["errors"][0])}
+
+
 def serve_one(db, qfile):
     s = bench.kb_serve(db, qfile, 1)
     return {"p50": s["p50"], "p99": s["p99"], "qps": s["qps"]}
@@ -165,9 +181,12 @@ def bench_corpus(name, mode, secs):
     res["serve1"] = measure(serve_one, db, qfile)
     srv = Server(db)
     try:
+        for c in (1, 8, 32):
+            log("%s: HTTP, %d clients (http-client)" % (name, c))
+            res["client%d" % c] = measure(client, srv.port, qfile, c)
         wrk(srv.url, paths, lua, 2, 2)          # warm-up: every query once or more
         for c in (1, 8, 32):
-            log("%s: HTTP, %d connections" % (name, c))
+            log("%s: HTTP, %d connections (wrk)" % (name, c))
             res["http%d" % c] = measure(wrk, srv.url, paths, lua, c, secs)
     finally:
         srv.stop()
@@ -246,16 +265,21 @@ def render(mode, results, soaked, mach, wall):
          "file; wrk on the same 2 cores as the server (it takes CPU from it); top %d; "
          "warm: after one pass over the query set" % bench.LIMIT, ""]
     for r in results:
-        L += ["### %s: %s (%d queries)" % (r["name"], r["desc"], r["queries"]), "",
+        L += ["### HTTP on %s: %s (%d queries)" % (r["name"], r["desc"], r["queries"]), "",
               "| run | p50, ms | p99, ms | q/s | errors |", "|---|---|---|---|---|"]
         s = r["serve1"]
         L.append("| `--serve`, 1 client (serve-client) | %s | %s | %s | – |" % (
             cell(s, "p50"), cell(s, "p99"), cell(s, "qps")))
-        for k, label in (("http1", "HTTP, 1 keep-alive connection"),
-                         ("http8", "HTTP, 8 connections"),
-                         ("http32", "HTTP, 32 connections"),
-                         ("threads1", "HTTP, 8 connections, `--threads 1`"),
-                         ("threads2", "HTTP, 8 connections, `--threads 2`")):
+        for k in ("client1", "client8", "client32"):
+            d = r.get(k, {})
+            L.append("| HTTP, %s keep-alive client%s (http-client) | %s | %s | %s | %s |" % (
+                k[6:], "" if k == "client1" else "s", cell(d, "p50"), cell(d, "p99"),
+                cell(d, "qps"), "n/a" if "na" in d else d.get("errors", 0)))
+        for k, label in (("http1", "HTTP, 1 keep-alive connection (wrk)"),
+                         ("http8", "HTTP, 8 connections (wrk)"),
+                         ("http32", "HTTP, 32 connections (wrk)"),
+                         ("threads1", "HTTP, 8 connections, `--threads 1` (wrk)"),
+                         ("threads2", "HTTP, 8 connections, `--threads 2` (wrk)")):
             d = r.get(k, {})
             err = "n/a" if "na" in d else "%d non-2xx%s" % (d.get("non2xx", 0), (
                 ", " + d["socket_errors"]) if d.get("socket_errors") else "")
@@ -289,7 +313,7 @@ def render(mode, results, soaked, mach, wall):
 
 def targets(r):
     out = []
-    s, h1, h32 = r.get("serve1", {}), r.get("http1", {}), r.get("http32", {})
+    s, h1, h32 = r.get("serve1", {}), r.get("client1", {}), r.get("client32", {})
     if "na" not in s and "na" not in h1 and h1.get("p50") is not None:
         d = h1["p50"] - s["p50"]
         out.append(("HTTP p50 within 0.2 ms of `--serve`, 1 client", "%+.3f ms (%s vs %s)" % (
@@ -341,11 +365,12 @@ def main():
     mode = sys.argv[1]
     if not shutil.which("wrk"):
         sys.exit("httpbench: wrk is not installed (scripts/deps.sh bench installs it)")
-    serve_client = os.path.join(BIN, "serve-client")
-    if not os.access(serve_client, os.X_OK):
-        os.makedirs(BIN, exist_ok=True)
-        subprocess.run(["cc", "-std=gnu11", "-O2", "-o", serve_client,
-                        os.path.join(HERE, "serve-client.c"), "-lpthread"], check=True)
+    os.makedirs(BIN, exist_ok=True)
+    for drv in ("serve-client", "http-client"):
+        exe, src = os.path.join(BIN, drv), os.path.join(HERE, drv + ".c")
+        if not os.access(exe, os.X_OK) or os.path.getmtime(src) > os.path.getmtime(exe):
+            subprocess.run(["cc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-o", exe, src,
+                            "-lpthread"], check=True)
     os.makedirs(os.path.join(WORK, "queries"), exist_ok=True)
     secs = int(os.environ.get("HTTP_SECONDS", "10" if mode == "full" else "4"))
     names = ["sample", "gen-100k"] if mode == "full" else ["sample"]
