@@ -176,7 +176,8 @@ def bench_corpus(name, mode, secs):
         os.makedirs(os.path.dirname(db), exist_ok=True)
         bench.kb_build(db, kb_dir, 3600)
     paths, lua = paths_file(name, qfile)
-    res = {"name": name, "desc": bench.CORPORA[name]["desc"], "queries": len(qs)}
+    res = {"name": name, "desc": bench.CORPORA[name]["desc"], "queries": len(qs),
+           "load_start": bench.loadavg()}
     log("%s: --serve, 1 client" % name)
     res["serve1"] = measure(serve_one, db, qfile)
     srv = Server(db)
@@ -198,6 +199,7 @@ def bench_corpus(name, mode, secs):
             res["threads%d" % threads] = measure(wrk, srv.url, paths, lua, 8, secs)
         finally:
             srv.stop()
+    res["load_end"] = bench.loadavg()
     return res
 
 
@@ -265,8 +267,11 @@ def render(mode, results, soaked, mach, wall):
          "file; wrk on the same 2 cores as the server (it takes CPU from it); top %d; "
          "warm: after one pass over the query set" % bench.LIMIT, ""]
     for r in results:
-        L += ["### HTTP on %s: %s (%d queries)" % (r["name"], r["desc"], r["queries"]), "",
-              "| run | p50, ms | p99, ms | q/s | errors |", "|---|---|---|---|---|"]
+        L += ["### HTTP on %s: %s (%d queries)" % (r["name"], r["desc"], r["queries"]), ""]
+        if r.get("load_start") is not None:
+            L += ["Load average (1 min) when this corpus started / ended: %.2f / %.2f (other work "
+                  "on the machine shows here)." % (r["load_start"], r.get("load_end") or 0), ""]
+        L += ["| run | p50, ms | p99, ms | q/s | errors |", "|---|---|---|---|---|"]
         s = r["serve1"]
         L.append("| `--serve`, 1 client (serve-client) | %s | %s | %s | – |" % (
             cell(s, "p50"), cell(s, "p99"), cell(s, "qps")))
