@@ -187,8 +187,7 @@ void kba_ask(kba_session_t *S, const char *q)
     size_t pasted = strlen(q) > KB_QUERY_MAX_BYTES ? strlen(q) : 0;
     if (pasted) {
         cJSON_AddNumberToObject(ev, "pasted_bytes", (double)pasted);
-        if (st == KB_STATUS_SUCCESS)
-            cJSON_AddStringToObject(ev, "q", r->searched ? r->searched : "");
+        cJSON_AddStringToObject(ev, "q", st == KB_STATUS_SUCCESS && r->searched ? r->searched : "");
     } else {
         cJSON_AddStringToObject(ev, "q", q);
     }

@@ -1,7 +1,8 @@
 /* serve.h - the JSON-lines server behind kb-search --serve (DESIGN.md
  * section 6): one request per line in, exactly one response line out.
  *
- * Ops: search (default), show, escalation, feedback, health.  Errors are
+ * Ops: search (default), show, escalation, feedback, suggest (type-ahead:
+ * titles and matched questions of the best answers), health.  Errors are
  * objects {"id": ..., "error": {"code", "message"}} with the codes
  * bad_json, bad_request, too_large, not_found, index_error; the server
  * always goes on.  Limits: a line of at most KB_SERVE_MAX_LINE bytes, limit
