@@ -1,5 +1,6 @@
 /* condense.c - what is searched when the officer pastes a whole chat or
- * email: more than KB_QUERY_MAX_BYTES, up to KB_INPUT_MAX_BYTES.
+ * email: a text over KB_QUERY_MAX_BYTES (up to KB_INPUT_MAX_BYTES), or a
+ * shorter one of several lines read as a chat or a mail (kbs_is_paste).
  *
  * 1. The customer's part.  The lines are read as a chat or a mail:
  *    - "Name: text", after an optional [time] or 10:42 stamp, is a turn.
@@ -13,15 +14,14 @@
  *      messages of the thread, the bank's own replies among them.
  *    - A sign-off line ("Kind regards", "Sent from my iPhone", "--") ends
  *      the message: the name, address and phone under it are left out.
- *    If that leaves no words, the whole text is the customer's part.
- *    Alerts scan all of it, a piece per line.
- * 2. The words searched: of the customer's part, the words the index knows
- *    (or one spelling edit from a word it knows), not stopwords nor
- *    conversation words nor numbers, scored by how often the customer used
- *    them times how rare they are in the index; the best KBS_CONDENSE_WORDS,
- *    in the order the customer first used them.  A word the index has
- *    never seen (a name, an email address, a card number) is never
- *    searched, so it is not stored with the search either. */
+ *    If that leaves no word the index knows, the whole text is the
+ *    customer's part.  Alerts scan all of it, a piece per line.
+ * 2. The passage searched: of the customer's sentences, and of each two
+ *    sentences in a row, the one whose best answer is the most confident
+ *    (the officer would type that one).  Up to 16 passages are tried, those
+ *    with most words the index knows; each is one search.  A name, an
+ *    address or a card number in other sentences is never searched, so it
+ *    is not stored with the search either. */
 #include <ctype.h>
 #include <math.h>
 #include <stdio.h>
@@ -237,6 +237,23 @@ static kb_status_t split_lines(const char *text, size_t len, line_t **out, size_
     return KB_STATUS_SUCCESS;
 }
 
+int kbs_is_paste(const char *text, size_t len)
+{
+    if (len > KB_QUERY_MAX_BYTES)
+        return 1;
+    if (!memchr(text, '\n', len))
+        return 0;
+    line_t *lines = NULL;
+    size_t n = 0;
+    if (split_lines(text, len, &lines, &n) != KB_STATUS_SUCCESS)
+        return 0;
+    int paste = 0;
+    for (size_t i = 0; i < n && !paste; i++)
+        paste = lines[i].kind != LINE_TEXT;
+    free(lines);
+    return paste;
+}
+
 /* Keep the customer's lines of TEXT in OUT, one per line. */
 static void customer_part(const line_t *lines, size_t n, kb_buf_t *out)
 {
@@ -273,15 +290,7 @@ static void customer_part(const line_t *lines, size_t n, kb_buf_t *out)
 }
 
 /* ---------------------------------------------------------------- */
-/* 2. The words searched                                              */
-
-typedef struct cand {
-    const char *word;   /* in the tokens */
-    const char *stem;
-    size_t first;       /* first position */
-    unsigned tf;
-    double score;
-} cand_t;
+/* 2. Words the index knows                                           */
 
 static int has_digit(const char *w)
 {
@@ -316,73 +325,246 @@ static kb_status_t doc_freq(kb_search_t *s, const char *word, const char *stem, 
     return st;
 }
 
-static int by_score(const void *a, const void *b)
+/* ---------------------------------------------------------------- */
+/* 3. The passage the KB answers best                                 */
+
+/* A passage: a sentence, or two in a row, of the customer's part. */
+typedef struct passage {
+    size_t start, end;   /* bytes of the part */
+    unsigned words;      /* content words the index knows */
+    double info;         /* what they tell (known_words) */
+} passage_t;
+
+/* Sentence ends: . ? ! followed by a space or the end, or a line break. */
+static size_t sentence_end(const char *t, size_t len, size_t i)
 {
-    const cand_t *x = a, *y = b;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
-    return x->first < y->first ? -1 : x->first > y->first;
+    for (; i < len; i++) {
+        if (t[i] == '\n')
+            return i + 1;
+        if ((t[i] == '.' || t[i] == '?' || t[i] == '!') &&
+            (i + 1 == len || t[i + 1] == ' ' || t[i + 1] == '\n' || t[i + 1] == '"'))
+            return i + 1;
+    }
+    return len;
 }
 
-static int by_first(const void *a, const void *b)
+/* The text of P, as plain words: nothing in it is query syntax. */
+static char *passage_text(const char *part, const passage_t *p)
 {
-    const cand_t *x = a, *y = b;
-    return x->first < y->first ? -1 : x->first > y->first;
+    char *t = kb_strndup(part + p->start, p->end - p->start);
+    if (!t)
+        return NULL;
+    for (char *c = t; *c; c++)
+        if (*c == '"' || *c == ':' || *c == '\n' || *c == '\r' || *c == '\t' ||
+            (*c == '-' && (c == t || c[-1] == ' ')))
+            *c = ' ';
+    return t;
 }
 
-/* The candidates of T (distinct stems, content words), scored. */
-static kb_status_t candidates(kb_search_t *s, const kb_tokens_t *t, cand_t **out, size_t *n_out)
+/* Content words of LEN bytes of TEXT that the index knows, and what they
+ * tell (*INFO, may be NULL: the sum of their inverse document frequencies,
+ * so "card" tells less than "chargeback"). */
+static kb_status_t known_words(kb_search_t *s, const char *text, size_t len, unsigned *n,
+                               double *info)
 {
-    *out = NULL;
-    *n_out = 0;
+    *n = 0;
+    if (info)
+        *info = 0;
     unsigned docs = 0;
     kb_status_t st = kb_xdb_doccount(s->db, &docs);
-    cand_t *c = t->n ? calloc(t->n, sizeof *c) : NULL;
-    if (st == KB_STATUS_SUCCESS && t->n && !c)
-        st = KB_STATUS_OUT_OF_MEMORY;
-    size_t n = 0;
-    kb_strmap_t *seen = NULL;
+    kb_tokens_t t;
     if (st == KB_STATUS_SUCCESS)
-        st = kb_strmap_new(&seen);
-    for (size_t i = 0; i < t->n && st == KB_STATUS_SUCCESS; i++) {
-        const char *w = t->words[i];
-        if (kbs_word_is_stop(w) || has_digit(w) || strlen(w) < 2)
+        st = kb_text_tokens(s->stem, text, len, &t);
+    else
+        memset(&t, 0, sizeof t);
+    for (size_t i = 0; st == KB_STATUS_SUCCESS && i < t.n; i++) {
+        if (kbs_word_is_stop(t.words[i]) || has_digit(t.words[i]))
             continue;
-        const char *key = t->stems[i][0] ? t->stems[i] : w;
-        int found = 0;
-        const char *at = kb_strmap_get(seen, key, &found);
-        if (found) {
-            /* "" : a word the index has never seen, looked up once. */
-            if (at && at[0])
-                c[strtoul(at, NULL, 10)].tf++;
-            continue;
-        }
         unsigned df = 0;
-        st = doc_freq(s, w, t->stems[i], &df);
-        if (st != KB_STATUS_SUCCESS)
-            break;
-        char num[24] = "";
+        st = doc_freq(s, t.words[i], t.stems[i], &df);
         if (df) {
-            c[n] = (cand_t){w, t->stems[i], i, 1, log((docs + 1.0) / (df + 0.5))};
-            snprintf(num, sizeof num, "%zu", n);
-            n++;
+            (*n)++;
+            if (info)
+                *info += log((docs + 1.0) / (df + 0.5));
         }
-        st = kb_strmap_set(seen, key, num);
     }
-    kb_strmap_free(seen);
-    if (st != KB_STATUS_SUCCESS) {
-        free(c);
-        return st;
-    }
-    for (size_t i = 0; i < n; i++)
-        c[i].score *= 1.0 + log((double)c[i].tf);
-    *out = c;
-    *n_out = n;
-    return KB_STATUS_SUCCESS;
+    kb_tokens_free(&t);
+    return st;
 }
 
-kb_status_t kbs_condense(kb_search_t *s, const char *text, size_t len, char **searched,
-                         char **part)
+/* The confidence of the best answer to TEXT (0 when nothing answers), with
+ * REQ's filters, and its article id (*ID, caller frees; NULL when none). */
+static kb_status_t best_confidence(kb_search_t *s, const kb_request_t *req, const char *text,
+                                   double *conf, char **id)
+{
+    *conf = 0;
+    *id = NULL;
+    kb_qparsed_t q;
+    kb_status_t st = kb_query_parse(text, strlen(text), &q);
+    if (st == KB_STATUS_TOO_LARGE || st == KB_STATUS_PARSE_ERROR) {
+        kb_qparsed_clear(&q);
+        return KB_STATUS_SUCCESS;
+    }
+    kbs_prepared_t prep;
+    kbs_built_t built;
+    memset(&built, 0, sizeof built);
+    memset(&prep, 0, sizeof prep);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_prepare(s, &q, req, &prep);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_build(s, &prep, 0, prep.corrections > 0, &built);
+    kb_results_t *r = NULL;
+    if (st == KB_STATUS_SUCCESS && built.query && prep.words) {
+        kb_request_t one = *req;
+        one.offset = 0;
+        one.explain = 0;
+        one.snippet_bytes = 16;
+        if (!(r = calloc(1, sizeof *r)))
+            st = KB_STATUS_OUT_OF_MEMORY;
+        else
+            st = kbs_fetch(s, &built, &one, 1, r);
+        if (st == KB_STATUS_SUCCESS && r->n) {
+            *conf = r->hits[0].confidence;
+            if (!(*id = kb_strdup(r->hits[0].id)))
+                st = KB_STATUS_OUT_OF_MEMORY;
+        }
+    }
+    kb_results_free(r);
+    kbs_built_clear(&built);
+    kbs_prepared_clear(&prep);
+    kb_qparsed_clear(&q);
+    return st;
+}
+
+/* Openings of a question or a request. */
+static const char *const ASKS[] = {
+    "how", "what", "what's", "whats", "why", "when", "where", "which", "who", "can", "could",
+    "would you", "will", "is", "are", "do", "does", "did", "should", "may", "i need", "i want",
+    "i'd like", "id like", "i would like", "please", "is there", "i can't", "i cant", "i cannot",
+    "help me", NULL};
+
+/* 1 if the N bytes at T ask something: a '?', or a sentence opening as
+ * a question or a request does. */
+static int asks(const char *t, size_t n)
+{
+    if (memchr(t, '?', n))
+        return 1;
+    size_t i = 0;
+    while (i < n && !isalpha((unsigned char)t[i]))
+        i++;
+    for (size_t k = 0; ASKS[k]; k++) {
+        size_t m = strlen(ASKS[k]);
+        if (n - i > m && strncasecmp(t + i, ASKS[k], m) == 0 && !isalpha((unsigned char)t[i + m]))
+            return 1;
+    }
+    return 0;
+}
+
+/* Most passages tried (each is one search). */
+/* How much a passage must tell before its confidence counts in full: the
+ * inverse document frequencies of its words, summed (about three telling
+ * words). */
+#define INFO_SCALE 8.0
+/* A passage that asks (a '?', "how", "can", "I need") over one that
+ * tells the story around it.  Tuned on the tuning halves' questions put
+ * in pastes (kb-eval's long- sets). */
+#define ASK_BONUS 1.5
+#define MAX_TRIED 16
+/* What another passage with the same best answer adds to a passage's
+ * score (tuned like ASK_BONUS). */
+#define VOTE_WEIGHT 0.3
+
+static int by_words(const void *a, const void *b)
+{
+    const passage_t *x = a, *y = b;
+    if (x->words != y->words)
+        return x->words > y->words ? -1 : 1;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* The passage of PART (LEN bytes) whose best answer is the most confident:
+ * each sentence and each two in a row with a word the index knows, the
+ * MAX_TRIED with most such words tried (most first: they win ties).  Each
+ * is scored by its best answer's confidence, weighed by what it tells and
+ * whether it asks, plus VOTE_WEIGHT of the scores of the other passages
+ * with the same best answer.  *OUT is its text (caller frees), or NULL
+ * when no passage has a known word. */
+static kb_status_t best_passage(kb_search_t *s, const kb_request_t *req, const char *part,
+                                size_t len, char **out)
+{
+    *out = NULL;
+    size_t cap = 16, n = 0;
+    passage_t *p = malloc(cap * sizeof *p);
+    if (!p)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    size_t prev = (size_t)-1;   /* index of the previous sentence */
+    for (size_t at = 0; at < len && st == KB_STATUS_SUCCESS;) {
+        size_t end = sentence_end(part, len, at);
+        passage_t one = {at, end, 0, 0};
+        at = end;
+        st = known_words(s, part + one.start, one.end - one.start, &one.words, &one.info);
+        if (st != KB_STATUS_SUCCESS || !one.words)
+            continue;
+        if (n + 2 > cap) {
+            passage_t *g = realloc(p, (cap *= 2) * sizeof *p);
+            if (!g) {
+                st = KB_STATUS_OUT_OF_MEMORY;
+                break;
+            }
+            p = g;
+        }
+        if (prev != (size_t)-1 && one.end - p[prev].start <= KB_QUERY_MAX_BYTES)
+            p[n++] = (passage_t){p[prev].start, one.end, p[prev].words + one.words,
+                                 p[prev].info + one.info};
+        if (one.end - one.start <= KB_QUERY_MAX_BYTES) {
+            prev = n;
+            p[n++] = one;
+        } else {
+            prev = (size_t)-1;
+        }
+    }
+    if (st == KB_STATUS_SUCCESS && n) {
+        qsort(p, n, sizeof *p, by_words);
+        size_t tried = n < MAX_TRIED ? n : MAX_TRIED;
+        double score[MAX_TRIED] = {0};
+        char *top[MAX_TRIED] = {NULL};
+        for (size_t i = 0; i < tried && st == KB_STATUS_SUCCESS; i++) {
+            char *t = passage_text(part, &p[i]);
+            st = t ? best_confidence(s, req, t, &score[i], &top[i]) : KB_STATUS_OUT_OF_MEMORY;
+            free(t);
+            /* A passage that says little ("I hope someone can help") is
+             * easily covered: what it tells weighs in. */
+            score[i] *= 1.0 - exp(-p[i].info / INFO_SCALE);
+            /* What the customer asks, more than what they tell around it. */
+            if (asks(part + p[i].start, p[i].end - p[i].start))
+                score[i] *= ASK_BONUS;
+        }
+        /* The answer most passages point to, by their scores summed (the
+         * customer says it more than one way); of its passages, the best. */
+        size_t pick = 0;
+        double best = -1;
+        for (size_t i = 0; i < tried && st == KB_STATUS_SUCCESS; i++) {
+            double votes = score[i];
+            for (size_t k = 0; k < tried; k++)
+                if (k != i && top[i] && top[k] && strcmp(top[i], top[k]) == 0)
+                    votes += score[k] * VOTE_WEIGHT;
+            if (votes > best + 1e-9) {
+                best = votes;
+                pick = i;
+            }
+        }
+        for (size_t i = 0; i < tried; i++)
+            free(top[i]);
+        if (st == KB_STATUS_SUCCESS && !(*out = passage_text(part, &p[pick])))
+            st = KB_STATUS_OUT_OF_MEMORY;
+    }
+    free(p);
+    return st;
+}
+
+kb_status_t kbs_condense(kb_search_t *s, const kb_request_t *req, const char *text, size_t len,
+                         char **searched, char **part)
 {
     *searched = NULL;
     *part = NULL;
@@ -398,53 +580,40 @@ kb_status_t kbs_condense(kb_search_t *s, const char *text, size_t len, char **se
         kb_buf_free(&cust);
         return KB_STATUS_OUT_OF_MEMORY;
     }
-    kb_tokens_t t;
-    st = kb_text_tokens(s->stem, cust.data ? cust.data : "", cust.len, &t);
-    if (st == KB_STATUS_SUCCESS && !t.n) {
-        /* Nothing is left: the whole text is the customer's. */
-        kb_tokens_free(&t);
+    unsigned known = 0;
+    st = known_words(s, cust.data ? cust.data : "", cust.len, &known, NULL);
+    if (st == KB_STATUS_SUCCESS && !known) {
+        /* Nothing is left that the KB knows: the whole text is the customer's. */
         kb_buf_free(&cust);
         kb_buf_add(&cust, text, len);
-        st = cust.oom ? KB_STATUS_OUT_OF_MEMORY : kb_text_tokens(s->stem, text, len, &t);
+        if (cust.oom)
+            st = KB_STATUS_OUT_OF_MEMORY;
     }
-    if (st != KB_STATUS_SUCCESS) {
-        kb_buf_free(&cust);
-        return st;
-    }
-    cand_t *c = NULL;
-    size_t n = 0;
-    st = candidates(s, &t, &c, &n);
-    kb_buf_t b = KB_BUF_INIT;
-    if (st == KB_STATUS_SUCCESS) {
-        qsort(c, n, sizeof *c, by_score);
-        if (n > KBS_CONDENSE_WORDS)
-            n = KBS_CONDENSE_WORDS;
-        qsort(c, n, sizeof *c, by_first);
-        for (size_t i = 0; i < n; i++) {
-            if (b.len + 1 + strlen(c[i].word) > KB_QUERY_MAX_BYTES)
-                break;
-            if (b.len)
-                kb_buf_addc(&b, ' ');
-            kb_buf_adds(&b, c[i].word);
-        }
-        if (!b.len)
-            kb_buf_adds(&b, "");
-    }
-    free(c);
-    kb_tokens_free(&t);
-    if (st == KB_STATUS_SUCCESS && (b.oom || cust.oom))
+    char *best = NULL;
+    if (st == KB_STATUS_SUCCESS)
+        st = best_passage(s, req, cust.data ? cust.data : "", cust.len, &best);
+    if (st == KB_STATUS_SUCCESS && !best)
+        best = kb_strdup("");
+    if (st == KB_STATUS_SUCCESS && (!best || cust.oom))
         st = KB_STATUS_OUT_OF_MEMORY;
     if (st != KB_STATUS_SUCCESS) {
-        kb_buf_free(&b);
+        free(best);
         kb_buf_free(&cust);
         return st;
     }
-    *searched = kb_buf_take(&b);
+    /* Trimmed, one space between words. */
+    size_t w = 0;
+    for (size_t r = 0; best[r]; r++)
+        if (best[r] != ' ' || (w && best[w - 1] != ' '))
+            best[w++] = best[r];
+    while (w && best[w - 1] == ' ')
+        w--;
+    best[w] = '\0';
+    *searched = best;
     *part = kb_buf_take(&cust);
-    if (!*searched || !*part) {
+    if (!*part) {
         free(*searched);
-        free(*part);
-        *searched = *part = NULL;
+        *searched = NULL;
         return KB_STATUS_OUT_OF_MEMORY;
     }
     return KB_STATUS_SUCCESS;

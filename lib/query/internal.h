@@ -150,15 +150,17 @@ void kbs_prepared_clear(kbs_prepared_t *p);
 char *kbs_corrected_string(const kb_qparsed_t *p, const kbs_prepared_t *prep);
 
 /* condense.c */
-/* Most words searched for a long paste. */
-#define KBS_CONDENSE_WORDS 24
+/* 1 if TEXT (LEN bytes, trimmed) is searched as a paste: over
+ * KB_QUERY_MAX_BYTES, or several lines read as a chat or a mail (a
+ * speaker's label, a mail header, a quoted line or a sign-off). */
+int kbs_is_paste(const char *text, size_t len);
 /* What to search in LEN bytes of TEXT, a pasted chat or email (UTF-8,
- * normalized): *SEARCHED gets the words searched (at most
- * KBS_CONDENSE_WORDS, under KB_QUERY_MAX_BYTES; "" when none), *PART the
- * customer's part of TEXT, a line per line, for the alerts.  Caller frees
- * both.  Index errors, KB_STATUS_OUT_OF_MEMORY. */
-kb_status_t kbs_condense(kb_search_t *s, const char *text, size_t len, char **searched /* OUT */,
-                         char **part /* OUT */);
+ * normalized), with REQ's filters: *SEARCHED gets the passage searched
+ * (plain words under KB_QUERY_MAX_BYTES; "" when no word is known), *PART
+ * the customer's part of TEXT, a line per line, for the alerts.  Caller
+ * frees both.  Index errors, KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kbs_condense(kb_search_t *s, const kb_request_t *req, const char *text, size_t len,
+                         char **searched /* OUT */, char **part /* OUT */);
 
 /* build.c */
 kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain,

@@ -195,17 +195,18 @@ static size_t trimmed_len(const char *q)
     return n;
 }
 
-/* A long paste (over KB_QUERY_MAX_BYTES): Q gets the words condense.c
- * chose, R->searched them too, *PART the customer's part (caller frees). */
-static kb_status_t condense_paste(kb_search_t *s, const char *text, kb_qparsed_t *q,
+/* A paste (kbs_is_paste): Q gets the passage condense.c chose,
+ * R->searched it too, *PART the customer's part (caller frees). */
+static kb_status_t condense_paste(kb_search_t *s, const kb_request_t *req, kb_qparsed_t *q,
                                   kb_results_t *r, char **part)
 {
+    const char *text = req->q;
     char *norm = NULL;
     size_t n = 0;
     kb_status_t st = kb_text_normalize(text, strlen(text), &norm, &n);
     char *searched = NULL;
     if (st == KB_STATUS_SUCCESS)
-        st = kbs_condense(s, norm, n, &searched, part);
+        st = kbs_condense(s, req, norm, n, &searched, part);
     free(norm);
     if (st == KB_STATUS_SUCCESS)
         st = kb_query_parse(searched, strlen(searched), q);
@@ -220,14 +221,14 @@ static kb_status_t condense_paste(kb_search_t *s, const char *text, kb_qparsed_t
     return st;
 }
 
-/* Parse REQ->q into Q, as typed or (over KB_QUERY_MAX_BYTES) condensed. */
+/* Parse REQ->q into Q, as typed or (a paste: kbs_is_paste) condensed. */
 static kb_status_t parse_request(kb_search_t *s, const kb_request_t *req, kb_qparsed_t *q,
                                  int *paste)
 {
     memset(q, 0, sizeof *q);
     size_t len = strlen(req->q);
     size_t n = trimmed_len(req->q);
-    *paste = n > KB_QUERY_MAX_BYTES;
+    *paste = n <= KB_INPUT_MAX_BYTES && kbs_is_paste(req->q, len);
     if (n > KB_INPUT_MAX_BYTES) {
         kbs_set_error(s, "query is longer than %d bytes", KB_INPUT_MAX_BYTES);
         return KB_STATUS_TOO_LARGE;
@@ -275,7 +276,7 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
     st = kbs_refresh(s, 0);
     for (int attempt = 0; st == KB_STATUS_SUCCESS; attempt++) {
         if (paste && !part)
-            st = condense_paste(s, req->q, &q, r, &part);
+            st = condense_paste(s, req, &q, r, &part);
         if (st == KB_STATUS_SUCCESS)
             st = run_once(s, req, &q, part, limit, r);
         if (st == KB_STATUS_SUCCESS || !kbs_retryable(st) || attempt > 0)
