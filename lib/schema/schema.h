@@ -84,7 +84,7 @@
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-11"
+#define KB_INDEX_FORMAT "kb-index-12"
 
 /* Value slots. */
 enum {

@@ -164,6 +164,11 @@ static void test_triggers(void)
     INT_EQ(fires(stem, "mum card", "my mum's card"), 1, "a possessive is the word");
     INT_EQ(fires(stem, "can not log in", "i can't log in"), 1, "\"can't\" is \"can not\"");
     INT_EQ(fires(stem, "will not let me", "it won't let me"), 1, "\"won't\" is \"will not\"");
+    INT_EQ(fires(stem, "mugged", "i was mugging"), 1, "mugged and mugging are one word");
+    INT_EQ(fires(stem, "mugged", "declined when i bought a mug"), 0, "a mug is not a mugging");
+    INT_EQ(fires(stem, "pensioner", "my pension payment"), 0, "a pension is not a pensioner");
+    INT_EQ(fires(stem, "targeted", "i was targetted by scammers"), 1, "targetted is targeted");
+    INT_EQ(fires(stem, "targeted", "i paid at target"), 0, "a shop called Target is not targeted");
     kb_xstem_free(stem);
 }
 
