@@ -35,7 +35,7 @@ extern "C" {
 typedef struct kb_search kb_search_t;
 
 /* The confidence above which a result is a confident answer (covered). */
-#define KB_CONFIDENT 0.3
+#define KB_CONFIDENT 0.5
 
 /* Longest query searched as typed, in bytes after trimming (DESIGN.md
  * section 6). */

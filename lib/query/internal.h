@@ -177,6 +177,12 @@ const kbs_tier_t *kbs_tier_find(const kb_search_t *s, const char *id);
  * first) and R's escalation (the first alert's path, else a tier's routing
  * trigger, else the top answer's path). */
 kb_status_t kbs_alerts(kb_search_t *s, const kbs_mtext_t *m, kb_results_t *r);
+/* Make the words of PREP that a frustration cue holds ("on hold for an
+ * hour", "third time", "fed up") conversation words, not searched: they
+ * say how the customer feels about the call, not what it is about (the
+ * cue still raises its alert).  Nothing changes when they are all the
+ * query has.  KB_STATUS_OUT_OF_MEMORY (PREP unchanged). */
+kb_status_t kbs_drop_cue_words(kb_search_t *s, kbs_prepared_t *prep);
 /* M: the words of PREP (corrected where CORRECTED), one piece per item. */
 kb_status_t kbs_mtext_of_query(kb_search_t *s, const kbs_prepared_t *prep, int corrected,
                                kbs_mtext_t *m /* OUT */);
@@ -189,6 +195,11 @@ time_t kbs_now(const kb_search_t *s);
 /* Run BUILT for REQ and fill R's hits (LIMIT of them) and total. */
 kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
                       unsigned limit, kb_results_t *r);
+/* kbs_fetch() of the first answer only, with the evidence its confidence
+ * is made of (0..1; 0 when nothing matches) in *EVIDENCE: comparable
+ * between texts of different length, as the confidence is not. */
+kb_status_t kbs_fetch_evidence(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
+                               kb_results_t *r, double *evidence /* OUT */);
 /* The first document holding PREFIX + VALUE.  KB_STATUS_NOT_FOUND if none. */
 kb_status_t kbs_first_doc(kb_search_t *s, const char *prefix, const char *value,
                           kb_xdoc_t **doc /* OUT */);

@@ -62,6 +62,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     kb_status_t st = kbs_prepare(s, q, req, &prep);
     if (st != KB_STATUS_SUCCESS)
         return st;
+    if (!req->plain)
+        st = kbs_drop_cue_words(s, &prep);
     for (size_t i = 0; i < prep.categories.n && st == KB_STATUS_SUCCESS; i++)
         if (!kb_strv_push(&r->categories, &r->n_categories, prep.categories.items[i],
                           strlen(prep.categories.items[i])))
@@ -304,7 +306,8 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kb_results_free(r);
         return st;
     }
-    r->covered = r->n > 0 && r->hits[0].confidence >= KB_CONFIDENT;
+    /* A confident answer among the best candidates, on this page or not. */
+    r->covered = r->total > 0;
     r->took_ms = kb_now_ms() - t0;
     *out = r;
     return KB_STATUS_SUCCESS;
