@@ -201,6 +201,22 @@ typedef struct kb_schema_link {
     int line;
 } kb_schema_link_t;
 
+/* The front-matter keys a node remembers the line of, so that lint points
+ * at the key concerned (kb_schema_node_t.lines). */
+typedef enum kb_node_key {
+    KB_NODE_TITLE = 0,
+    KB_NODE_CATEGORY,
+    KB_NODE_ESCALATION,
+    KB_NODE_NEXT,
+    KB_NODE_HOURS,
+    KB_NODE_CONTACT,
+    KB_NODE_SLA,
+    KB_NODE_REVIEW_BY,
+    KB_NODE_STATUS,
+    KB_NODE_QUESTIONS,
+    KB_NODE_KEYS
+} kb_node_key_t;
+
 /* What lint needs of one article: every field it checks, and no text. */
 typedef struct kb_schema_node {
     char *id;
@@ -215,7 +231,18 @@ typedef struct kb_schema_node {
     char *next;            /* may be NULL */
     kb_schema_link_t *links;
     size_t n_links;
+    char *status;          /* as kb_article_t.status: NULL is published */
+    unsigned title_len;    /* the title's length in characters */
+    int no_text;           /* the body has no text (nothing, or headings only) */
+    int lines[KB_NODE_KEYS]; /* the line of each key, 0 when absent */
 } kb_schema_node_t;
+
+/* 1 if N is published (no status, or one that is not draft or archived:
+ * an unknown status is an error of its own and hides nothing). */
+int kb_schema_node_published(const kb_schema_node_t *n);
+/* The line of key K in N, or 1 when N has no such key (the front matter's
+ * first line: a missing key is said there). */
+int kb_schema_node_line(const kb_schema_node_t *n, kb_node_key_t k);
 
 /* The node of A (PATH is copied from A->path).  KB_STATUS_OUT_OF_MEMORY
  * (OUT is then empty).  Clear with kb_schema_node_clear(). */

@@ -176,7 +176,7 @@ db=$T/keep.idx
 kb_index --db "$db" --quiet "$kb" >/dev/null 2>&1
 printf -- '---\ntitle: [broken\n---\nbody\n' >"$kb/policy/fees.md"
 expect_code "--full with broken front matter: exit 1" 1 kb_index --db "$db" --full "$kb"
-expect_match "--full: the error has file and line" "$T/err" 'fees\.md:3: error: front matter'
+expect_match "--full: the error has file and line" "$T/err" 'fees\.md:2: error: front matter: the list opened with'
 expect_match "--full: says the last good version stays" "$T/err" 'fees\.md: warning: its last good version stays searchable'
 expect_eq "--full: the last good version is found" "$(ids "$db" withdrawals allowance)" "fees"
 expect_eq "--full: and shown" "$(title "$db" fees)" "Fees for cash withdrawals"
