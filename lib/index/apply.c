@@ -16,9 +16,14 @@ void kbi_job_clear(job_t *j)
     kb_article_free(j->article);
     kbi_docset_free(&j->docs);
     kb_diags_free(j->diags);
+    if (j->node) {
+        kb_schema_node_clear(j->node);
+        free(j->node);
+    }
     j->old_record = NULL;
     j->article = NULL;
     j->diags = NULL;
+    j->node = NULL;
 }
 
 int kbi_defer(run_t *r, job_t *j)

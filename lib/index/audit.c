@@ -223,6 +223,23 @@ static kb_status_t store_list(run_t *r, const char *last, kb_diags_t *found)
     return st;
 }
 
+/* ERRS into R->diags, but for the files whose new version the gate held
+ * back: it said what is wrong with that version, and the one that stays
+ * is not what the editor is working on. */
+static void report(run_t *r, const kb_diags_t *errs)
+{
+    size_t plen = strlen(r->root) + 1;
+    for (size_t i = 0; i < kb_diags_count(errs); i++) {
+        const kb_diag_t *d = kb_diags_get(errs, i);
+        const char *rel = strlen(d->path) > plen ? d->path + plen : d->path;
+        int held = 0;
+        if (r->held)
+            kb_strmap_get(r->held, rel, &held);
+        if (!held)
+            kb_diags_add(r->diags, d->level, d->path, d->line, "%s", d->message);
+    }
+}
+
 kb_status_t kbi_audit_end(run_t *r)
 {
     char *last = NULL;
@@ -250,7 +267,7 @@ kb_status_t kbi_audit_end(run_t *r)
         kbi_check_node(g, kbi_graph_node(g, i), NULL, 0, errs);
     if (st == KB_STATUS_SUCCESS)
         st = store_list(r, found ? last : NULL, errs);
-    kb_diags_extend(r->diags, errs);
+    report(r, errs);
     kb_diags_free(errs);
     kbi_graph_free(g);
     kb_strlist_clear(&rels);

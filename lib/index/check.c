@@ -17,6 +17,7 @@ struct kbi_graph {
     kb_strmap_t *held;       /* id -> path of an article held back by its errors */
     const char **cycle_min;  /* per node: the smallest id of its cycle, or NULL */
     int sealed;
+    int borrowing;           /* the nodes are the caller's (kbi_graph_borrow) */
 };
 
 kb_status_t kbi_graph_new(kbi_graph_t **out)
@@ -35,7 +36,7 @@ void kbi_graph_free(kbi_graph_t *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->n; i++)
+    for (size_t i = 0; i < g->n && !g->borrowing; i++)
         kb_schema_node_clear(&g->nodes[i]);
     free(g->nodes);
     free(g->cycle_min);
@@ -66,6 +67,11 @@ size_t kbi_graph_count(const kbi_graph_t *g)
     return g ? g->n : 0;
 }
 
+void kbi_graph_borrow(kbi_graph_t *g)
+{
+    g->borrowing = 1;
+}
+
 kb_status_t kbi_graph_hold(kbi_graph_t *g, const char *id, const char *path)
 {
     if (!g->held && kb_strmap_new(&g->held) != KB_STATUS_SUCCESS)
@@ -94,7 +100,8 @@ kb_status_t kbi_graph_add(kbi_graph_t *g, kb_schema_node_t *node, int *added)
     if (st != KB_STATUS_SUCCESS)
         return st;
     g->nodes[g->n++] = *node;
-    memset(node, 0, sizeof *node);
+    if (!g->borrowing)
+        memset(node, 0, sizeof *node);
     *added = 1;
     return KB_STATUS_SUCCESS;
 }
@@ -164,10 +171,15 @@ typedef struct ctx {
     size_t errors;
 } ctx_t;
 
-#define ERR(line, ...) (c->errors++, kb_diags_add(c->d, KB_DIAG_ERROR, c->path, line, __VA_ARGS__))
+#define ERR(line, ...)                                                                        \
+    do {                                                                                      \
+        c->errors++;                                                                          \
+        if (c->warnings != KBI_CHECK_WARNINGS)                                                \
+            kb_diags_add(c->d, KB_DIAG_ERROR, c->path, line, __VA_ARGS__);                    \
+    } while (0)
 #define WARN(line, ...)                                                                       \
     do {                                                                                      \
-        if (c->warnings)                                                                      \
+        if (c->warnings != KBI_CHECK_ERRORS)                                                  \
             kb_diags_add(c->d, KB_DIAG_WARNING, c->path, line, __VA_ARGS__);                  \
     } while (0)
 #define LINE(k) kb_schema_node_line(a, KB_NODE_##k)

@@ -67,6 +67,10 @@ const kb_schema_node_t *kbi_graph_node(const kbi_graph_t *g, size_t i);
 const kb_schema_node_t *kbi_graph_get(const kbi_graph_t *g, const char *id);
 size_t kbi_graph_count(const kbi_graph_t *g);
 
+/* From now on G only borrows the nodes added (they are not moved, and not
+ * freed with G): the caller keeps them alive while G lives. */
+void kbi_graph_borrow(kbi_graph_t *g);
+
 /* Article PATH with ID is held back by its errors (not in the graph):
  * what names ID says so instead of "unknown id".  KB_STATUS_OUT_OF_MEMORY. */
 kb_status_t kbi_graph_hold(kbi_graph_t *g, const char *id, const char *path);
@@ -75,8 +79,11 @@ kb_status_t kbi_graph_hold(kbi_graph_t *g, const char *id, const char *path);
  * KB_STATUS_OUT_OF_MEMORY. */
 kb_status_t kbi_graph_seal(kbi_graph_t *g);
 
-/* Every problem of node N in the sealed graph G into DIAGS (with
- * WARNINGS 0, the errors only), at N->path.  TODAY ("YYYY-MM-DD") dates the
+/* What kbi_check_node() reports. */
+enum { KBI_CHECK_ERRORS = 0, KBI_CHECK_ALL = 1, KBI_CHECK_WARNINGS = 2 };
+
+/* Every problem of node N in the sealed graph G into DIAGS (WARNINGS is
+ * KBI_CHECK_ERRORS, _ALL or _WARNINGS: what is added), at N->path.  TODAY ("YYYY-MM-DD") dates the
  * review warning.  Returns the number of errors found for N. */
 size_t kbi_check_node(const kbi_graph_t *g, const kb_schema_node_t *n, const char *today,
                       int warnings, kb_diags_t *diags);

@@ -268,6 +268,7 @@ static void run_free(run_t *r)
     kbi_keep_close(r);
     kb_strmap_free(r->old_records);
     kb_strmap_free(r->nodes);
+    kb_strmap_free(r->held);
     free(r->deferred);
     kb_strmap_free(r->tiers);
     kb_xstem_free(r->stem);
@@ -315,7 +316,10 @@ static kb_status_t start_generation(run_t *r, unsigned cur, unsigned *gen, kb_bu
 /* Everything a run writes, up to (not including) the final commit. */
 static kb_status_t write_run(run_t *r)
 {
-    kb_status_t st = kbi_begin_batch(r);
+    /* Everything changed is parsed and gated before anything is written. */
+    kb_status_t st = kbi_parse_jobs(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_begin_batch(r);
     if (st == KB_STATUS_SUCCESS)
         st = remove_deleted(r);
     if (st == KB_STATUS_SUCCESS && r->full && r->n_shards > 1) {

@@ -300,8 +300,10 @@ static void unknown_key(kb_article_t *a, const kbi_fm_entry_t *e, kb_diags_t *di
 /* Remember that KEY is at LINE (kb_article_t.keys). */
 static int note_key(kb_article_t *a, const char *key, int line)
 {
-    if (a->n_keys % 16 == 0) {
-        kb_key_line_t *k = realloc(a->keys, (a->n_keys + 16) * sizeof *k);
+    if (a->n_keys == 0 || (a->n_keys >= 16 && (a->n_keys & (a->n_keys - 1)) == 0)) {
+        /* Room for 16, then doubled at each power of two. */
+        size_t cap = a->n_keys < 16 ? 16 : 2 * a->n_keys;
+        kb_key_line_t *k = realloc(a->keys, cap * sizeof *k);
         if (!k)
             return 0;
         a->keys = k;

@@ -1,7 +1,11 @@
 /* run.h - what the files of an indexing run share (internal to libkb).
  *
  *   indexer.c  kb_index_run: scan, plan, open or create the shards, finish
- *   jobs.c     the worker threads: read, hash, parse, build documents
+ *   jobs.c     the worker threads, in two passes: read, hash and parse
+ *              every changed file; then build the documents of those the
+ *              gate lets through, which the calling thread applies
+ *   indexgate.c  the publish gate (gate.c) over the jobs: which new
+ *              versions are held back
  *   apply.c    what a job's result does to the index
  *   write.c    writing documents, records and nodes, in batches
  *   settle.c   ids moving between files: jobs deferred, then settled
@@ -21,6 +25,7 @@
 #include "docbuild.h"
 #include "kb/index.h"
 #include "layout.h"
+#include "schema/schema.h"
 #include "scan.h"
 #include "writers.h"
 #include "xapian/xapian.h"
@@ -29,6 +34,9 @@
 #define KBI_BATCH 1000
 /* How far workers may run ahead of the writer, in articles. */
 #define KBI_WINDOW 512
+/* Runs with more changed files than this parse them twice (before and
+ * after the gate) rather than hold every parsed article in memory. */
+#define KBI_KEEP_PARSED 2000
 #define KBI_MAX_THREADS 8
 
 typedef enum outcome {
@@ -45,6 +53,7 @@ typedef struct job {
     uint64_t hash;
     kb_article_t *article;
     kbi_docset_t docs;
+    kb_schema_node_t *node;  /* what the gate checks of ARTICLE (OUT_PARSED) */
     kb_diags_t *diags;
     kb_status_t status;      /* a failure that stops the run (memory) */
     int ready;
@@ -81,6 +90,7 @@ typedef struct run {
     int settling;            /* applying the deferred jobs: one batch */
     /* Lint of the indexed KB (audit.c). */
     kb_strmap_t *nodes;      /* rel -> lint node JSON (N:) of this run's files */
+    kb_strmap_t *held;       /* rel -> NULL: new versions the gate held back */
     int graph_changed;       /* what other articles' checks see has changed */
     /* A full run: the previous generation, read-only (keep.c). */
     kb_xdb_t *old[KBI_MAX_SHARDS];
@@ -93,6 +103,7 @@ typedef struct run {
     size_t next;
     size_t consumed;
     int stop;
+    int pass;                /* 1: parse for the gate; 2: build and apply */
 } run_t;
 
 /* write.c */
@@ -126,8 +137,15 @@ void kbi_job_clear(job_t *j);
 job_t *kbi_job_of(const run_t *r, const char *rel);
 
 /* jobs.c */
-/* Run the jobs: in worker threads when there are enough of them. */
+/* Pass 1: read, hash and parse every job (no writing); then the gate. */
+kb_status_t kbi_parse_jobs(run_t *r);
+/* Pass 2: build the documents of the jobs and apply them in file order. */
 kb_status_t kbi_run_jobs(run_t *r);
+
+/* indexgate.c */
+/* Hold back the new versions in error (gate.c), after kbi_parse_jobs:
+ * their jobs become OUT_REJECTED, with the errors in their diags. */
+kb_status_t kbi_gate_jobs(run_t *r);
 
 /* Add DOCS (documents, spelling, tier of article ID) for file REL: to the
  * writer of its shard, or straight into it. */

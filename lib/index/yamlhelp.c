@@ -258,18 +258,19 @@ int kbi_yaml_swallowed(const kbi_yaml_src_t *src, size_t start, size_t end)
 {
     if (end > src->len)
         end = src->len;
-    int line = 0;
-    for (size_t i = 0; i < start && i < src->len; i++)
-        line += src->text[i] == '\n';
     for (size_t i = start; i < end; i++) {
         if (src->text[i] != '\n')
             continue;
-        line++;
         size_t k = i + 1;
         while (k < end && (src->text[k] == ' ' || src->text[k] == '\t'))
             k++;
-        if (k + 1 < end && src->text[k] == '-' && src->text[k + 1] == ' ')
+        if (k + 1 < end && src->text[k] == '-' && src->text[k + 1] == ' ') {
+            /* Rare: only now count the lines up to it. */
+            int line = 1;
+            for (size_t p = 0; p < i; p++)
+                line += src->text[p] == '\n';
             return src->first_line + line;
+        }
     }
     return 0;
 }

@@ -41,7 +41,7 @@ static char *dup_opt(const char *s, int *oom)
 /* The front-matter key names of kb_node_key_t, in order. */
 static const char *const node_keys[KB_NODE_KEYS] = {
     "title", "category", "escalation", "next", "hours", "contact", "sla", "review_by",
-    "status", "questions",
+    "status", "questions", "id",
 };
 
 int kb_schema_node_published(const kb_schema_node_t *n)

@@ -214,6 +214,7 @@ typedef enum kb_node_key {
     KB_NODE_REVIEW_BY,
     KB_NODE_STATUS,
     KB_NODE_QUESTIONS,
+    KB_NODE_ID,
     KB_NODE_KEYS
 } kb_node_key_t;
 

@@ -95,7 +95,7 @@ if [ "$n" -ge 1 ] && [ "$n" -le 2 ]; then ok "at most two generations kept ($n)"
 lint=$(fixture kb-lint)
 KB_TODAY=2026-11-22 expect_code "lint finds errors: exit 1" 1 kb_index --check "$lint"
 cp "$T/err" "$T/lint.err"
-expect_match "lint: duplicate id" "$T/lint.err" "dup-b\.md:1: error: duplicate id 'same-id'"
+expect_match "lint: duplicate id, at its line, naming the file that keeps it" "$T/lint.err" "dup-b\.md:2: error: duplicate id 'same-id': [^ ]*dup-a\.md has it"
 expect_match "lint: missing title" "$T/lint.err" 'no-title\.md:1: error: missing title'
 expect_match "lint: missing category" "$T/lint.err" 'no-title\.md:1: error: missing category'
 expect_match "lint: unknown category" "$T/lint.err" "stale\.md:3: error: unknown category 'wrongcat'"
@@ -108,7 +108,7 @@ expect_match "lint: malformed hours" "$T/lint.err" "loop-b\.md:5: error: malform
 expect_match "lint: review date passed (warning)" "$T/lint.err" 'stale\.md:4: warning: review date 2020-01-01 has passed'
 expect_match "lint: no questions (warning)" "$T/lint.err" 'stale\.md:1: warning: no questions'
 expect_match "lint: unknown key (warning)" "$T/lint.err" "warning: unknown front-matter key 'mood'"
-expect_match "lint: summary line" "$T/out" 'checked 6 articles'
+expect_match "lint: summary line" "$T/out" 'checked 7 articles'
 
 clean=$(fixture kb-small clean)
 expect_code "lint passes on the fixture" 0 kb_index --check "$clean"
