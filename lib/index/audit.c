@@ -265,6 +265,8 @@ kb_status_t kbi_audit_end(run_t *r)
         st = kbi_graph_seal(g);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < checked; i++)
         kbi_check_node(g, kbi_graph_node(g, i), NULL, 0, errs);
+    if (st == KB_STATUS_SUCCESS && whole)
+        st = kbi_moves_report(r, g);
     if (st == KB_STATUS_SUCCESS)
         st = store_list(r, found ? last : NULL, errs);
     report(r, errs);

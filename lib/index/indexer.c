@@ -247,7 +247,11 @@ static kb_status_t remove_deleted(run_t *r)
         kb_strmap_get(r->present, rel, &found);
         if (found)
             continue;
-        st = kbi_remove_record(r, rel, rec);
+        kb_schema_file_t f;
+        if (kb_schema_file_decode(rec, &f))
+            st = kbi_moves_note(r, rel, f.id, NULL, f.hash);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_remove_record(r, rel, rec);
         r->graph_changed = 1;   /* an id is gone */
         if (st == KB_STATUS_SUCCESS) {
             r->stats->removed++;
@@ -269,6 +273,8 @@ static void run_free(run_t *r)
     kb_strmap_free(r->old_records);
     kb_strmap_free(r->nodes);
     kb_strmap_free(r->held);
+    kb_strmap_free(r->moves);
+    kb_strmap_free(r->fresh);
     free(r->deferred);
     kb_strmap_free(r->tiers);
     kb_xstem_free(r->stem);

@@ -26,6 +26,7 @@
 #include "kb/index.h"
 #include "layout.h"
 #include "schema/schema.h"
+#include "check.h"
 #include "scan.h"
 #include "writers.h"
 #include "xapian/xapian.h"
@@ -91,6 +92,8 @@ typedef struct run {
     /* Lint of the indexed KB (audit.c). */
     kb_strmap_t *nodes;      /* rel -> lint node JSON (N:) of this run's files */
     kb_strmap_t *held;       /* rel -> NULL: new versions the gate held back */
+    kb_strmap_t *moves;      /* rel -> "old id\nnew id\nhash": ids given up (idmoves.c) */
+    kb_strmap_t *fresh;      /* contents hash -> rel of a file new in this run */
     int graph_changed;       /* what other articles' checks see has changed */
     /* A full run: the previous generation, read-only (keep.c). */
     kb_xdb_t *old[KBI_MAX_SHARDS];
@@ -192,6 +195,18 @@ kb_status_t kbi_audit_begin(run_t *r);
 kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node);
 /* Lint the KB as indexed (check.c), errors into R->diags; stores the count. */
 kb_status_t kbi_audit_end(run_t *r);
+
+/* idmoves.c */
+/* File REL gave up OLD_ID for NEW_ID (NULL: it was deleted); HASH: its
+ * contents (the deleted file's, to recognise a rename). */
+kb_status_t kbi_moves_note(run_t *r, const char *rel, const char *old_id, const char *new_id,
+                           uint64_t hash);
+/* File REL is new in this run, with contents HASH. */
+kb_status_t kbi_moves_fresh(run_t *r, const char *rel, uint64_t hash);
+/* A warning at each file whose id left the index (changed, renamed,
+ * deleted), naming the articles of G (the whole KB as indexed) that still
+ * name it.  A full run works the moves out from the previous generation. */
+kb_status_t kbi_moves_report(run_t *r, const kbi_graph_t *g);
 
 /* indexer.c */
 /* After the writers of a full build: the metadata kept back, into shard 0. */
