@@ -11,6 +11,8 @@
  *   escalation.c  tiers, triggers and cues: the escalation to suggest
  *   lookup.c      article, escalation path, related, health, lists
  *   results.c     freeing results; snippet.c: snippet text and highlights
+ *   hidden.c      drafts and archived articles left out of answers
+ *   pins.c        pinned answers (kb/pins.txt) put first
  */
 #ifndef KB_QUERY_INTERNAL_H
 #define KB_QUERY_INTERNAL_H
@@ -187,6 +189,10 @@ kb_results_t *kbs_new_results(const char *q);
  * into plain text and highlight offsets.  Caller frees *TEXT and *HL. */
 kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
                               size_t *n_hl);
+
+/* hidden.c */
+/* B's query without draft and archived articles, unless DRAFTS. */
+kb_status_t kbs_hide_unpublished(kbs_built_t *b, int drafts);
 
 /* results.c */
 void kbs_hit_clear(kb_hit_t *h);

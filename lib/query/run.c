@@ -82,6 +82,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     memset(&built, 0, sizeof built);
     if (st == KB_STATUS_SUCCESS)
         st = kbs_build(s, &prep, req->plain, corrected, &built);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_hide_unpublished(&built, req->drafts);
     if (st == KB_STATUS_SUCCESS && built.query && !prep.words && !prep.categories.n &&
         !prep.tags.n) {
         /* Only stopwords: nothing the customer needs is named yet. */
@@ -101,6 +103,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
             kbs_built_clear(&built);
             clear_hits(r);
             st = kbs_build(s, &prep, req->plain, 0, &built);
+            if (st == KB_STATUS_SUCCESS)
+                st = kbs_hide_unpublished(&built, req->drafts);
             if (st == KB_STATUS_SUCCESS && built.query)
                 st = kbs_fetch(s, &built, req, limit, r);
         }

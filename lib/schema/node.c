@@ -44,9 +44,14 @@ static const char *const node_keys[KB_NODE_KEYS] = {
     "status", "questions", "id",
 };
 
+int kb_schema_published(const char *status)
+{
+    return !status || (strcmp(status, "draft") != 0 && strcmp(status, "archived") != 0);
+}
+
 int kb_schema_node_published(const kb_schema_node_t *n)
 {
-    return !n->status || (strcmp(n->status, "draft") != 0 && strcmp(n->status, "archived") != 0);
+    return kb_schema_published(n->status);
 }
 
 int kb_schema_node_line(const kb_schema_node_t *n, kb_node_key_t k)
