@@ -99,9 +99,7 @@ kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node)
     return st;
 }
 
-/* The node of file REL: from this run, else from the index; decoded into
- * *OUT with its path.  0 if there is none. */
-static int node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st)
+int kbi_node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st)
 {
     const char *json = kb_strmap_get(r->nodes, rel, NULL);
     char *stored = NULL;
@@ -134,7 +132,7 @@ static kb_status_t add_rel(run_t *r, kbi_graph_t *g, const char *rel)
 {
     kb_schema_node_t n;
     kb_status_t st = KB_STATUS_SUCCESS;
-    if (!node_of(r, rel, &n, &st))
+    if (!kbi_node_of(r, rel, &n, &st))
         return st;
     int added = 0;
     if (!kbi_graph_get(g, n.id))

@@ -61,6 +61,8 @@ static kb_status_t apply_synonyms(run_t *r)
             st = kb_xdb_set_metadata(r->db, KB_META_SYNONYMS, hash, strlen(hash));
         r->dirty++;
     }
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_pins_store(r, &syn);
     free(old);
     kbi_synonyms_free(&syn);
     return st;

@@ -72,8 +72,8 @@ static kb_status_t read_line(char *l, int line, const char *path, kb_xstem_t *st
     kb_status_t st = kb_schema_words_key(stem, phrase, out->syn, &key);
     if (st == KB_STATUS_SUCCESS && !key[0])
         kb_diags_add(diags, KB_DIAG_ERROR, path, line,
-                     "the phrase \"%.60s\" has no word search matches (only words such as "
-                     "\"how\", \"my\", \"the\"); left out", phrase);
+                     "the phrase \"%.60s\" has no word that counts (only words such as "
+                     "\"hi\", \"please\", \"the\"); left out", phrase);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && key[0] && i < out->n; i++) {
         if (strcmp(out->items[i].key, key) != 0)
             continue;

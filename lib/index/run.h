@@ -28,6 +28,7 @@
 #include "schema/schema.h"
 #include "check.h"
 #include "scan.h"
+#include "synonyms.h"
 #include "writers.h"
 #include "xapian/xapian.h"
 
@@ -195,6 +196,16 @@ kb_status_t kbi_audit_begin(run_t *r);
 kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node);
 /* Lint the KB as indexed (check.c), errors into R->diags; stores the count. */
 kb_status_t kbi_audit_end(run_t *r);
+/* The lint node of file REL: from this run, else from the index; decoded
+ * into *OUT with its path (caller clears).  0 if there is none (*ST says
+ * whether that was a failure). */
+int kbi_node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st);
+
+/* pinstore.c */
+/* Read pins.txt (with the synonym groups of SYN, may be NULL), drop the
+ * pins to articles the index does not hold or does not publish (errors),
+ * and store the rest as KB_META_PINS when they changed. */
+kb_status_t kbi_pins_store(run_t *r, const kbi_synonyms_t *syn);
 
 /* idmoves.c */
 /* File REL gave up OLD_ID for NEW_ID (NULL: it was deleted); HASH: its

@@ -174,6 +174,7 @@ void kb_search_close(kb_search_t *s)
     kbs_tiers_clear(&s->tiers);
     kb_wordlist_clear(&s->words);
     s->words_loaded = 0;
+    kbs_pins_clear(s);
     free(s->path);
     free(s);
 }

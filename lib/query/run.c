@@ -123,6 +123,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
         }
     }
     free(corrected_q);
+    if (st == KB_STATUS_SUCCESS && built.query)
+        st = kbs_pins_apply(s, req, &prep, &built, corrected, limit, r);
     if (st == KB_STATUS_SUCCESS && !req->plain) {
         kbs_mtext_t m;
         st = kbs_mtext_of_query(s, &prep, corrected, &m);

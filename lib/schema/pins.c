@@ -9,13 +9,16 @@
 #include "base/buf.h"
 #include "schema/words.h"
 
-/* A word that selects nothing, as the query pipeline decides it
- * (lib/query/prepare.c): a stopword, a conversation word, a negation. */
+/* A word that changes nothing in what a customer asks: a conversation
+ * word (hi, wondering, please) or an article.  Other stopwords stay: "where
+ * is my card" is not "card". */
 static int is_stop(const char *w)
 {
-    size_t n = strlen(w);
-    return kb_text_is_stopword(w) || kb_text_is_filler(w) ||
-           (n > 3 && strcmp(w + n - 3, "n't") == 0);
+    static const char *const more[] = {"a", "an", "the", "please", "hi", "hello", "thanks", NULL};
+    for (const char *const *m = more; *m; m++)
+        if (strcmp(w, *m) == 0)
+            return 1;
+    return kb_text_is_filler(w);
 }
 
 /* Shorthand ("acct") is read as the word it stands for: its stem in
@@ -59,11 +62,6 @@ static const char *synonym_at(const kb_tokens_t *t, size_t i, const kb_strmap_t 
     return NULL;
 }
 
-static int by_str(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 kb_status_t kb_schema_words_key(kb_xstem_t *stem, const char *text, const kb_strmap_t *syn,
                                 char **key)
 {
@@ -85,12 +83,10 @@ kb_status_t kb_schema_words_key(kb_xstem_t *stem, const char *text, const kb_str
         const char *u = g ? unit : stop[i] ? NULL : t.stems[i];
         if (g)
             snprintf(unit, sizeof unit, "=%s", g);
-        if (u && !kb_strlist_has(&units, u) && !kb_strlist_push(&units, u, strlen(u)))
+        if (u && !kb_strlist_push(&units, u, strlen(u)))
             st = KB_STATUS_OUT_OF_MEMORY;
         i += span;
     }
-    if (units.n)
-        qsort(units.items, units.n, sizeof *units.items, by_str);
     kb_buf_clear(&b);
     kb_buf_adds(&b, "");
     for (size_t i = 0; i < units.n; i++) {

@@ -26,7 +26,7 @@
 /* The words key of TEXT (see above).  SYN maps a synonym item's stem key
  * (kb_text_stem_key with a stemmer: "top up") to its group's name; NULL:
  * no synonyms.  *KEY is malloc'd (caller frees); "" when TEXT has no word
- * search would match.  KB_STATUS_OUT_OF_MEMORY. */
+ * that counts.  KB_STATUS_OUT_OF_MEMORY. */
 kb_status_t kb_schema_words_key(kb_xstem_t *stem, const char *text, const kb_strmap_t *syn,
                                 char **key /* OUT */);
 
