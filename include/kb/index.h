@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "kb/article.h"
 #include "kb/diag.h"
 #include "kb/status.h"
 
@@ -87,6 +88,15 @@ KB_API kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
  * no review list. */
 KB_API kb_status_t kb_lint_run(const char *kb_dir, const char *today, kb_diags_t *diags,
                                size_t *articles /* OUT */, char **message /* OUT */);
+
+/* Read and parse the article file PATH as kb-index does, without
+ * indexing it (kb-index --preview): *OUT (caller frees with
+ * kb_article_free()), its problems with their lines in DIAGS.
+ * KB_STATUS_PARSE_ERROR when the file cannot be an article (DIAGS says
+ * why), KB_STATUS_FILE_ERROR, KB_STATUS_TOO_LARGE, KB_STATUS_OUT_OF_MEMORY;
+ * *OUT is then NULL. */
+KB_API kb_status_t kb_article_read(const char *path, kb_diags_t *diags,
+                                   kb_article_t **out /* OUT */);
 
 /* ---------------------------------------------------------------- */
 /* Lint with the review worklist                                      */

@@ -1,6 +1,7 @@
 /* parse.c - an article file into a kb_article_t: encoding checks, front
  * matter fields, then the Markdown body (sections.c). */
 #include "parse.h"
+#include "kb/index.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -468,4 +469,9 @@ kb_status_t kb_article_load(const char *path, kb_diags_t *diags, kb_article_t **
     st = kb_article_parse(path, buf, len, diags, out);
     free(buf);
     return st;
+}
+
+kb_status_t kb_article_read(const char *path, kb_diags_t *diags, kb_article_t **out)
+{
+    return kb_article_load(path, diags, out);
 }

@@ -204,6 +204,7 @@ kb_status_t kbs_hide_unpublished(kbs_built_t *b, int drafts);
 kb_status_t kbs_pins_apply(kb_search_t *s, const kb_request_t *req, const kbs_prepared_t *prep,
                            const kbs_built_t *built, int corrected, unsigned limit,
                            kb_results_t *r);
+/* Forget the pins read (handle.c, which frees the handle). */
 void kbs_pins_clear(kb_search_t *s);
 
 /* results.c */

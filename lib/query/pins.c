@@ -20,13 +20,6 @@
  * bytes. */
 #define PIN_SNIPPET 200
 
-void kbs_pins_clear(kb_search_t *s)
-{
-    kb_schema_pins_clear(&s->pins);
-    free(s->pins_raw);
-    s->pins_raw = NULL;
-}
-
 /* The index's pins, read again when they changed. */
 static kb_status_t load(kb_search_t *s)
 {

@@ -105,7 +105,10 @@ expect_match "lint: broken .md link" "$T/lint.err" "broken link: no article with
 expect_no_match "lint: external links are not checked" "$T/lint.err" "id 'x'"
 expect_match "lint: escalation cycle" "$T/lint.err" 'error: escalation cycle: loop-a -> loop-b -> loop-a'
 expect_match "lint: malformed hours" "$T/lint.err" "loop-b\.md:5: error: malformed hours"
-expect_match "lint: review date passed (warning)" "$T/lint.err" 'stale\.md:4: warning: review date 2020-01-01 has passed'
+expect_match "lint: review date passed: on the worklist with its date and file" "$T/out" '^  past 2020-01-01 .*stale\.md'
+KB_TODAY=2026-11-22 kb_index --check --json "$lint" >"$T/lint.json"
+expect_eq "lint --json: the review warning at its key's line" \
+    "$(json "$T/lint.json" '[w["line"] for w in j["warnings"] if "review date 2020-01-01 has passed" in w["message"]]')" "[4]"
 expect_match "lint: no questions (warning)" "$T/lint.err" 'stale\.md:1: warning: no questions'
 expect_match "lint: unknown key (warning)" "$T/lint.err" "warning: unknown front-matter key 'mood'"
 expect_match "lint: summary line" "$T/out" 'checked 7 articles'
