@@ -59,12 +59,15 @@ int kb_schema_node_line(const kb_schema_node_t *n, kb_node_key_t k)
     return k < KB_NODE_KEYS && n->lines[k] > 0 ? n->lines[k] : 1;
 }
 
-/* Does A's body hold any text (not only headings)? */
+/* Does A's body hold any text (not only headings: an H1 that repeats the
+ * title is kept as text by the parser, and is not)? */
 static int has_text(const kb_article_t *a)
 {
-    for (size_t i = 0; i < a->n_sections; i++)
-        if (a->sections[i].text && a->sections[i].text[0])
+    for (size_t i = 0; i < a->n_sections; i++) {
+        const char *t = a->sections[i].text;
+        if (t && t[0] && !(a->title && strcmp(t, a->title) == 0))
             return 1;
+    }
     return 0;
 }
 
