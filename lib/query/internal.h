@@ -14,6 +14,8 @@
  *   alerts.c      every warning the customer's words raise; the escalation
  *   lookup.c      article, escalation path, related, health, lists
  *   results.c     freeing results; snippet.c: snippet text and highlights
+ *   hidden.c      drafts and archived articles left out of answers
+ *   pins.c        pinned answers (kb/pins.txt) put first
  */
 #ifndef KB_QUERY_INTERNAL_H
 #define KB_QUERY_INTERNAL_H
@@ -23,6 +25,7 @@
 #include <time.h>
 
 #include "schema/hours.h"
+#include "schema/pins.h"
 #include "query/syntax.h"
 #include "schema/wordlist.h"
 #include "triggers.h"
@@ -71,6 +74,8 @@ struct kb_search {
     kb_wordlist_t words;
     int words_loaded;
     time_t now;                /* 0: kb_hours_now() */
+    kb_schema_pins_t pins;     /* pinned answers (pins.c), as last read */
+    char *pins_raw;            /* ... from this KB_META_PINS value */
     char err[512];
 };
 
@@ -218,6 +223,20 @@ kb_results_t *kbs_new_results(const char *q);
  * into plain text and highlight offsets.  Caller frees *TEXT and *HL. */
 kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
                               size_t *n_hl);
+
+/* hidden.c */
+/* B's query without draft and archived articles, unless DRAFTS. */
+kb_status_t kbs_hide_unpublished(kbs_built_t *b, int drafts);
+
+/* pins.c */
+/* Put the article pinned to the query's words first in R, marked pinned
+ * (the first page only; not for the plain baseline).  PREP and BUILT are
+ * the query as searched, CORRECTED whether spelling was applied. */
+kb_status_t kbs_pins_apply(kb_search_t *s, const kb_request_t *req, const kbs_prepared_t *prep,
+                           const kbs_built_t *built, int corrected, unsigned limit,
+                           kb_results_t *r);
+/* Forget the pins read (handle.c, which frees the handle). */
+void kbs_pins_clear(kb_search_t *s);
 
 /* results.c */
 void kbs_hit_clear(kb_hit_t *h);
