@@ -163,8 +163,10 @@ typedef struct kb_results {
     size_t n_categories;
     char **tags;            /* the tag filters that applied (all of) */
     size_t n_tags;
-    int covered;            /* 1 when at least one result is a confident
-                               answer; 0 when the KB may not cover this */
+    int covered;            /* 1 when the first answer (on this page or
+                               not) is a confident one: a confidence of
+                               KB_CONFIDENT or more, or pinned; 0 when the
+                               KB may not cover this */
     kb_alert_t *alerts;     /* every warning raised, most urgent first */
     size_t n_alerts;
     kb_correction_t *corrections; /* the words "corrected" changed, in order */

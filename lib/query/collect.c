@@ -464,8 +464,11 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
         st = best_sections(s, built->query, items, page, n_questions);
     if (st == KB_STATUS_SUCCESS)
         st = make_hits(s, built, req, enq, m, c + from, n ? c[0].rank_weight : 0, items, page, r);
-    if (st == KB_STATUS_SUCCESS)
+    if (st == KB_STATUS_SUCCESS) {
         r->total = count_confident(c, n);
+        /* Covered: the first answer is confident, on this page or not. */
+        r->covered = n > 0 && c[0].cover >= KB_CONFIDENT;
+    }
     if (evidence)
         *evidence = st == KB_STATUS_SUCCESS && n ? c[0].evidence : 0;
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])

@@ -158,6 +158,7 @@ static kb_status_t put_first(kb_search_t *s, const kb_request_t *req, const kbs_
     }
     h.pinned = 1;
     h.confidence = 1.0;   /* the editor's chosen answer */
+    r->covered = 1;
     r->hits[0] = h;
     for (size_t i = 0; i < r->n; i++)
         r->hits[i].rank = (unsigned)(i + 1);

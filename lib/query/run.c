@@ -320,8 +320,6 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kb_results_free(r);
         return st;
     }
-    /* A confident answer among the best candidates, on this page or not. */
-    r->covered = r->total > 0;
     r->took_ms = kb_now_ms() - t0;
     *out = r;
     return KB_STATUS_SUCCESS;
