@@ -17,6 +17,9 @@
 struct kb_server {
     kb_search_t *s;
     char *feedback;
+    kb_searchlog_t *log;     /* borrowed; NULL: searches are not logged */
+    const char *interface;   /* what the search log calls this server */
+    char *log_error;         /* the search log's last failure, for health */
 };
 
 kb_status_t kb_server_new(kb_search_t *s, const char *feedback_path, kb_server_t **out)
@@ -39,7 +42,29 @@ void kb_server_free(kb_server_t *srv)
     if (!srv)
         return;
     free(srv->feedback);
+    free(srv->log_error);
     free(srv);
+}
+
+void kb_server_set_search_log(kb_server_t *srv, kb_searchlog_t *log, const char *interface)
+{
+    srv->log = log;
+    srv->interface = interface ? interface : "serve";
+}
+
+/* Log the search R; its query id goes into BODY.  A log that cannot be
+ * written never fails the search: health says so. */
+static void log_search(kb_server_t *srv, const kb_results_t *r, cJSON *body)
+{
+    char qid[KB_QUERY_ID_SIZE];
+    char *msg = NULL;
+    if (kb_searchlog_record(srv->log, srv->interface, r, qid, &msg) != KB_STATUS_SUCCESS &&
+        msg) {
+        free(srv->log_error);
+        srv->log_error = msg;
+    }
+    if (body)
+        cJSON_AddStringToObject(body, "query_id", qid);
 }
 
 /* A reply: BODY's members after "id" (a copy of ID, or null). */
@@ -182,7 +207,9 @@ static char *op_search(kb_server_t *srv, const cJSON *id, const cJSON *req)
     kb_status_t st = kb_search_run(srv->s, &r, &res);
     if (st != KB_STATUS_SUCCESS)
         return status_reply(srv, id, st);
-    char *out = reply(id, kb_json_results(res));
+    cJSON *body = kb_json_results(res);
+    log_search(srv, res, body);
+    char *out = reply(id, body);
     kb_results_free(res);
     return out;
 }
@@ -228,28 +255,74 @@ static char *op_escalation(kb_server_t *srv, const cJSON *id, const cJSON *req)
     return body ? reply(id, body) : NULL;
 }
 
+/* A short identifier a client sends (query id, call, officer): 1-128
+ * bytes of letters, digits and ".-_:@". */
+static int get_ident(const cJSON *req, const char *key, const char **out, req_err_t *e)
+{
+    if (!get_string(req, key, 0, out, e))
+        return 0;
+    size_t n = *out ? strlen(*out) : 1;
+    int ok = n >= 1 && n <= 128;
+    for (const char *p = *out; ok && p && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             strchr(".-_:@", *p);
+    if (!ok)
+        snprintf(e->msg, sizeof e->msg, "\"%s\" must be 1-128 letters, digits or .-_:@", key);
+    return ok;
+}
+
+/* What the search for Q says: how it was read, and the alerts it raises
+ * (a vulnerable customer's words are never learned from). */
+static void feedback_context(kb_server_t *srv, kb_feedback_t *fb, kb_results_t **res,
+                             const char *kinds[16])
+{
+    *res = NULL;
+    kb_request_t r = KB_REQUEST_INIT;
+    r.q = fb->query;
+    r.limit = 1;
+    r.snippet_bytes = 1;
+    if (!fb->query || kb_search_run(srv->s, &r, res) != KB_STATUS_SUCCESS) {
+        *res = NULL;
+        return;
+    }
+    fb->corrected = (*res)->corrected;
+    size_t n = 0;
+    for (size_t i = 0; i < (*res)->n_alerts && n < 16; i++)
+        kinds[n++] = (*res)->alerts[i].kind;
+    fb->alerts = kinds;
+    fb->n_alerts = n;
+}
+
 static char *op_feedback(kb_server_t *srv, const cJSON *id, const cJSON *req)
 {
     req_err_t e = {""};
-    const char *q = NULL, *article = NULL;
+    kb_feedback_t fb = KB_FEEDBACK_INIT;
     int helpful = -1;
-    if (!get_string(req, "q", 0, &q, &e) || !get_string(req, "article", 1, &article, &e) ||
-        !get_bool(req, "helpful", &helpful, &e))
+    if (!get_string(req, "q", 0, &fb.query, &e) ||
+        !get_string(req, "article", 1, &fb.article, &e) ||
+        !get_bool(req, "helpful", &helpful, &e) || !get_ident(req, "query_id", &fb.query_id, &e) ||
+        !get_ident(req, "call", &fb.call, &e) || !get_ident(req, "officer", &fb.officer, &e))
         return error_reply(id, "bad_request", "%s", e.msg);
     if (helpful < 0)
         return error_reply(id, "bad_request", "\"helpful\" is required (true or false)");
-    if (q && strlen(q) > KB_QUERY_MAX_BYTES)
+    if (fb.query && strlen(fb.query) > KB_QUERY_MAX_BYTES)
         return error_reply(id, "too_large", "\"q\" is longer than %d bytes", KB_QUERY_MAX_BYTES);
     /* Feedback on an article that does not exist is a mistake worth telling. */
     kb_article_t *art;
-    kb_status_t st = kb_search_get_article(srv->s, article, &art);
+    kb_status_t st = kb_search_get_article(srv->s, fb.article, &art);
     if (st != KB_STATUS_SUCCESS)
         return status_reply(srv, id, st);
     kb_article_free(art);
     if (!srv->feedback)
         return error_reply(id, "index_error", "no feedback log configured");
+    fb.helpful = helpful;
+    fb.source = srv->interface && strcmp(srv->interface, "serve") ? srv->interface : "serve";
+    kb_results_t *res;
+    const char *kinds[16];
+    feedback_context(srv, &fb, &res, kinds);
     char *msg = NULL;
-    st = kb_feedback_append(srv->feedback, q, article, helpful, "serve", &msg);
+    st = kb_feedback_write(srv->feedback, &fb, &msg);
+    kb_results_free(res);
     if (st != KB_STATUS_SUCCESS) {
         char *r = error_reply(id, "index_error", "%s", msg ? msg : kb_status_to_string(st));
         free(msg);
@@ -277,6 +350,10 @@ static char *op_health(kb_server_t *srv, const cJSON *id)
         cJSON_AddStringToObject(body, "kb", h.kb_dir);
         cJSON_AddStringToObject(body, "version", KB_VERSION);
         cJSON_AddNumberToObject(body, "json_version", KB_JSON_VERSION);
+        if (srv->log_error)
+            cJSON_AddStringToObject(body, "search_log", srv->log_error);
+        else
+            cJSON_AddStringToObject(body, "search_log", srv->log ? "on" : "off");
     }
     kb_health_clear(&h);
     return body ? reply(id, body) : NULL;
