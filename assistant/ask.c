@@ -17,9 +17,12 @@ void kba_list_clear(kba_list_t *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Add R to L (which takes it); 0 when out of memory (R is freed). */
-static int list_add(kba_list_t *l, kb_results_t *r)
+/* Add R to L (which takes it); 0 when out of memory (R is freed).  Its
+ * answers are SHOWN in this call. */
+static int list_add(kba_list_t *l, kb_results_t *r, kb_strlist_t *shown)
 {
+    for (size_t i = 0; i < r->n; i++)
+        kba_call_add(shown, r->hits[i].id, 1);
     kb_results_t **p = realloc(l->pages, (l->n_pages + 1) * sizeof *p);
     if (!p) {
         kb_results_free(r);
@@ -195,6 +198,13 @@ void kba_ask(kba_session_t *S, const char *q)
     free(S->question);
     S->question = kb_strdup(q);
     S->view = &S->ask;
+    /* The search log: scrubbed, with an id feedback and outcomes name. */
+    char *msg = NULL;
+    if (kb_searchlog_record(S->log, "assistant", r, S->query_id, &msg) != KB_STATUS_SUCCESS)
+        kba_say("warning: %s", msg ? msg : "the search log cannot be written");
+    free(msg);
+    cJSON_AddStringToObject(ev, "query_id", S->query_id);
+    kba_call_add(&S->call.asked, q, 0);
 
     if (r->corrected)
         cJSON_AddStringToObject(ev, "corrected", r->corrected);
@@ -240,7 +250,7 @@ void kba_ask(kba_session_t *S, const char *q)
     record_cards(S, shown, "query", r);
     kba_flush_buf(&out);
     kb_buf_free(&out);
-    list_add(&S->ask, r);
+    list_add(&S->ask, r, &S->call.shown);
 }
 
 void kba_more(kba_session_t *S)
@@ -271,7 +281,7 @@ void kba_more(kba_session_t *S)
     record_cards(S, shown, "more", NULL);
     kba_flush_buf(&out);
     kb_buf_free(&out);
-    list_add(l, r);
+    list_add(l, r, &S->call.shown);
 }
 
 void kba_related(kba_session_t *S, const char *arg)
@@ -306,7 +316,7 @@ void kba_related(kba_session_t *S, const char *arg)
     kba_record_write(S, ev);
     kba_flush_buf(&out);
     kb_buf_free(&out);
-    list_add(&S->rel, r);
+    list_add(&S->rel, r, &S->call.shown);
 }
 
 void kba_why(kba_session_t *S, const char *arg)
