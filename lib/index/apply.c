@@ -140,7 +140,7 @@ kb_status_t kbi_apply(run_t *r, job_t *j)
         if (st == KB_STATUS_SUCCESS && had && strcmp(old.id, a->id) != 0)
             st = kbi_release_id(r, f->rel, old.id);
     }
-    size_t n_docs = j->docs.n;
+    size_t n_docs = j->docs.n - j->docs.n_learned;
     if (st == KB_STATUS_SUCCESS)
         st = kbi_add_docset(r, f->rel, a->id, &j->docs, had);
     char *rec = st == KB_STATUS_SUCCESS ? kbi_format_record(f, j->hash, a->id) : NULL;

@@ -17,7 +17,7 @@
 /* ---------------------------------------------------------------- */
 /* Workers                                                            */
 
-static void process(job_t *j, kbi_builder_t *b)
+static void process(const run_t *r, job_t *j, kbi_builder_t *b)
 {
     j->status = kb_diags_new(&j->diags);
     if (j->status != KB_STATUS_SUCCESS)
@@ -42,11 +42,15 @@ static void process(job_t *j, kbi_builder_t *b)
         j->status = st;
         return;
     }
-    j->hash = kb_hash64(buf, len);
+    /* The record's hash covers the article's learned phrasings too. */
+    uint64_t content = kb_hash64(buf, len);
+    j->hash = content;
     kb_schema_file_t old;
-    if (j->old_record && kb_schema_file_decode(j->old_record, &old) && old.hash == j->hash &&
+    if (j->old_record && kb_schema_file_decode(j->old_record, &old) &&
+        old.hash == (content ^ kbi_learned_hash(&r->learned, old.id)) &&
         old.size == (long long)len) {
         free(buf);
+        j->hash = old.hash;
         j->outcome = OUT_UNCHANGED;
         return;
     }
@@ -56,8 +60,10 @@ static void process(job_t *j, kbi_builder_t *b)
         j->outcome = OUT_REJECTED;
         return;
     }
-    if (st == KB_STATUS_SUCCESS)
+    if (st == KB_STATUS_SUCCESS) {
+        j->hash = content ^ kbi_learned_hash(&r->learned, j->article->id);
         st = kbi_builder_build(b, j->article, j->file->rel, &j->docs);
+    }
     if (st != KB_STATUS_SUCCESS) {
         j->status = st;
         return;
@@ -70,6 +76,8 @@ static void *worker(void *vr)
     run_t *r = vr;
     kbi_builder_t *b = NULL;
     kb_status_t bst = kbi_builder_new(&b);
+    if (bst == KB_STATUS_SUCCESS)
+        kbi_builder_set_learned(b, &r->learned);
     for (;;) {
         pthread_mutex_lock(&r->mu);
         while (!r->stop && r->next < r->n_jobs && r->next >= r->consumed + KBI_WINDOW)
@@ -82,7 +90,7 @@ static void *worker(void *vr)
         pthread_mutex_unlock(&r->mu);
         job_t *j = &r->jobs[i];
         if (bst == KB_STATUS_SUCCESS)
-            process(j, b);
+            process(r, j, b);
         else
             j->status = bst;
         pthread_mutex_lock(&r->mu);
@@ -111,12 +119,14 @@ kb_status_t kbi_run_jobs(run_t *r)
     if (r->n_jobs < 32 || threads == 1) {
         kbi_builder_t *b;
         st = kbi_builder_new(&b);
+        if (st == KB_STATUS_SUCCESS)
+            kbi_builder_set_learned(b, &r->learned);
         for (size_t i = 0; st == KB_STATUS_SUCCESS && i < r->n_jobs; i++) {
             if (kbi_stopping(r)) {
                 st = KB_STATUS_INTERRUPTED;
                 break;
             }
-            process(&r->jobs[i], b);
+            process(r, &r->jobs[i], b);
             r->applying = i;
             st = kbi_apply(r, &r->jobs[i]);
             if (!r->jobs[i].deferred)

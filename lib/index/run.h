@@ -21,6 +21,7 @@
 #include "docbuild.h"
 #include "kb/index.h"
 #include "layout.h"
+#include "learned.h"
 #include "scan.h"
 #include "writers.h"
 #include "xapian/xapian.h"
@@ -86,6 +87,9 @@ typedef struct run {
     kb_xdb_t *old[KBI_MAX_SHARDS];
     unsigned n_old;
     kb_strmap_t *old_records;  /* rel -> record in the previous generation */
+    /* Learned phrasings (learned.h): in the file records' hashes. */
+    kbi_learned_t learned;
+    int learned_changed;     /* since the last run: every file is read */
     /* The worker pool. */
     pthread_mutex_t mu;
     pthread_cond_t cv_ready;
