@@ -39,6 +39,8 @@ static void record_begin(kba_session_t *S)
     cJSON_AddNumberToObject(ev, "pid", (double)getpid());
     cJSON_AddStringToObject(ev, "db", S->db_path);
     cJSON_AddStringToObject(ev, "version", KB_VERSION);
+    if (S->officer)
+        cJSON_AddStringToObject(ev, "officer", S->officer);
     kba_record_write(S, ev);
 }
 

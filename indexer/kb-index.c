@@ -3,6 +3,7 @@
  *   kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]
  *   kb-index --check [--strict] [--json] [KB_DIR]
  *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
+ *   kb-index --learn [--feedback-log PATH] [--calls DIR] [--since DATE] [--dry-run] [KB_DIR]
  *
  * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
  * rejected, lint errors), 2 usage error, 3 index or I/O failure (the index
@@ -56,6 +57,8 @@ static void usage(FILE *fp)
             "Usage: kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]\n"
             "       kb-index --check [--strict] [--json] [KB_DIR]\n"
             "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
+            "       kb-index --learn [--feedback-log PATH] [--calls DIR] [--since DATE] [--dry-run]\n"
+            "                [--json] [KB_DIR]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
             "\n"
             "  --db PATH   the index directory (default: $KB_DB, else\n"
@@ -71,10 +74,16 @@ static void usage(FILE *fp)
             "  --report    what officers searched for and did not find, and the answers\n"
             "              marked not helpful, from the assistant's call records and\n"
             "              the feedback log (nothing is indexed)\n"
-            "  --since DATE          with --report, only from DATE (YYYY-MM-DD, UTC)\n"
+            "  --learn     learn customers' phrasings from helpful marks and resolved calls\n"
+            "              into KB_DIR/_learned/ID.txt (editors review them; \"-\" rejects a\n"
+            "              line for good); the next kb-index searches them\n"
+            "  --dry-run   with --learn, say what would change and write nothing\n"
+            "  --since DATE          with --report and --learn, only from DATE (YYYY-MM-DD, UTC)\n"
             "  --calls DIR           the call records (default $XDG_STATE_HOME/kb/calls)\n"
             "  --feedback-log PATH   the feedback log (default $KB_FEEDBACK_LOG, else\n"
             "                        $XDG_STATE_HOME/kb/feedback.jsonl)\n"
+            "  --search-log PATH     the search log (default $KB_SEARCH_LOG, else\n"
+            "                        $XDG_STATE_HOME/kb/searches.jsonl)\n"
             "  --help      show this help;  --version  show the version\n"
             "\n"
             "KB_DIR defaults to $KB_DIR, else ./kb.  Updates are incremental: unchanged\n"
@@ -237,6 +246,26 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
     return s.rejected || errors ? EXIT_CONTENT : 0;
 }
 
+static int run_learn(const char *db_opt, const char *since, const char *calls,
+                     const char *feedback_log, const char *search_log, int dry_run, int json,
+                     int quiet, int other_mode, int nargs, char **args)
+{
+    if (other_mode || nargs > 1) {
+        fprintf(stderr, PROG ": --learn takes [--db PATH] [--feedback-log PATH] [--calls DIR] "
+                        "[--search-log PATH] [--since DATE] [--dry-run] [--json] [KB_DIR]\n");
+        return EXIT_USAGE;
+    }
+    const char *kb_dir = nargs ? args[0] : getenv("KB_DIR");
+    if (!kb_dir || !*kb_dir)
+        kb_dir = "kb";
+    char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
+    kbi_learn_args_t a = {kb_dir, db, feedback_log, calls, search_log, since, dry_run, json,
+                          quiet};
+    int rc = kbi_learn(&a);
+    free(db);
+    return finish_output(rc);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -247,10 +276,14 @@ int main(int argc, char **argv)
         {"report", no_argument, NULL, 'r'},     {"since", required_argument, NULL, 'S'},
         {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
         {"allow-removals", no_argument, NULL, 'A'}, {"allow-empty", no_argument, NULL, 'A'},
+        {"learn", no_argument, NULL, 'l'},      {"dry-run", no_argument, NULL, 'n'},
+        {"search-log", required_argument, NULL, 'L'},
         {NULL, 0, NULL, 0},
     };
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
+    const char *search_log = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
+    int learn = 0, dry_run = 0;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
      * reported like a full disk, not kill the indexer with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
@@ -267,6 +300,9 @@ int main(int argc, char **argv)
         case 'S': since = optarg; break;
         case 'C': calls = optarg; break;
         case 'F': feedback_log = optarg; break;
+        case 'L': search_log = optarg; break;
+        case 'l': learn = 1; break;
+        case 'n': dry_run = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-index %s\n", KB_VERSION); return 0;
         default:
@@ -274,10 +310,19 @@ int main(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    if ((since || calls || feedback_log) && !report) {
-        fprintf(stderr, PROG ": --since, --calls and --feedback-log go with --report\n");
+    if ((since || calls || feedback_log || search_log) && !report && !learn) {
+        fprintf(stderr, PROG ": --since, --calls, --feedback-log and --search-log go with "
+                        "--report or --learn\n");
         return EXIT_USAGE;
     }
+    if (dry_run && !learn) {
+        fprintf(stderr, PROG ": --dry-run goes with --learn\n");
+        return EXIT_USAGE;
+    }
+    if (learn)
+        return run_learn(db_opt, since, calls, feedback_log, search_log, dry_run, json, quiet,
+                         report || full || check || strict || allow, argc - optind,
+                         argv + optind);
     if (report) {
         if (full || check || strict || db_opt || allow || optind < argc) {
             fprintf(stderr, PROG ": --report reads the call records and the feedback log; "
