@@ -2,7 +2,8 @@
  *
  *   kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]
  *   kb-index --check [--strict] [--json] [KB_DIR]
- *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
+ *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--search-log PATH]
+ *            [--json] [--html PATH] [--db PATH] [KB_DIR]
  *   kb-index --learn [--feedback-log PATH] [--calls DIR] [--since DATE] [--dry-run] [KB_DIR]
  *
  * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
@@ -56,7 +57,8 @@ static void usage(FILE *fp)
     fprintf(fp,
             "Usage: kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]\n"
             "       kb-index --check [--strict] [--json] [KB_DIR]\n"
-            "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
+            "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH]\n"
+            "                [--search-log PATH] [--json] [--html PATH] [--db PATH] [KB_DIR]\n"
             "       kb-index --learn [--feedback-log PATH] [--calls DIR] [--since DATE] [--dry-run]\n"
             "                [--json] [KB_DIR]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
@@ -73,7 +75,8 @@ static void usage(FILE *fp)
             "  --json      print the summary (and problems) as one JSON object\n"
             "  --report    what officers searched for and did not find, and the answers\n"
             "              marked not helpful, from the assistant's call records and\n"
-            "              the feedback log (nothing is indexed)\n"
+            "              the feedback log, the search log, and the index (nothing is indexed)\n"
+            "  --html PATH with --report, also write it as one HTML page with charts\n"
             "  --learn     learn customers' phrasings from helpful marks and resolved calls\n"
             "              into KB_DIR/_learned/ID.txt (editors review them; \"-\" rejects a\n"
             "              line for good); the next kb-index searches them\n"
@@ -277,11 +280,11 @@ int main(int argc, char **argv)
         {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
         {"allow-removals", no_argument, NULL, 'A'}, {"allow-empty", no_argument, NULL, 'A'},
         {"learn", no_argument, NULL, 'l'},      {"dry-run", no_argument, NULL, 'n'},
-        {"search-log", required_argument, NULL, 'L'},
+        {"search-log", required_argument, NULL, 'L'}, {"html", required_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
-    const char *search_log = NULL;
+    const char *search_log = NULL, *html = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
     int learn = 0, dry_run = 0;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
@@ -301,6 +304,7 @@ int main(int argc, char **argv)
         case 'C': calls = optarg; break;
         case 'F': feedback_log = optarg; break;
         case 'L': search_log = optarg; break;
+        case 'H': html = optarg; break;
         case 'l': learn = 1; break;
         case 'n': dry_run = 1; break;
         case 'h': usage(stdout); return 0;
@@ -324,12 +328,22 @@ int main(int argc, char **argv)
                          report || full || check || strict || allow, argc - optind,
                          argv + optind);
     if (report) {
-        if (full || check || strict || db_opt || allow || optind < argc) {
-            fprintf(stderr, PROG ": --report reads the call records and the feedback log; "
-                            "it takes no KB_DIR, --db, --full or --check\n");
+        if (full || check || strict || allow || argc - optind > 1) {
+            fprintf(stderr, PROG ": --report reads the records; it takes [--db PATH] [KB_DIR] "
+                            "but no --full or --check\n");
             return EXIT_USAGE;
         }
-        return finish_output(kbi_report(calls, feedback_log, since, json));
+        char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
+        const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
+        kbi_report_args_t ra = {calls, feedback_log, search_log, since, db,
+                                kb_dir && *kb_dir ? kb_dir : "kb", html, json};
+        int rc = kbi_report(&ra);
+        free(db);
+        return finish_output(rc);
+    }
+    if (html) {
+        fprintf(stderr, PROG ": --html goes with --report\n");
+        return EXIT_USAGE;
     }
     if (argc - optind > 1) {
         fprintf(stderr, PROG ": one KB_DIR at most (got %d); try 'kb-index --help'\n",
