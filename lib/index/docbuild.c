@@ -20,6 +20,7 @@
 #define W_TAG 2
 #define W_HEADING 2
 #define W_BODY 1
+#define W_LEARNED_WORDS 1 /* a learned phrasing's words in its article's own document */
 
 /* Gap between heading and body so phrases do not match across them. */
 #define FIELD_GAP 100
@@ -180,6 +181,12 @@ static kb_status_t header_terms(kbi_builder_t *b, const kb_article_t *a, kb_xdoc
     for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->n_tags; t++)
         st = kb_xtermgen_index_text_without_positions(b->tg, a->tags[t],
                                                       strlen(a->tags[t]), W_TAG, "");
+    /* The learned phrasings' words also count for the article itself, at
+     * the lowest weight: customers' words the article never uses. */
+    const kbi_learned_entry_t *le = kbi_learned_get(b->learned, a->id);
+    for (size_t q = 0; le && st == KB_STATUS_SUCCESS && q < le->n; q++)
+        st = kb_xtermgen_index_text_without_positions(b->tg, le->texts[q], strlen(le->texts[q]),
+                                                      W_LEARNED_WORDS, "");
     if (st != KB_STATUS_SUCCESS) {
         kb_xdoc_free(doc);
         return st;
