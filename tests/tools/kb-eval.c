@@ -1223,8 +1223,7 @@ static int feed(const real_t *rs, const learn_opts_t *lo)
             failed++;
     }
     int ended = feeder_end(&f);
-    printf("feed: %u marks (%u for a wrong article) for %zu articles%s%s\n", sent, wrong, n_ids,
-           lo->per ? ", at most " : "", lo->per ? "" : "");
+    printf("feed: %u marks (%u for a wrong article) for %zu articles\n", sent, wrong, n_ids);
     if (lo->per)
         printf("feed: at most %u marks per article\n", lo->per);
     free(m);
