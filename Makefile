@@ -25,10 +25,10 @@ KB_DIR ?= kb
 SANITIZE ?=
 FUZZ_SECONDS ?= 180
 
-PKGS := xapian-core libcmark libcjson yaml-0.1 readline
+PKGS := xapian-core libcmark libcjson yaml-0.1 readline libmicrohttpd
 # Debian 12's readline has no .pc file in every release; fall back to -lreadline.
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lreadline")
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lreadline -lmicrohttpd")
 # libunistring (Unicode normalisation, lib/base/normalize.c) has no .pc file.
 PKG_LIBS += -lunistring
 
@@ -36,7 +36,7 @@ CC ?= cc
 CXX ?= c++
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow -Wvla
-CPPFLAGS += -Iinclude -Ilib -D_GNU_SOURCE $(PKG_CFLAGS)
+CPPFLAGS += -Iinclude -Ilib -I$(BUILDDIR)/gen -D_GNU_SOURCE $(PKG_CFLAGS)
 CFLAGS ?= $(OPT) -g
 CXXFLAGS ?= $(OPT) -g
 KB_CFLAGS := -std=c11 $(WARN) -fPIC -fvisibility=hidden -MMD -MP
@@ -98,6 +98,16 @@ $(BUILDDIR)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CXX     $<")
 	$(Q)$(CXX) $(CPPFLAGS) $(KB_CXXFLAGS) $(CXXFLAGS) -c $< -o $@
+
+# Files served from inside the binary (lib/serve/assets.c): each becomes a
+# list of bytes, with od and sed (no tool beyond coreutils).
+$(BUILDDIR)/gen/%.inc:
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  GEN     $@")
+	$(Q)od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' >$@.tmp && mv $@.tmp $@
+$(BUILDDIR)/gen/panel.html.inc: lib/serve/panel.html
+$(BUILDDIR)/gen/openapi.json.inc: docs/openapi.json
+$(BUILDDIR)/lib/serve/assets.o: $(BUILDDIR)/gen/panel.html.inc $(BUILDDIR)/gen/openapi.json.inc
 
 $(BUILDDIR)/libkb.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")

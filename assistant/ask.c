@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "assistant.h"
-#include "query/syntax.h"
 #include "schema/ids.h"
 
 void kba_list_clear(kba_list_t *l)
@@ -118,7 +117,7 @@ static void say_failure(kba_session_t *S, kb_status_t st)
 {
     switch (st) {
     case KB_STATUS_TOO_LARGE:
-        kba_say("That is too long to search (at most %d bytes); shorten it.", KB_QUERY_MAX_BYTES);
+        kba_say("That is too long to search (at most %d bytes); paste less of it.", KB_INPUT_MAX_BYTES);
         break;
     case KB_STATUS_PARSE_ERROR:
         kba_say("That is not valid UTF-8 text; retype it.");
@@ -186,7 +185,15 @@ void kba_ask(kba_session_t *S, const char *q)
     kb_results_t *r;
     kb_status_t st = kb_search_run(S->s, &req, &r);
     cJSON *ev = kba_event(KB_EVENT_QUERY);
-    cJSON_AddStringToObject(ev, "q", q);
+    /* A pasted chat or email is not recorded: it holds the customer's
+     * personal details.  What was searched in it is. */
+    size_t pasted = strlen(q) > KB_QUERY_MAX_BYTES ? strlen(q) : 0;
+    if (pasted) {
+        cJSON_AddNumberToObject(ev, "pasted_bytes", (double)pasted);
+        cJSON_AddStringToObject(ev, "q", st == KB_STATUS_SUCCESS && r->searched ? r->searched : "");
+    } else {
+        cJSON_AddStringToObject(ev, "q", q);
+    }
     if (st != KB_STATUS_SUCCESS) {
         cJSON_AddStringToObject(ev, "error", kb_status_to_string(st));
         kba_record_write(S, ev);
@@ -225,7 +232,10 @@ void kba_ask(kba_session_t *S, const char *q)
 
     /* For the summary: the question, how it was read, the top answer. */
     kb_buf_t line = KB_BUF_INIT;
-    kb_buf_printf(&line, "\"%s\"", q);
+    if (r->searched)
+        kb_buf_printf(&line, "pasted text (%zu bytes), searched as \"%s\"", pasted, r->searched);
+    else
+        kb_buf_printf(&line, "\"%s\"", q);
     if (r->corrected)
         kb_buf_printf(&line, " (read as \"%s\")", r->corrected);
     if (r->n)

@@ -39,8 +39,6 @@ enum { KBA_EXIT_USAGE = 2, KBA_EXIT_IO = 3 };
 #define KBA_PAGE 3
 /* Lines of history kept in the history file. */
 #define KBA_HISTORY_MAX 1000
-/* Longest line kept in the history, in bytes (longer ones are cut). */
-#define KBA_HISTORY_LINE_MAX 16384
 
 /* ---------------------------------------------------------------- */
 /* The numbered list the officer sees                                 */

@@ -274,6 +274,16 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
     int c = S->color;
     kb_buf_t b = KB_BUF_INIT;
     cJSON *shown = cJSON_CreateArray();
+    if (first && r->searched) {
+        /* A pasted chat or email: the words made of it. */
+        kb_buf_t d = KB_BUF_INIT;
+        kb_buf_adds(&d, sty(c, KB_STYLE_BOLD));
+        kba_buf_clean(&d, r->searched[0] ? r->searched : "(no word the KB knows)");
+        kb_buf_printf(&d, "%s  (from %zu pasted bytes)", sty(c, KB_STYLE_OFF), strlen(r->query));
+        kba_wrap_styled(&b, d.data, width, "Searched the customer's words: ", "  ");
+        kb_buf_addc(&b, '\n');
+        kb_buf_free(&d);
+    }
     if (first && r->corrected) {
         /* Only the words that changed, so the officer sees what. */
         kb_buf_t d = KB_BUF_INIT;

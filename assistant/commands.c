@@ -39,6 +39,7 @@ static void cmd_note(kba_session_t *S, const char *a);
 static void cmd_summary(kba_session_t *S, const char *a) { kba_summary(S, a); }
 static void cmd_resolved(kba_session_t *S, const char *a);
 static void cmd_new(kba_session_t *S, const char *a);
+static void cmd_paste(kba_session_t *S, const char *a);
 static void cmd_history(kba_session_t *S, const char *a);
 static void cmd_help(kba_session_t *S, const char *a);
 static void cmd_quit(kba_session_t *S, const char *a) { (void)a; S->quit = 1; }
@@ -56,6 +57,7 @@ static const command_t commands[] = {
     {"bad", "N|ID", "feedback: answer N did not help", ARGS_REQUIRED, cmd_bad},
     {"resolved", "[N|ID]", "the call is resolved (by answer N)", ARGS_OPTIONAL, cmd_resolved},
     {"note", "TEXT", "add a note to the call record", ARGS_REQUIRED, cmd_note},
+    {"paste", "", "search a chat or email pasted over several lines (end: a line '.')", ARGS_NONE, cmd_paste},
     {"summary", "[wrap [W]]", "this call for the CRM (wrap: at W or the screen's width)", ARGS_OPTIONAL, cmd_summary},
     {"new", "", "end this call and start the next", ARGS_NONE, cmd_new},
     {"history", "[N]", "the last N lines typed (default 20)", ARGS_OPTIONAL, cmd_history},
@@ -218,6 +220,53 @@ void kba_dispatch(kba_session_t *S, const char *line)
     }
     kba_ask(S, l);
     free(l);
+}
+
+/* ---------------------------------------------------------------- */
+/* A pasted chat or email                                             */
+
+/* Lines until one holding only "." (or the end of input), searched as one
+ * text: the customer's part of it, condensed (kb_search_run).  A terminal
+ * with bracketed paste gives a multi-line paste as one line anyway; this is
+ * for the others, and for input from a pipe. */
+static void cmd_paste(kba_session_t *S, const char *a)
+{
+    (void)a;
+    if (S->interactive)
+        kba_say("Paste the chat or email, then a line with only a full stop.");
+    kb_buf_t b = KB_BUF_INIT;
+    int too_long = 0;
+    for (;;) {
+        char *line = NULL;
+        kba_read_t r = kba_read_line(S, "paste> ", &line);
+        if (r == KBA_READ_INTERRUPT) {
+            kb_buf_free(&b);
+            kba_say("Paste dropped.");
+            return;
+        }
+        if (r != KBA_READ_LINE || !strcmp(line, ".")) {
+            free(line);
+            break;
+        }
+        if (b.len + strlen(line) + 1 > KB_INPUT_MAX_BYTES + 1)
+            too_long = 1;
+        else {
+            kb_buf_adds(&b, line);
+            kb_buf_addc(&b, '\n');
+        }
+        free(line);
+    }
+    if (b.oom) {
+        kba_say("out of memory");
+    } else if (too_long) {
+        kba_say("That is too long to search (at most %d bytes); paste less of it.",
+                KB_INPUT_MAX_BYTES);
+    } else if (!b.len || !b.data[strspn(b.data, " \t\r\n")]) {
+        kba_say("Nothing was pasted.");
+    } else {
+        kba_ask(S, b.data);
+    }
+    kb_buf_free(&b);
 }
 
 /* ---------------------------------------------------------------- */

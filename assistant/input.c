@@ -200,20 +200,15 @@ kba_read_t kba_read_line(kba_session_t *S, const char *prompt, char **line)
 
 void kba_history_add(kba_session_t *S, const char *line)
 {
-    /* What was accepted, capped: a pasted megabyte is not history. */
-    char *capped = NULL;
-    size_t len = strlen(line);
-    if (len > KBA_HISTORY_LINE_MAX) {
-        capped = kb_strndup(line, kb_utf8_prefix(line, len, KBA_HISTORY_LINE_MAX));
-        if (!capped)
-            return;
-        line = capped;
-    }
+    /* A pasted chat or email (several lines, or more than a query) is not
+     * history: it is not typed again, and it holds the customer's
+     * personal details. */
+    if (strchr(line, '\n') || strlen(line) > KB_QUERY_MAX_BYTES)
+        return;
     HIST_ENTRY *last = history_length ? history_get(history_base + history_length - 1) : NULL;
     int again = last && last->line && !strcmp(last->line, line);
     if (!again)
         add_history(line);
-    free(capped);
     if (again || !S->history_path)
         return;
     /* append_history() does not create the file.  Non-blocking, and only a

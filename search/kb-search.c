@@ -4,6 +4,9 @@
  *   kb-search [--db PATH] --show ID [--json]
  *   kb-search [--db PATH] --escalation ID [--json]
  *   kb-search [--db PATH] --serve [--feedback-log PATH]
+ *   kb-search [--db PATH] --http [ADDR:]PORT [--keys FILE] [--cors ORIGIN]...
+ *             [--tls-cert FILE --tls-key FILE] [--threads N] [--timeout S]
+ *             [--access-log PATH]
  *   (every form also takes --search-log PATH|off)
  *
  * Exit codes (DESIGN.md section 5): 0 success (no results is success),
@@ -12,12 +15,18 @@
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kb/log.h"
+#include "kb/http.h"
 #include "kb/json.h"
 #include "kb/render.h"
 #include "kb/search.h"
@@ -48,6 +57,14 @@ typedef struct opts {
     const char *feedback;
     const char *search_log;
     kb_searchlog_t *log;     /* every search is logged here (NULL: off) */
+    const char *http;
+    const char *keys;
+    const char *cors[MAX_FILTERS];
+    size_t n_cors;
+    const char *tls_cert, *tls_key;
+    unsigned threads;
+    unsigned timeout;
+    const char *access_log;
 } opts_t;
 
 static void usage(FILE *fp)
@@ -57,6 +74,9 @@ static void usage(FILE *fp)
             "       kb-search [--db PATH] --show ID [--json]\n"
             "       kb-search [--db PATH] --escalation ID [--json]\n"
             "       kb-search [--db PATH] --serve [--feedback-log PATH]\n"
+            "       kb-search [--db PATH] --http [ADDR:]PORT [--keys FILE] [--cors ORIGIN]...\n"
+            "                 [--tls-cert FILE --tls-key FILE] [--threads N] [--timeout S]\n"
+            "                 [--access-log PATH]\n"
             "Search the knowledge base the way a customer talks: typos are corrected,\n"
             "synonyms understood, and each answer names its best section.\n"
             "\n"
@@ -78,6 +98,15 @@ static void usage(FILE *fp)
             "                     ~/.local/state/kb/searches.jsonl); off: no log\n"
             "      --allow-remote-programs  honour 'remote :PROG' lines in the index's\n"
             "                     stub file (they start PROG; refused by default)\n"
+            "      --http [ADDR:]PORT  serve HTTP/1.1 JSON (/v1/...) and the officer panel (/);\n"
+            "                     ADDR defaults to 127.0.0.1; without --keys only loopback\n"
+            "      --keys FILE    API keys, one per line: KEY SCOPES [name=NAME] [rate=N/s]\n"
+            "                     (mode 0600); every /v1/ path but /v1/health then needs one\n"
+            "      --cors ORIGIN  let pages from ORIGIN call the API (repeatable)\n"
+            "      --tls-cert FILE, --tls-key FILE  serve HTTPS (PEM files)\n"
+            "      --threads N    worker threads, each with its own index handle (default 4)\n"
+            "      --timeout S    close a connection idle for S seconds (default 10)\n"
+            "      --access-log PATH  one line per request (default: stderr; - for stderr)\n"
             "      --help, --version\n"
             "\n"
             "In QUERY: category:NAME and tag:NAME filter, \"quoted words\" must appear\n"
@@ -274,6 +303,12 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
 {
     int color = kb_term_color(stdout);
     int width = kb_term_width(stdout);
+    if (r->searched) {
+        /* A pasted chat or email: what was made of it. */
+        printf("Searched the customer's words: %s", bold(color));
+        put(r->searched);
+        printf("%s  (from %zu pasted bytes)\n\n", off(color), strlen(r->query));
+    }
     if (r->corrected) {
         /* Only the words that changed. */
         fputs("Did you mean: ", stdout);
@@ -293,7 +328,7 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
         fprintf(stderr, PROG ": %s\n", r->notice);
     if (!r->n && !r->notice) {
         fputs("No answers for \"", stdout);
-        put(r->query);
+        put(r->searched ? r->searched : r->query);
         fputs("\".\n", stdout);
     }
     for (size_t i = 0; i < r->n; i++)
@@ -418,10 +453,158 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
     return 0;
 }
 
+enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION, O_FEEDBACK,
+       O_OFFSET, O_PLAIN, O_DB, O_HTTP, O_KEYS, O_CORS, O_TLS_CERT, O_TLS_KEY, O_THREADS,
+       O_ACCESS_LOG, O_TIMEOUT, O_ALLOW_PROG, O_SEARCH_LOG };
+
+/* The options of --http: 1 taken, 0 not one of them, -1 wrong (said). */
+static int http_option(int c, const char *arg, opts_t *o)
+{
+    switch (c) {
+    case O_HTTP: o->http = arg; return 1;
+    case O_KEYS: o->keys = arg; return 1;
+    case O_TLS_CERT: o->tls_cert = arg; return 1;
+    case O_TLS_KEY: o->tls_key = arg; return 1;
+    case O_ACCESS_LOG: o->access_log = arg; return 1;
+    case O_CORS:
+        if (o->n_cors == MAX_FILTERS) {
+            fprintf(stderr, PROG ": at most %d --cors origins\n", MAX_FILTERS);
+            return -1;
+        }
+        o->cors[o->n_cors++] = arg;
+        return 1;
+    case O_TIMEOUT:
+        if (!parse_uint(arg, 3600, &o->timeout) || o->timeout == 0) {
+            fprintf(stderr, PROG ": --timeout must be a number of seconds from 1 to 3600\n");
+            return -1;
+        }
+        return 1;
+    case O_THREADS:
+        if (!parse_uint(arg, 64, &o->threads) || o->threads == 0) {
+            fprintf(stderr, PROG ": --threads must be a number from 1 to 64\n");
+            return -1;
+        }
+        return 1;
+    default: return 0;
+    }
+}
+
+/* ---------------------------------------------------------------- */
+/* --http                                                             */
+
+static FILE *access_log;
+
+static void log_line(void *ctx, const char *line)
+{
+    (void)ctx;
+    /* One call per line: stdio locks the stream, so lines never mix. */
+    fprintf(access_log, "%s\n", line);
+}
+
+static int open_access_log(const char *path)
+{
+    if (!path || strcmp(path, "-") == 0) {
+        access_log = stderr;
+        return 1;
+    }
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+    access_log = fd >= 0 ? fdopen(fd, "a") : NULL;
+    if (!access_log) {
+        fprintf(stderr, PROG ": cannot open the access log %s: %s\n", path, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return 0;
+    }
+    setvbuf(access_log, NULL, _IOLBF, 0);
+    return 1;
+}
+
+/* As many open files as allowed: each connection is one. */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+static int cmd_http(const char *db, const opts_t *o)
+{
+    char *fb = o->feedback ? kb_strdup(o->feedback) : kb_feedback_default_path();
+    kb_http_config_t cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.db_path = db;
+    cfg.feedback_path = fb;
+    cfg.listen = o->http;
+    cfg.keys_path = o->keys;
+    cfg.cors = o->cors;
+    cfg.n_cors = o->n_cors;
+    cfg.tls_cert_path = o->tls_cert;
+    cfg.tls_key_path = o->tls_key;
+    cfg.threads = o->threads;
+    cfg.timeout_s = o->timeout;
+    cfg.search_flags = o->allow_programs ? KB_SEARCH_ALLOW_PROGRAMS : 0;
+    cfg.search_log = o->log;
+    if (!open_access_log(o->access_log)) {
+        free(fb);
+        return EXIT_IO;
+    }
+    cfg.log = log_line;
+    raise_fd_limit();
+    /* SIGINT and SIGTERM are taken here, by sigwait(), never by the
+     * server's threads (which inherit this mask). */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    kb_http_t *h;
+    char *msg = NULL;
+    kb_status_t st = kb_http_start(&cfg, &h, &msg);
+    free(fb);
+    if (st != KB_STATUS_SUCCESS) {
+        fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        free(msg);
+        return st == KB_STATUS_BAD_ARGUMENT ? EXIT_USAGE : EXIT_IO;
+    }
+    fprintf(stderr, PROG ": serving %s (%s)\n", kb_http_url(h),
+            o->keys ? "keys required" : "loopback only, no keys");
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, PROG ": %s: finishing the requests in flight\n",
+            sig == SIGTERM ? "SIGTERM" : "SIGINT");
+    unsigned left = kb_http_stop(h, 10000);
+    if (left)
+        fprintf(stderr, PROG ": %u requests were still running after 10 s\n", left);
+    if (access_log != stderr)
+        fclose(access_log);
+    return 0;
+}
+
+/* One mode at a time, and its options only with it. */
+static int modes_ok(const opts_t *o, int modes, int query)
+{
+    if (modes > 1) {
+        fprintf(stderr, PROG ": --show, --escalation, --serve and --http are separate modes\n");
+        return 0;
+    }
+    if (modes && query) {
+        fprintf(stderr, PROG ": no QUERY with --show, --escalation, --serve or --http\n");
+        return 0;
+    }
+    if (!o->http && (o->keys || o->n_cors || o->tls_cert || o->tls_key || o->threads || o->access_log ||
+                     o->timeout)) {
+        fprintf(stderr, PROG ": --keys, --cors, --tls-cert, --tls-key, --threads, --timeout "
+                        "and --access-log go with --http\n");
+        return 0;
+    }
+    return 1;
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION,
-           O_FEEDBACK, O_OFFSET, O_PLAIN, O_DB, O_ALLOW_PROG, O_SEARCH_LOG };
     static const struct option longopts[] = {
         {"db", required_argument, NULL, O_DB},
         {"limit", required_argument, NULL, 'n'},
@@ -437,6 +620,14 @@ int main(int argc, char **argv)
         {"feedback-log", required_argument, NULL, O_FEEDBACK},
         {"search-log", required_argument, NULL, O_SEARCH_LOG},
         {"allow-remote-programs", no_argument, NULL, O_ALLOW_PROG},
+        {"http", required_argument, NULL, O_HTTP},
+        {"keys", required_argument, NULL, O_KEYS},
+        {"cors", required_argument, NULL, O_CORS},
+        {"tls-cert", required_argument, NULL, O_TLS_CERT},
+        {"tls-key", required_argument, NULL, O_TLS_KEY},
+        {"threads", required_argument, NULL, O_THREADS},
+        {"access-log", required_argument, NULL, O_ACCESS_LOG},
+        {"timeout", required_argument, NULL, O_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -481,19 +672,16 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-search %s\n", KB_VERSION); return 0;
         default:
-            fprintf(stderr, PROG ": try 'kb-search --help'\n");
-            return EXIT_USAGE;
+            switch (http_option(c, optarg, &o)) {
+            case 1: break;
+            case 0: fprintf(stderr, PROG ": try 'kb-search --help'\n"); return EXIT_USAGE;
+            default: return EXIT_USAGE;
+            }
         }
     }
-    int modes = (o.show != NULL) + (o.escalation != NULL) + o.serve;
-    if (modes > 1) {
-        fprintf(stderr, PROG ": --show, --escalation and --serve are separate modes\n");
+    int modes = (o.show != NULL) + (o.escalation != NULL) + o.serve + (o.http != NULL);
+    if (!modes_ok(&o, modes, optind < argc))
         return EXIT_USAGE;
-    }
-    if (modes && optind < argc) {
-        fprintf(stderr, PROG ": no QUERY with --show, --escalation or --serve\n");
-        return EXIT_USAGE;
-    }
     /* The query: the words joined by spaces. */
     kb_buf_t q = KB_BUF_INIT;
     for (int i = optind; i < argc; i++) {
@@ -538,7 +726,15 @@ int main(int argc, char **argv)
         warn_log(msg);
     msg = NULL;
     int rc;
-    if (o.serve)
+    if (o.http) {
+        /* Each worker opens its own handle; this one only proved the index
+         * opens. */
+        kb_search_close(s);
+        s = NULL;
+        char *path = o.db ? kb_strdup(o.db) : kb_default_db_path();
+        rc = path ? cmd_http(path, &o) : EXIT_IO;
+        free(path);
+    } else if (o.serve)
         rc = cmd_serve(s, &o);
     else if (o.show)
         rc = cmd_show(s, &o);

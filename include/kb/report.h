@@ -4,7 +4,7 @@
  *
  * Call records: every *.jsonl file directly in CALLS_DIR (by default
  * $XDG_STATE_HOME/kb/calls/); their "query" events with "total": 0 are
- * searches with no answer.  Feedback: the log of kb/feedback.h, whose
+ * searches with no answer.  Feedback: the log of kb/log.h, whose
  * lines with "helpful": false count against their article.  Lines that are
  * not JSON objects of the expected shape (a torn last line, a hand edit)
  * are skipped and counted; symbolic links are not followed.

@@ -37,6 +37,16 @@ typedef struct kb_search kb_search_t;
 /* The confidence above which a result is a confident answer (covered). */
 #define KB_CONFIDENT 0.3
 
+/* Longest query searched as typed, in bytes after trimming (DESIGN.md
+ * section 6). */
+#define KB_QUERY_MAX_BYTES 1024
+/* Longest text kb_search_run() takes, in bytes after trimming: a pasted
+ * chat or email.  A text over KB_QUERY_MAX_BYTES is not searched as typed:
+ * kb searches the most telling words of the customer's part of it (at most
+ * 24, under KB_QUERY_MAX_BYTES; kb_results_t.searched), and scans all of
+ * the customer's part for alerts. */
+#define KB_INPUT_MAX_BYTES 16384
+
 /* Most results one request may ask for (DESIGN.md section 6). */
 #define KB_LIMIT_MAX 100
 #define KB_LIMIT_DEFAULT 5
@@ -153,6 +163,8 @@ typedef struct kb_results {
     size_t n_alerts;
     kb_correction_t *corrections; /* the words "corrected" changed, in order */
     size_t n_corrections;
+    char *searched;         /* for a query over KB_QUERY_MAX_BYTES (a pasted
+                               chat or email), the words searched; else NULL */
 } kb_results_t;
 
 /* Open the index at DB_PATH read-only.  KB_STATUS_DB_OPENING when it does
@@ -182,7 +194,7 @@ KB_API const char *kb_search_last_error(const kb_search_t *s);
 
 /* Run REQ.  KB_STATUS_SUCCESS (no results is success: R->n == 0, and
  * R->notice may say why), KB_STATUS_BAD_ARGUMENT (limit out of range),
- * KB_STATUS_TOO_LARGE (query over KB_QUERY_MAX_BYTES), KB_STATUS_PARSE_ERROR
+ * KB_STATUS_TOO_LARGE (query over KB_INPUT_MAX_BYTES), KB_STATUS_PARSE_ERROR
  * (query not UTF-8), index errors (after one reopen and retry).  Caller
  * frees *R with kb_results_free(). */
 KB_API kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req,

@@ -1,7 +1,8 @@
 /* serve.h - the JSON-lines server behind kb-search --serve (DESIGN.md
  * section 6): one request per line in, exactly one response line out.
  *
- * Ops: search (default), show, escalation, feedback, health.  Feedback
+ * Ops: search (default), show, escalation, feedback, suggest (type-ahead:
+ * titles and matched questions of the best answers), health.  Feedback
  * takes "q", "article", "helpful" and, optionally, "query_id" (what the
  * search response said), "call" and "officer" (who marked it: kb-index
  * --learn counts one mark per call or officer).  Errors are

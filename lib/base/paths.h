@@ -2,7 +2,7 @@
 #ifndef KB_BASE_PATHS_H
 #define KB_BASE_PATHS_H
 
-#include "kb/status.h"  /* KB_API: both are public (kb/search.h, kb/feedback.h) */
+#include "kb/status.h"  /* KB_API: both are public (kb/search.h, kb/log.h) */
 
 
 /* ---------------------------------------------------------------- */

@@ -4,11 +4,14 @@
  *   handle.c      open the index and follow it (kb_search_open, refresh)
  *   syntax.c      the query string: words, phrases, exclusions, filters
  *   prepare.c     tokens, stems, stopwords and spelling corrections
- *   build.c       the Xapian query (synonyms.c: synonym groups; qtree.c:
- *                 query trees with a sticky status)
+ *   build.c       the Xapian query (synonyms.c: synonym groups; terms.c:
+ *                 a word's terms; qtree.c: query trees with a sticky status)
  *   collect.c     run it: hits, best sections, snippets, explain
  *   run.c         kb_search_run: the stages in order, with one retry
- *   escalation.c  tiers, triggers and cues: the escalation to suggest
+ *   condense.c    what to search in a long paste (a chat, an email)
+ *   tiers.c       the escalation tiers and the articles with triggers
+ *   triggers.c    matching triggers the way people talk
+ *   alerts.c      every warning the customer's words raise; the escalation
  *   lookup.c      article, escalation path, related, health, lists
  *   results.c     freeing results; snippet.c: snippet text and highlights
  */
@@ -136,11 +139,28 @@ void kbs_set_error(kb_search_t *s, const char *fmt, ...) __attribute__((format(p
 const kb_wordlist_t *kbs_words(kb_search_t *s);
 
 /* prepare.c */
+/* 1 if W (lowercase) selects nothing: a stopword, a conversation word
+ * ("hi", "fed up") or a negation ("can't": it weighs in, it does not pick
+ * a topic). */
+int kbs_word_is_stop(const char *w);
 kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_t *req,
                         kbs_prepared_t *out);
 void kbs_prepared_clear(kbs_prepared_t *p);
 /* The query string with the corrections applied.  Caller frees. */
 char *kbs_corrected_string(const kb_qparsed_t *p, const kbs_prepared_t *prep);
+
+/* condense.c */
+/* 1 if TEXT (LEN bytes, trimmed) is searched as a paste: over
+ * KB_QUERY_MAX_BYTES, or several lines read as a chat or a mail (a
+ * speaker's label, a mail header, a quoted line or a sign-off). */
+int kbs_is_paste(const char *text, size_t len);
+/* What to search in LEN bytes of TEXT, a pasted chat or email (UTF-8,
+ * normalized), with REQ's filters: *SEARCHED gets the passage searched
+ * (plain words under KB_QUERY_MAX_BYTES; "" when no word is known), *PART
+ * the customer's part of TEXT, a line per line, for the alerts.  Caller
+ * frees both.  Index errors, KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kbs_condense(kb_search_t *s, const kb_request_t *req, const char *text, size_t len,
+                         char **searched /* OUT */, char **part /* OUT */);
 
 /* build.c */
 kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain,

@@ -45,7 +45,7 @@ void kbs_prepared_clear(kbs_prepared_t *p)
 
 /* A word that selects nothing: a stopword, a conversation word, or a
  * negation ("can't", "didn't": it weighs in, it does not pick a topic). */
-static int is_stop(const char *w)
+int kbs_word_is_stop(const char *w)
 {
     size_t n = strlen(w);
     return kb_text_is_stopword(w) || kb_text_is_filler(w) ||
@@ -215,12 +215,12 @@ kb_status_t kbs_prepare(kb_search_t *s, const kb_qparsed_t *p, const kb_request_
             t->word = tk.words[j];
             t->stem = tk.stems[j];
             tk.words[j] = tk.stems[j] = NULL;
-            t->stop = is_stop(t->word);
+            t->stop = kbs_word_is_stop(t->word);
             const char *sl = kb_text_slang(t->word);
             if (sl && st == KB_STATUS_SUCCESS) {
                 /* Shorthand is searched as the word it stands for. */
                 t->slang = 1;
-                t->stop = is_stop(sl);
+                t->stop = kbs_word_is_stop(sl);
                 free(t->stem);
                 t->stem = NULL;
                 st = kb_xstem_word(s->stem, sl, strlen(sl), &t->stem);

@@ -32,6 +32,7 @@ void kb_results_free(kb_results_t *r)
         return;
     free(r->query);
     free(r->corrected);
+    free(r->searched);
     free(r->notice);
     for (size_t i = 0; i < r->n; i++)
         kbs_hit_clear(&r->hits[i]);

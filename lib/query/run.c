@@ -7,6 +7,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/normalize.h"
+#include "base/utf8.h"
 #include "internal.h"
 
 static void clear_hits(kb_results_t *r)
@@ -52,9 +53,10 @@ static kb_status_t list_corrections(const kbs_prepared_t *prep, kb_results_t *r)
     return KB_STATUS_SUCCESS;
 }
 
-/* One attempt at REQ on the current database. */
+/* One attempt at REQ on the current database.  PART is the customer's
+ * part of a long paste (the alerts scan it rather than Q), or NULL. */
 static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qparsed_t *q,
-                            unsigned limit, kb_results_t *r)
+                            const char *part, unsigned limit, kb_results_t *r)
 {
     kbs_prepared_t prep;
     kb_status_t st = kbs_prepare(s, q, req, &prep);
@@ -121,7 +123,12 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     free(corrected_q);
     if (st == KB_STATUS_SUCCESS && !req->plain) {
         kbs_mtext_t m;
-        st = kbs_mtext_of_query(s, &prep, corrected, &m);
+        if (part) {
+            kbs_mtext_init(&m);
+            st = kbs_mtext_add_text(&m, s->stem, part, strlen(part), 0);
+        } else {
+            st = kbs_mtext_of_query(s, &prep, corrected, &m);
+        }
         if (st == KB_STATUS_SUCCESS)
             st = kbs_alerts(s, &m, r);
         kbs_mtext_clear(&m);
@@ -177,6 +184,70 @@ kb_results_t *kbs_new_results(const char *q)
     return r;
 }
 
+/* Trimmed length of Q. */
+static size_t trimmed_len(const char *q)
+{
+    while (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')
+        q++;
+    size_t n = strlen(q);
+    while (n && (q[n - 1] == ' ' || q[n - 1] == '\t' || q[n - 1] == '\n' || q[n - 1] == '\r'))
+        n--;
+    return n;
+}
+
+/* A paste (kbs_is_paste): Q gets the passage condense.c chose,
+ * R->searched it too, *PART the customer's part (caller frees). */
+static kb_status_t condense_paste(kb_search_t *s, const kb_request_t *req, kb_qparsed_t *q,
+                                  kb_results_t *r, char **part)
+{
+    const char *text = req->q;
+    char *norm = NULL;
+    size_t n = 0;
+    kb_status_t st = kb_text_normalize(text, strlen(text), &norm, &n);
+    char *searched = NULL;
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_condense(s, req, norm, n, &searched, part);
+    free(norm);
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_query_parse(searched, strlen(searched), q);
+    if (st == KB_STATUS_SUCCESS) {
+        free(r->searched);
+        r->searched = searched;
+    } else {
+        free(searched);
+        free(*part);
+        *part = NULL;
+    }
+    return st;
+}
+
+/* Parse REQ->q into Q, as typed or (a paste: kbs_is_paste) condensed. */
+static kb_status_t parse_request(kb_search_t *s, const kb_request_t *req, kb_qparsed_t *q,
+                                 int *paste)
+{
+    memset(q, 0, sizeof *q);
+    size_t len = strlen(req->q);
+    size_t n = trimmed_len(req->q);
+    *paste = n <= KB_INPUT_MAX_BYTES && kbs_is_paste(req->q, len);
+    if (n > KB_INPUT_MAX_BYTES) {
+        kbs_set_error(s, "query is longer than %d bytes", KB_INPUT_MAX_BYTES);
+        return KB_STATUS_TOO_LARGE;
+    }
+    if (*paste) {
+        if (!kb_utf8_valid(req->q, len, NULL)) {
+            kbs_set_error(s, "query is not valid UTF-8");
+            return KB_STATUS_PARSE_ERROR;
+        }
+        return KB_STATUS_SUCCESS;   /* condensed once the index is open */
+    }
+    kb_status_t st = kb_query_parse(req->q, len, q);
+    if (st == KB_STATUS_PARSE_ERROR)
+        kbs_set_error(s, "query is not valid UTF-8");
+    if (st == KB_STATUS_SUCCESS && !kb_text_is_ascii(req->q, len))
+        st = normalized_parse(req->q, q);
+    return st;
+}
+
 kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t **out)
 {
     *out = NULL;
@@ -190,17 +261,8 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         return KB_STATUS_BAD_ARGUMENT;
     }
     kb_qparsed_t q;
-    kb_status_t st = kb_query_parse(req->q, strlen(req->q), &q);
-    if (st == KB_STATUS_TOO_LARGE) {
-        kbs_set_error(s, "query is longer than %d bytes", KB_QUERY_MAX_BYTES);
-        return st;
-    }
-    if (st == KB_STATUS_PARSE_ERROR) {
-        kbs_set_error(s, "query is not valid UTF-8");
-        return st;
-    }
-    if (st == KB_STATUS_SUCCESS && !kb_text_is_ascii(req->q, strlen(req->q)))
-        st = normalized_parse(req->q, &q);
+    int paste = 0;
+    kb_status_t st = parse_request(s, req, &q, &paste);
     if (st != KB_STATUS_SUCCESS) {
         kb_qparsed_clear(&q);
         return st;
@@ -210,9 +272,13 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kb_qparsed_clear(&q);
         return KB_STATUS_OUT_OF_MEMORY;
     }
+    char *part = NULL;
     st = kbs_refresh(s, 0);
     for (int attempt = 0; st == KB_STATUS_SUCCESS; attempt++) {
-        st = run_once(s, req, &q, limit, r);
+        if (paste && !part)
+            st = condense_paste(s, req, &q, r, &part);
+        if (st == KB_STATUS_SUCCESS)
+            st = run_once(s, req, &q, part, limit, r);
         if (st == KB_STATUS_SUCCESS || !kbs_retryable(st) || attempt > 0)
             break;
         /* The index changed under us (a re-index): reopen, try again. */
@@ -223,8 +289,14 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         }
         kb_results_free(r);
         r = fresh;
+        if (paste) {
+            kb_qparsed_clear(&q);
+            free(part);
+            part = NULL;
+        }
         st = kbs_refresh(s, 1);
     }
+    free(part);
     kb_qparsed_clear(&q);
     if (st != KB_STATUS_SUCCESS) {
         if (!s->err[0])

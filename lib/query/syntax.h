@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "kb/search.h"
 #include "kb/status.h"
 #include "base/buf.h"
 
@@ -18,8 +19,6 @@
 extern "C" {
 #endif
 
-/* Longest query accepted, in bytes after trimming (DESIGN.md section 6). */
-#define KB_QUERY_MAX_BYTES 1024
 
 typedef enum kb_qitem_kind {
     KB_QITEM_TEXT = 0,   /* free words, searched with ranking */

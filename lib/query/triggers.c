@@ -1,12 +1,14 @@
 /* triggers.c - trigger phrases matched the way people talk (triggers.h). */
 #include "triggers.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "schema/words.h"
 
+/* Contractions typed without their apostrophe that are no other word. */
 static const struct {
     const char *word;
     const char *as;
@@ -16,38 +18,32 @@ static const struct {
     {"isnt", "is not"},       {"wasnt", "was not"},     {"havent", "have not"},
     {"hasnt", "has not"},     {"arent", "are not"},     {"werent", "were not"},
     {"wouldnt", "would not"}, {"couldnt", "could not"}, {"shouldnt", "should not"},
-    {"im", "i am"},           {"ive", "i have"},
-    {"theyve", "they have"},  {"youre", "you are"},     {"hes", "he is"},
-    {"shes", "she is"},       {"its", "it is"},
+    {"im", "i am"},           {"ive", "i have"},        {"theyve", "they have"},
+    {"youre", "you are"},     {"hes", "he is"},         {"shes", "she is"},
+    {"its", "it is"},         {"theyre", "they are"},   {"youve", "you have"},
+    {"weve", "we have"},      {"theyll", "they will"},  {"youll", "you will"},
+    {"thats", "that is"},     {"whats", "what is"},     {"theres", "there is"},
 };
 
-/* Push the matcher's form of WORD (contractions read out, each word
- * stemmed) with CALLBACK. */
-static kb_status_t forms(kb_xstem_t *stem, const char *word,
-                         kb_status_t (*fn)(void *ctx, const char *form), void *ctx)
+/* What an apostrophe's ending stands for ("I'll": "I will"); "n't" and
+ * "'s" are read apart. */
+static const struct {
+    const char *end;
+    const char *as;
+} endings[] = {
+    {"ll", "will"}, {"d", "would"}, {"re", "are"}, {"ve", "have"}, {"m", "am"},
+};
+
+/* "'s" that stands for "is" (else it is a possessive: "mum's card"). */
+static const char *const is_words[] = {
+    "it", "he", "she", "that", "what", "there", "who", "here", "where", "how", "everything",
+    "nothing", "something", NULL};
+
+typedef kb_status_t (*form_fn)(void *ctx, const char *form);
+
+/* WORD stemmed, pushed with FN. */
+static kb_status_t stemmed(kb_xstem_t *stem, const char *word, form_fn fn, void *ctx)
 {
-    char plain[64];
-    size_t n = strlen(word);
-    /* "didn't" -> "didnt"; "I'm" -> "im". */
-    if (n < sizeof plain && memchr(word, '\'', n)) {
-        size_t j = 0;
-        for (size_t i = 0; i < n; i++)
-            if (word[i] != '\'')
-                plain[j++] = word[i];
-        plain[j] = '\0';
-        word = plain;
-    }
-    for (size_t i = 0; i < sizeof contractions / sizeof contractions[0]; i++) {
-        if (strcmp(word, contractions[i].word) == 0) {
-            const char *as = contractions[i].as, *sp = strchr(as, ' ');
-            char first[16];
-            size_t fl = (size_t)(sp - as);
-            memcpy(first, as, fl);
-            first[fl] = '\0';
-            kb_status_t st = fn(ctx, first);
-            return st == KB_STATUS_SUCCESS ? fn(ctx, sp + 1) : st;
-        }
-    }
     char *st_word = NULL;
     kb_status_t st = stem ? kb_xstem_word(stem, word, strlen(word), &st_word)
                           : KB_STATUS_BAD_ARGUMENT;
@@ -56,6 +52,96 @@ static kb_status_t forms(kb_xstem_t *stem, const char *word,
     st = fn(ctx, st_word && st_word[0] ? st_word : word);
     free(st_word);
     return st;
+}
+
+/* The words of AS ("did not"), each stemmed, pushed with FN. */
+static kb_status_t read_out(kb_xstem_t *stem, const char *as, form_fn fn, void *ctx)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    while (*as && st == KB_STATUS_SUCCESS) {
+        const char *sp = strchr(as, ' ');
+        size_t n = sp ? (size_t)(sp - as) : strlen(as);
+        char w[24];
+        if (n >= sizeof w)
+            return KB_STATUS_BAD_ARGUMENT;
+        memcpy(w, as, n);
+        w[n] = '\0';
+        st = stemmed(stem, w, fn, ctx);
+        as += n + (sp != NULL);
+    }
+    return st;
+}
+
+/* A word with an apostrophe ("didn't", "I'll", "she's", "mum's"): its
+ * words read out with FN.  0 (nothing pushed) when it is none of those. */
+static int apostrophe(kb_xstem_t *stem, const char *word, form_fn fn, void *ctx,
+                      kb_status_t *st)
+{
+    const char *ap = strrchr(word, '\'');
+    size_t base_n = ap ? (size_t)(ap - word) : 0;
+    if (!ap || !base_n || base_n >= 32)
+        return 0;
+    char base[32], buf[64];
+    memcpy(base, word, base_n);
+    base[base_n] = '\0';
+    const char *end = ap + 1;
+    if (strcmp(end, "t") == 0 && base[base_n - 1] == 'n') {
+        /* n't: can't, won't, shan't, ain't; else "didn" -> "did". */
+        const char *as = strcmp(base, "can") == 0 || strcmp(base, "ca") == 0 ? "can"
+                         : strcmp(base, "won") == 0 || strcmp(base, "wo") == 0 ? "will"
+                         : strcmp(base, "shan") == 0 ? "shall"
+                         : strcmp(base, "ain") == 0 ? "is" : NULL;
+        if (!as) {
+            base[base_n - 1] = '\0';
+            as = base;
+        }
+        snprintf(buf, sizeof buf, "%s not", as);
+        *st = read_out(stem, buf, fn, ctx);
+        return 1;
+    }
+    if (strcmp(end, "s") == 0) {
+        int is = 0;
+        for (size_t i = 0; is_words[i] && !is; i++)
+            is = strcmp(base, is_words[i]) == 0;
+        if (is) {
+            snprintf(buf, sizeof buf, "%s is", base);
+            *st = read_out(stem, buf, fn, ctx);
+        } else {
+            *st = stemmed(stem, base, fn, ctx);   /* mum's: mum */
+        }
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof endings / sizeof endings[0]; i++) {
+        if (strcmp(end, endings[i].end) == 0) {
+            snprintf(buf, sizeof buf, "%s %s", base, endings[i].as);
+            *st = read_out(stem, buf, fn, ctx);
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Push the matcher's form of WORD (contractions read out, each word
+ * stemmed) with FN. */
+static kb_status_t forms(kb_xstem_t *stem, const char *word, form_fn fn, void *ctx)
+{
+    kb_status_t st = KB_STATUS_SUCCESS;
+    if (apostrophe(stem, word, fn, ctx, &st))
+        return st;
+    char plain[64];
+    size_t n = strlen(word);
+    if (n < sizeof plain && memchr(word, '\'', n)) {
+        size_t j = 0;
+        for (size_t i = 0; i < n; i++)
+            if (word[i] != '\'')
+                plain[j++] = word[i];
+        plain[j] = '\0';
+        word = plain;
+    }
+    for (size_t i = 0; i < sizeof contractions / sizeof contractions[0]; i++)
+        if (strcmp(word, contractions[i].word) == 0)
+            return read_out(stem, contractions[i].as, fn, ctx);
+    return stemmed(stem, word, fn, ctx);
 }
 
 /* ---------------------------------------------------------------- */

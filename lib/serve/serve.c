@@ -12,11 +12,14 @@
 #include "kb/json.h"
 #include "query/syntax.h"
 #include "kb/version.h"
+#include "base/buf.h"
 #include "base/utf8.h"
+#include "serve/internal.h"
 
 struct kb_server {
     kb_search_t *s;
     char *feedback;
+    const char *source;   /* the feedback log's "source": "serve", "http" */
     kb_searchlog_t *log;     /* borrowed; NULL: searches are not logged */
     const char *interface;   /* what the search log calls this server */
     char *log_error;         /* the search log's last failure, for health */
@@ -29,6 +32,7 @@ kb_status_t kb_server_new(kb_search_t *s, const char *feedback_path, kb_server_t
     if (!srv)
         return KB_STATUS_OUT_OF_MEMORY;
     srv->s = s;
+    srv->source = "serve";
     if (feedback_path && !(srv->feedback = kb_strdup(feedback_path))) {
         free(srv);
         return KB_STATUS_OUT_OF_MEMORY;
@@ -67,7 +71,8 @@ static void log_search(kb_server_t *srv, const kb_results_t *r, cJSON *body)
         cJSON_AddStringToObject(body, "query_id", qid);
 }
 
-/* A reply: BODY's members after "id" (a copy of ID, or null). */
+/* A reply: BODY's members after "id" (a copy of ID, or null).  BODY is
+ * freed. */
 static char *reply(const cJSON *id, cJSON *body)
 {
     cJSON *o = cJSON_CreateObject();
@@ -85,17 +90,18 @@ static char *reply(const cJSON *id, cJSON *body)
     return out;
 }
 
-static char *error_reply(const cJSON *id, const char *code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+static cJSON *error_body(const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
-static char *error_reply(const cJSON *id, const char *code, const char *fmt, ...)
+/* {"error": {"code": CODE, "message": ...}} */
+static cJSON *error_body(const char *code, const char *fmt, ...)
 {
     kb_buf_t b = KB_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
     kb_buf_vprintf(&b, fmt, ap);
     va_end(ap);
-    char *r = reply(id, kb_json_error(code, b.data ? b.data : ""));
+    cJSON *r = kb_json_error(code, b.data ? b.data : "");
     kb_buf_free(&b);
     return r;
 }
@@ -181,13 +187,13 @@ static int get_strings(const cJSON *req, const char *key, const char **out, size
     return 1;
 }
 
-static char *status_reply(kb_server_t *srv, const cJSON *id, kb_status_t st)
+static cJSON *status_body(kb_server_t *srv, kb_status_t st)
 {
     const char *msg = kb_search_last_error(srv->s);
-    return error_reply(id, kb_json_error_code(st), "%s", msg[0] ? msg : kb_status_to_string(st));
+    return error_body(kb_json_error_code(st), "%s", msg[0] ? msg : kb_status_to_string(st));
 }
 
-static char *op_search(kb_server_t *srv, const cJSON *id, const cJSON *req)
+static cJSON *op_search(kb_server_t *srv, const cJSON *req)
 {
     req_err_t e = {""};
     kb_request_t r = KB_REQUEST_INIT;
@@ -198,7 +204,7 @@ static char *op_search(kb_server_t *srv, const cJSON *id, const cJSON *req)
         !get_strings(req, "category", cats, &r.n_categories, &e) ||
         !get_strings(req, "tags", tags, &r.n_tags, &e) || !get_bool(req, "explain", &explain, &e) ||
         !get_bool(req, "plain", &plain, &e))
-        return error_reply(id, "bad_request", "%s", e.msg);
+        return error_body("bad_request", "%s", e.msg);
     r.categories = cats;
     r.tags = tags;
     r.explain = explain;
@@ -206,24 +212,23 @@ static char *op_search(kb_server_t *srv, const cJSON *id, const cJSON *req)
     kb_results_t *res;
     kb_status_t st = kb_search_run(srv->s, &r, &res);
     if (st != KB_STATUS_SUCCESS)
-        return status_reply(srv, id, st);
-    cJSON *body = kb_json_results(res);
-    log_search(srv, res, body);
-    char *out = reply(id, body);
+        return status_body(srv, st);
+    cJSON *out = kb_json_results(res);
+    log_search(srv, res, out);
     kb_results_free(res);
     return out;
 }
 
-static char *op_show(kb_server_t *srv, const cJSON *id, const cJSON *req)
+static cJSON *op_show(kb_server_t *srv, const cJSON *req)
 {
     req_err_t e = {""};
     const char *article = NULL;
     if (!get_string(req, "article", 1, &article, &e))
-        return error_reply(id, "bad_request", "%s", e.msg);
+        return error_body("bad_request", "%s", e.msg);
     kb_article_t *art;
     kb_status_t st = kb_search_get_article(srv->s, article, &art);
     if (st != KB_STATUS_SUCCESS)
-        return status_reply(srv, id, st);
+        return status_body(srv, st);
     cJSON *body = cJSON_CreateObject();
     cJSON *a = kb_json_article(art);
     kb_article_free(art);
@@ -233,26 +238,26 @@ static char *op_show(kb_server_t *srv, const cJSON *id, const cJSON *req)
         return NULL;
     }
     cJSON_AddItemToObject(body, "article", a);
-    return reply(id, body);
+    return body;
 }
 
-static char *op_escalation(kb_server_t *srv, const cJSON *id, const cJSON *req)
+static cJSON *op_escalation(kb_server_t *srv, const cJSON *req)
 {
     req_err_t e = {""};
     const char *article = NULL;
     if (!get_string(req, "article", 1, &article, &e))
-        return error_reply(id, "bad_request", "%s", e.msg);
+        return error_body("bad_request", "%s", e.msg);
     kb_escalation_t *esc;
     kb_status_t st = kb_search_escalation(srv->s, article, &esc);
     if (st != KB_STATUS_SUCCESS)
-        return status_reply(srv, id, st);
+        return status_body(srv, st);
     cJSON *body = cJSON_CreateObject();
     if (body) {
         cJSON_AddStringToObject(body, "article", article);
         cJSON_AddItemToObject(body, "escalation", kb_json_escalation(esc));
     }
     kb_escalation_free(esc);
-    return body ? reply(id, body) : NULL;
+    return body;
 }
 
 /* A short identifier a client sends (query id, call, officer): 1-128
@@ -293,7 +298,7 @@ static void feedback_context(kb_server_t *srv, kb_feedback_t *fb, kb_results_t *
     fb->n_alerts = n;
 }
 
-static char *op_feedback(kb_server_t *srv, const cJSON *id, const cJSON *req)
+static cJSON *op_feedback(kb_server_t *srv, const cJSON *req)
 {
     req_err_t e = {""};
     kb_feedback_t fb = KB_FEEDBACK_INIT;
@@ -302,21 +307,21 @@ static char *op_feedback(kb_server_t *srv, const cJSON *id, const cJSON *req)
         !get_string(req, "article", 1, &fb.article, &e) ||
         !get_bool(req, "helpful", &helpful, &e) || !get_ident(req, "query_id", &fb.query_id, &e) ||
         !get_ident(req, "call", &fb.call, &e) || !get_ident(req, "officer", &fb.officer, &e))
-        return error_reply(id, "bad_request", "%s", e.msg);
+        return error_body("bad_request", "%s", e.msg);
     if (helpful < 0)
-        return error_reply(id, "bad_request", "\"helpful\" is required (true or false)");
+        return error_body("bad_request", "\"helpful\" is required (true or false)");
     if (fb.query && strlen(fb.query) > KB_QUERY_MAX_BYTES)
-        return error_reply(id, "too_large", "\"q\" is longer than %d bytes", KB_QUERY_MAX_BYTES);
+        return error_body("too_large", "\"q\" is longer than %d bytes", KB_QUERY_MAX_BYTES);
     /* Feedback on an article that does not exist is a mistake worth telling. */
     kb_article_t *art;
     kb_status_t st = kb_search_get_article(srv->s, fb.article, &art);
     if (st != KB_STATUS_SUCCESS)
-        return status_reply(srv, id, st);
+        return status_body(srv, st);
     kb_article_free(art);
     if (!srv->feedback)
-        return error_reply(id, "index_error", "no feedback log configured");
+        return error_body("index_error", "no feedback log configured");
     fb.helpful = helpful;
-    fb.source = srv->interface && strcmp(srv->interface, "serve") ? srv->interface : "serve";
+    fb.source = srv->source ? srv->source : "serve";
     kb_results_t *res;
     const char *kinds[16];
     feedback_context(srv, &fb, &res, kinds);
@@ -324,22 +329,56 @@ static char *op_feedback(kb_server_t *srv, const cJSON *id, const cJSON *req)
     st = kb_feedback_write(srv->feedback, &fb, &msg);
     kb_results_free(res);
     if (st != KB_STATUS_SUCCESS) {
-        char *r = error_reply(id, "index_error", "%s", msg ? msg : kb_status_to_string(st));
+        cJSON *r = error_body("index_error", "%s", msg ? msg : kb_status_to_string(st));
         free(msg);
         return r;
     }
     cJSON *body = cJSON_CreateObject();
     if (body)
         cJSON_AddBoolToObject(body, "ok", 1);
-    return body ? reply(id, body) : NULL;
+    return body;
 }
 
-static char *op_health(kb_server_t *srv, const cJSON *id)
+/* Type-ahead: the titles, and the customer questions that matched, of the
+ * best answers to what is typed so far (the search itself, so spelling,
+ * synonyms and filters work as they do for a search). */
+static cJSON *op_suggest(kb_server_t *srv, const cJSON *req)
+{
+    req_err_t e = {""};
+    kb_request_t r = KB_REQUEST_INIT;
+    r.limit = 8;
+    if (!get_string(req, "q", 1, &r.q, &e) || !get_uint(req, "limit", 1, 20, &r.limit, &e))
+        return error_body("bad_request", "%s", e.msg);
+    r.snippet_bytes = 1;
+    kb_results_t *res;
+    kb_status_t st = kb_search_run(srv->s, &r, &res);
+    if (st != KB_STATUS_SUCCESS)
+        return status_body(srv, st);
+    cJSON *body = cJSON_CreateObject();
+    cJSON *list = body ? cJSON_AddArrayToObject(body, "suggestions") : NULL;
+    if (body)
+        cJSON_AddStringToObject(body, "query", res->query ? res->query : "");
+    for (size_t i = 0; list && i < res->n; i++) {
+        const kb_hit_t *h = &res->hits[i];
+        cJSON *x = cJSON_CreateObject();
+        if (!x)
+            break;
+        cJSON_AddStringToObject(x, "text", h->question ? h->question : h->title);
+        cJSON_AddStringToObject(x, "kind", h->question ? "question" : "title");
+        cJSON_AddStringToObject(x, "article", h->id);
+        cJSON_AddStringToObject(x, "title", h->title);
+        cJSON_AddItemToArray(list, x);
+    }
+    kb_results_free(res);
+    return body;
+}
+
+static cJSON *op_health(kb_server_t *srv)
 {
     kb_health_t h;
     kb_status_t st = kb_search_health(srv->s, &h);
     if (st != KB_STATUS_SUCCESS)
-        return status_reply(srv, id, st);
+        return status_body(srv, st);
     cJSON *body = cJSON_CreateObject();
     if (body) {
         cJSON_AddBoolToObject(body, "ok", 1);
@@ -356,7 +395,7 @@ static char *op_health(kb_server_t *srv, const cJSON *id)
             cJSON_AddStringToObject(body, "search_log", srv->log ? "on" : "off");
     }
     kb_health_clear(&h);
-    return body ? reply(id, body) : NULL;
+    return body;
 }
 
 /* Does the line hold a JSON escape \u0000?  cJSON would silently cut the
@@ -375,59 +414,101 @@ static int has_nul_escape(const char *s, size_t len)
     return 0;
 }
 
-kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, char **response)
+cJSON *kbi_server_parse(const char *line, size_t len, cJSON **error)
 {
-    *response = NULL;
-    char *out;
+    *error = NULL;
     if (len > KB_SERVE_MAX_LINE) {
-        out = error_reply(NULL, "too_large", "request line is longer than %u bytes",
-                          KB_SERVE_MAX_LINE);
-        goto done;
+        *error = error_body("too_large", "request is longer than %u bytes", KB_SERVE_MAX_LINE);
+        return NULL;
     }
     if (!kb_utf8_valid(line, len, NULL)) {
-        out = error_reply(NULL, "bad_json", "request is not valid UTF-8");
-        goto done;
+        *error = error_body("bad_json", "request is not valid UTF-8");
+        return NULL;
     }
     if (has_nul_escape(line, len)) {
-        out = error_reply(NULL, "bad_request", "NUL characters (\\u0000) are not allowed");
-        goto done;
+        *error = error_body("bad_request", "NUL characters (\\u0000) are not allowed");
+        return NULL;
     }
     const char *end = NULL;
     cJSON *req = cJSON_ParseWithLengthOpts(line, len, &end, 0);
     if (!req) {
-        out = error_reply(NULL, "bad_json", "request is not valid JSON (or nested too deeply)");
-        goto done;
+        *error = error_body("bad_json", "request is not valid JSON (or nested too deeply)");
+        return NULL;
     }
     /* Only whitespace may follow the object. */
-    while (end && (size_t)(end - line) < len && (*end == ' ' || *end == '\t' || *end == '\r'))
+    while (end && (size_t)(end - line) < len && (*end == ' ' || *end == '\t' || *end == '\r' ||
+                                                 *end == '\n'))
         end++;
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
     if (!cJSON_IsObject(req)) {
-        out = error_reply(NULL, "bad_request", "a request is a JSON object");
+        *error = error_body("bad_request", "a request is a JSON object");
     } else if (end && (size_t)(end - line) < len) {
-        out = error_reply(id, "bad_json", "text after the JSON object");
+        *error = error_body("bad_json", "text after the JSON object");
     } else {
-        const cJSON *op = cJSON_GetObjectItemCaseSensitive(req, "op");
-        const char *name = cJSON_IsString(op) ? op->valuestring : NULL;
-        if (op && !cJSON_IsNull(op) && !name)
-            out = error_reply(id, "bad_request", "\"op\" must be a string");
-        else if (!name || strcmp(name, "search") == 0)
-            out = op_search(srv, id, req);
-        else if (strcmp(name, "show") == 0)
-            out = op_show(srv, id, req);
-        else if (strcmp(name, "escalation") == 0)
-            out = op_escalation(srv, id, req);
-        else if (strcmp(name, "feedback") == 0)
-            out = op_feedback(srv, id, req);
-        else if (strcmp(name, "health") == 0)
-            out = op_health(srv, id);
+        return req;
+    }
+    /* The id of an object with text after it is still echoed. */
+    if (cJSON_IsObject(req)) {
+        cJSON *id = cJSON_DetachItemFromObjectCaseSensitive(req, "id");
+        if (id && *error)
+            cJSON_AddItemToObject(*error, "id", id);
         else
-            out = error_reply(id, "bad_request",
-                              "unknown op \"%.*s\" (search, show, escalation, feedback, health)",
-                              (int)kb_utf8_prefix(name, strlen(name), 40), name);
+            cJSON_Delete(id);
     }
     cJSON_Delete(req);
-done:
+    return NULL;
+}
+
+cJSON *kbi_server_call(kb_server_t *srv, const cJSON *req)
+{
+    const cJSON *op = cJSON_GetObjectItemCaseSensitive(req, "op");
+    const char *name = cJSON_IsString(op) ? op->valuestring : NULL;
+    if (op && !cJSON_IsNull(op) && !name)
+        return error_body("bad_request", "\"op\" must be a string");
+    if (!name || strcmp(name, "search") == 0)
+        return op_search(srv, req);
+    if (strcmp(name, "show") == 0)
+        return op_show(srv, req);
+    if (strcmp(name, "escalation") == 0)
+        return op_escalation(srv, req);
+    if (strcmp(name, "feedback") == 0)
+        return op_feedback(srv, req);
+    if (strcmp(name, "suggest") == 0)
+        return op_suggest(srv, req);
+    if (strcmp(name, "health") == 0)
+        return op_health(srv);
+    return error_body("bad_request",
+                      "unknown op \"%.*s\" (search, show, escalation, feedback, suggest, health)",
+                      (int)kb_utf8_prefix(name, strlen(name), 40), name);
+}
+
+const char *kbi_server_error_code(const cJSON *body)
+{
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(body, "error");
+    const cJSON *code = e ? cJSON_GetObjectItemCaseSensitive(e, "code") : NULL;
+    return cJSON_IsString(code) ? code->valuestring : NULL;
+}
+
+void kbi_server_set_source(kb_server_t *srv, const char *source)
+{
+    srv->source = source;
+    srv->interface = source;
+}
+
+kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, char **response)
+{
+    *response = NULL;
+    cJSON *error;
+    cJSON *req = kbi_server_parse(line, len, &error);
+    char *out;
+    if (!req) {
+        /* The id, when one could be read, came back inside the error. */
+        cJSON *id = error ? cJSON_DetachItemFromObjectCaseSensitive(error, "id") : NULL;
+        out = error ? reply(id, error) : NULL;
+        cJSON_Delete(id);
+    } else {
+        out = reply(cJSON_GetObjectItemCaseSensitive(req, "id"), kbi_server_call(srv, req));
+        cJSON_Delete(req);
+    }
     if (!out)
         return KB_STATUS_OUT_OF_MEMORY;
     *response = out;

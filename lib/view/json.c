@@ -58,6 +58,7 @@ cJSON *kb_json_article(const kb_article_t *a)
         add_str(x, "path", s->path);
         cJSON_AddNumberToObject(x, "level", s->level);
         cJSON_AddNumberToObject(x, "steps", (double)s->n_steps);
+        cJSON_AddItemToObject(x, "step_texts", strv(s->steps, s->n_steps));
         cJSON_AddItemToArray(secs, x);
     }
     add_str(o, "body", a->body);
@@ -111,6 +112,37 @@ static cJSON *alert_json(const kb_alert_t *a)
     return o;
 }
 
+/* UTF-16 code units in the first BYTES bytes of S (UTF-8): what
+ * JavaScript's string offsets count. */
+static size_t utf16_units(const char *s, size_t bytes)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < bytes && s[i]; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if ((c & 0xc0) != 0x80)
+            n += c >= 0xf0 ? 2 : 1;
+    }
+    return n;
+}
+
+/* [[start, end], ...] of H's highlights, in bytes or in UTF-16 units. */
+static cJSON *highlights_json(const kb_hit_t *h, int utf16)
+{
+    cJSON *hl = cJSON_CreateArray();
+    for (size_t i = 0; hl && i < h->n_highlights; i++) {
+        size_t a = h->highlights[i].start, b = h->highlights[i].end;
+        if (utf16) {
+            a = utf16_units(h->snippet, a);
+            b = utf16_units(h->snippet, b);
+        }
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)a));
+        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)b));
+        cJSON_AddItemToArray(hl, pair);
+    }
+    return hl;
+}
+
 static cJSON *hit_json(const kb_hit_t *h)
 {
     cJSON *o = cJSON_CreateObject();
@@ -127,13 +159,8 @@ static cJSON *hit_json(const kb_hit_t *h)
     cJSON_AddNumberToObject(o, "section_index", h->section_index);
     cJSON_AddNumberToObject(o, "steps", h->steps);
     add_str(o, "snippet", h->snippet);
-    cJSON *hl = cJSON_AddArrayToObject(o, "highlights");
-    for (size_t i = 0; hl && i < h->n_highlights; i++) {
-        cJSON *pair = cJSON_CreateArray();
-        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)h->highlights[i].start));
-        cJSON_AddItemToArray(pair, cJSON_CreateNumber((double)h->highlights[i].end));
-        cJSON_AddItemToArray(hl, pair);
-    }
+    cJSON_AddItemToObject(o, "highlights", highlights_json(h, 0));
+    cJSON_AddItemToObject(o, "highlights_utf16", highlights_json(h, 1));
     add_str(o, "escalation", h->escalation);
     add_str(o, "question", h->question);
     if (h->explain) {
@@ -184,6 +211,7 @@ cJSON *kb_json_results(const kb_results_t *r)
     cJSON *al = cJSON_AddArrayToObject(o, "alerts");
     for (size_t i = 0; al && i < r->n_alerts; i++)
         cJSON_AddItemToArray(al, alert_json(&r->alerts[i]));
+    add_str(o, "searched", r->searched);
     return o;
 }
 

@@ -10,7 +10,7 @@
 # and build kb and build/tests/bench-xapian-floor first.  This script builds
 # the small C drivers of tests/bench/ into tests/bench/work/bin/, then runs
 # bench.py, which writes tests/bench/RESULTS.md (full) or RESULTS-quick.md
-# (quick).  Environment: BUILDDIR (default build), BENCH_CORPORA,
+# (quick), then httpbench.py, which adds their section "## HTTP".  Environment: BUILDDIR (default build), BENCH_CORPORA,
 # BENCH_SKIP (see bench.py), CC.
 set -eu
 mode=${1:-quick}
@@ -57,7 +57,15 @@ build() {
 }
 build fts5 $(pkg-config --cflags --libs sqlite3)
 build serve-client -lpthread
+build http-client -lpthread
 build proctime
 build ptyprompt -lutil
 
-exec "$py" "$here/bench.py" "$mode"
+"$py" "$here/bench.py" "$mode"
+# kb-search --http beside --serve (wrk and http-client): the section
+# "## HTTP" of the same RESULTS file.
+if command -v wrk >/dev/null 2>&1; then
+    "$py" "$here/httpbench.py" "$mode"
+else
+    echo "run.sh: wrk is not installed (scripts/deps.sh bench); no HTTP figures" >&2
+fi

@@ -38,7 +38,7 @@ rm -rf "$calls"
 
 # --- a full disk --------------------------------------------------------------------
 if [ "$(id -u)" = 0 ] && mkdir -p "$T/small" && mount -t tmpfs -o size=64k tmpfs "$T/small" 2>/dev/null; then
-    head -c 40000 /dev/zero >"$T/small/filler" 2>/dev/null
+    head -c 50000 /dev/zero >"$T/small/filler" 2>/dev/null
     printf 'card hasnt arrived\n:note %s\n:note second\ncard delivery\n:quit\n' "$(head -c 30000 /dev/zero | tr '\0' y)" >"$T/lines"
     XDG_STATE_HOME=$T/small $VG "$B/kb-assistant" --db "$db" <"$T/lines" >"$T/out" 2>"$T/err"
     expect_eq "full disk: the call goes on (exit 0)" "$?" 0

@@ -297,14 +297,14 @@ print([l for l in text.split("\n") if cols(l) > 40])' "$T/out" 2>&1)" "[]"
 {
     printf 'card \033[2J\033]0;pwned\007 arived\n'
     printf ':note \033[31mred\n'
-    printf '%01100d\n' 0
+    printf '%016400d\n' 0
     printf 'card \377\n'
     printf ':summary\n'
 } >"$T/in"
 run "hostile"
 expect_no_match "control characters never reach the terminal (stdout)" "$T/out" "$ESC"
 expect_no_match "control characters never reach the terminal (stderr)" "$T/err" "$ESC"
-expect_match "too long: told" "$T/err" '^That is too long to search \(at most 1024 bytes\)'
+expect_match "too long: told" "$T/err" '^That is too long to search \(at most 16384 bytes\)'
 expect_match "not UTF-8: told" "$T/err" '^That is not valid UTF-8 text'
 expect_match "summary keeps the note, cleaned" "$T/out" '\?\[31mred$'
 

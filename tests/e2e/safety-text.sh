@@ -153,11 +153,14 @@ expect_eq "trigger written with a soft hyphen, typed 'JAMJAR': escalates" \
     "$(json "$T/q.json" '(j["escalation"] or {}).get("kind")')" trigger
 
 # Limits are on what was typed: 341 x U+FDFA (1,023 bytes) grows to 6,138
-# code points under NFKC and is still answered.
+# code points under NFKC and is still searched as typed; 5,461 of them
+# (16,383 bytes) are a paste, condensed; 5,462 are too long.
 q "$(/usr/bin/python3 -c 'print("\\ufdfa" * 341)')"
 expect_eq "341 x U+FDFA (1,023 bytes, 18x under NFKC): answered" "$(json "$T/q.json" 'j["query"] != ""')" True
-/usr/bin/python3 -c 'print("\ufdfa" * 342)' >"$T/qtext"
-expect_code "342 x U+FDFA (1,026 bytes): too long, as typed" 2 "$B/kb-search" --db "$db" "$(cat "$T/qtext")"
+/usr/bin/python3 -c 'print("\ufdfa" * 5461)' >"$T/qtext"
+expect_code "5,461 x U+FDFA (16,383 bytes): searched as a paste" 0 "$B/kb-search" --db "$db" "$(cat "$T/qtext")"
+/usr/bin/python3 -c 'print("\ufdfa" * 5462)' >"$T/qtext"
+expect_code "5,462 x U+FDFA (16,386 bytes): too long, as typed" 2 "$B/kb-search" --db "$db" "$(cat "$T/qtext")"
 
 # Every result of some mixed queries: highlights whole words on UTF-8 boundaries.
 for w in 'caf\u00e9' 'cafe\u0301 refunds' 'r\u00e9sum\u00e9' 'replacement' '\uff52\uff45\uff50\uff4c\uff41\uff43\uff45\uff4d\uff45\uff4e\uff54'; do

@@ -128,8 +128,8 @@ expect_code "stopword-only query: success" 0 kb_search "how do i"
 expect_match "stopword-only query explained" "$T/err" 'only common words'
 expect_code "no results: success" 0 kb_search "xylophone"
 expect_match "no results said" "$T/out" 'No answers'
-expect_code "query over 1024 bytes: usage error" 2 kb_search "$(head -c 1100 /dev/zero | tr '\0' a)"
-expect_match "too long explained" "$T/err" 'longer than 1024'
+expect_code "text over 16 KiB: usage error" 2 kb_search "$(head -c 16400 /dev/zero | tr '\0' a)"
+expect_match "too long explained" "$T/err" 'longer than 16384'
 expect_code "invalid UTF-8 query: usage error" 2 kb_search "$(printf 'card \377')"
 expect_code "limit 0 refused" 2 kb_search -n 0 card
 expect_code "limit 101 refused" 2 kb_search -n 101 card

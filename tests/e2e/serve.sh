@@ -116,7 +116,7 @@ with open(t + "/big", "w", encoding="latin-1") as f:
     f.write('{"id": 1, "q": "' + "a" * 70000 + '"}\n')
     f.write('{"id": 2, "q": "card"}\n')
     f.write('{"id": 3, "q": "' + "b" * 10_000_000 + '"}\n')
-    f.write('{"id": 4, "q": "' + "card " * 210 + '"}\n')
+    f.write('{"id": 4, "q": "' + "card " * 3300 + '"}\n')
     f.write("[" * 10000 + "]" * 10000 + "\n")
     f.write('{"id": 6, "q": "card", "x": ' + "[" * 10000 + "]" * 10000 + "}\n")
     f.write('{"id": 7, "q": "card \\u0000 nul"}\n')
@@ -129,7 +129,7 @@ expect_eq "one response per line" "$(wc -l <"$T/resp")" "9"
 expect_eq "70 KB line: too_large" "$(line 1 'j["error"]["code"]')" "too_large"
 expect_eq "next request answered" "$(line 2 '(j["id"], len(j["results"]) > 0)')" "(2, True)"
 expect_eq "10 MB line: too_large" "$(line 3 'j["error"]["code"]')" "too_large"
-expect_eq "query over 1024 bytes: too_large" "$(line 4 '(j["id"], j["error"]["code"])')" "(4, 'too_large')"
+expect_eq "query over 16 KiB: too_large" "$(line 4 '(j["id"], j["error"]["code"])')" "(4, 'too_large')"
 expect_eq "JSON nested 10,000 deep: bad_json" "$(line 5 'j["error"]["code"]')" "bad_json"
 expect_eq "deep value inside a request: bad_json" "$(line 6 'j["error"]["code"]')" "bad_json"
 expect_eq "NUL in the query: refused" "$(line 7 'j["error"]["code"]')" "bad_request"

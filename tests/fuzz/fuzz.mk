@@ -13,15 +13,15 @@ FUZZ_CC ?= clang
 FUZZ_CXX ?= clang++
 TARGETS ?= article serve query
 
-PKGS := xapian-core libcmark libcjson yaml-0.1
+PKGS := xapian-core libcmark libcjson yaml-0.1 libmicrohttpd
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml")
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lmicrohttpd")
 # libunistring (lib/base/normalize.c) has no .pc file.
 PKG_LIBS += -lunistring
 
 # UBSan findings abort (a crash the fuzzer keeps), as in the asan build.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
-COMMON := -g -O1 -Iinclude -Ilib -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP -Wall -Wextra
+COMMON := -g -O1 -Iinclude -Ilib -I$(FUZZ_DIR)/gen -D_GNU_SOURCE $(PKG_CFLAGS) -MMD -MP -Wall -Wextra
 LIB_CFLAGS := -std=c11 $(COMMON) $(SAN) -fsanitize=fuzzer-no-link
 LIB_CXXFLAGS := -std=c++17 $(COMMON) $(SAN) -fsanitize=fuzzer-no-link
 TGT_CFLAGS := -std=c11 $(COMMON) $(SAN) -fsanitize=fuzzer -Itests/fuzz -DKB_FUZZ_TOP='"$(CURDIR)"'
@@ -57,6 +57,14 @@ $(FUZZ_DIR)/obj/tests/fuzz/%.o: tests/fuzz/%.c
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(FUZZ_CC) $(TGT_CFLAGS) -c $< -o $@
+
+# The files lib/serve/assets.c embeds, as in the Makefile.
+$(FUZZ_DIR)/gen/%.inc:
+	@mkdir -p $(dir $@)
+	$(Q)od -An -v -tx1 $< | sed -e 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g' >$@.tmp && mv $@.tmp $@
+$(FUZZ_DIR)/gen/panel.html.inc: lib/serve/panel.html
+$(FUZZ_DIR)/gen/openapi.json.inc: docs/openapi.json
+$(FUZZ_DIR)/obj/lib/serve/assets.o: $(FUZZ_DIR)/gen/panel.html.inc $(FUZZ_DIR)/gen/openapi.json.inc
 
 $(FUZZ_DIR)/libkb-fuzz.a: $(LIB_OBJ)
 	@$(if $(Q),echo "  AR      $@")

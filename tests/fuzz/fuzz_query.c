@@ -163,9 +163,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         KBF_CHECK(st == KB_STATUS_BAD_ARGUMENT, "limit %u: %s", req.limit,
                   kb_status_to_string(st));
     } else {
-        /* Whether the query is too large or not UTF-8, the parser says. */
+        /* Whether the query is too large or not UTF-8, the parser says,
+         * with the limit of a paste (KB_INPUT_MAX_BYTES). */
         kb_qparsed_t p;
-        kb_status_t want = kb_query_parse(s, slen, &p);
+        kb_status_t want = kb_query_parse_max(s, slen, KB_INPUT_MAX_BYTES, &p);
         kb_qparsed_clear(&p);
         KBF_CHECK(st == KB_STATUS_SUCCESS || st == want,
                   "kb_search_run: %s (the parser says %s): %s", kb_status_to_string(st),
@@ -182,6 +183,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 st == KB_STATUS_SUCCESS && r->notice ? ", with a notice" : "");
     if (st == KB_STATUS_SUCCESS) {
         KBF_CHECK(r && r != (kb_results_t *)1, "no results");
+        /* A paste is searched by a passage of it, never over the limit. */
+        KBF_CHECK(!r->searched || strlen(r->searched) <= KB_QUERY_MAX_BYTES,
+                  "searched is %zu bytes", strlen(r->searched));
+        KBF_CHECK(strlen(r->query) <= KB_QUERY_MAX_BYTES || r->searched,
+                  "a %zu-byte query searched as typed", strlen(r->query));
         check_results(&req, r);
         kb_results_free(r);
     } else {

@@ -288,7 +288,7 @@ static void strset_free(strset_t *h)
 static void set_init(set_t *set, const char *name, enum set_kind kind, int tuning)
 {
     memset(set, 0, sizeof *set);
-    snprintf(set->name, sizeof set->name, "%s", name);
+    snprintf(set->name, sizeof set->name, "%.63s", name);
     set->kind = kind;
     set->tuning = tuning;
 }
@@ -874,6 +874,94 @@ static int risk_met(const kb_results_t *r, const char *spec, group_t *g, size_t 
     return all;
 }
 
+/* ---- long input: the questions inside a pasted chat or email ---- */
+
+/* Three pastes an officer might make, written by the team: a chat with
+ * the bank's turns, an email with a signature and the bank's earlier reply
+ * quoted under it, and a customer's long message with no labels.  Each is
+ * over KB_QUERY_MAX_BYTES with any question, so kb condenses it; the
+ * bank's words in them (verification, addresses, a fraud warning) are
+ * there to be left out. */
+static const char *const LONG_BEFORE[3] = {
+    "[10:02] Agent: Hello, you're through to the help desk, my name is Sam. How can I help "
+    "you today?\n"
+    "[10:03] Customer: hi there, hope you are well\n"
+    "[10:03] Customer: ",
+    "Subject: Enquiry\n"
+    "\n"
+    "Dear Sir or Madam,\n"
+    "\n",
+    "Hello, I hope someone can help me with this. I have been with you for a few years now "
+    "and I have never had to get in touch before, so I am not really sure if this is the right "
+    "place to ask, but here goes. ",
+};
+static const char *const LONG_AFTER[3] = {
+    "\n"
+    "[10:04] Agent: Thank you for waiting. I'm sorry to hear that. Before I look into this, can "
+    "you confirm your full name, the first line of your address and your date of birth please?\n"
+    "[10:05] Customer: yes its Jamie Taylor, 14 Orchard Lane, born 3rd of March 1985\n"
+    "[10:05] Agent: Thank you Jamie, you're now verified. Let me have a look at this for you, "
+    "it will take a couple of minutes. Please bear with me while I check the account, your "
+    "recent card transactions and your statements.\n"
+    "[10:07] Customer: ok thanks\n"
+    "[10:08] Agent: Thanks for your patience, I appreciate it. I'm just checking a few things on "
+    "our system now. Can I ask whether anyone has contacted you claiming to be from the bank, "
+    "or asked you to move money or share a security code?\n"
+    "[10:09] Agent: Are you still there?\n",
+    "\n"
+    "\n"
+    "I would be grateful for a reply as soon as you can, as I could not get through on the "
+    "phone earlier.\n"
+    "\n"
+    "Kind regards,\n"
+    "Jamie Taylor\n"
+    "14 Orchard Lane, Leeds LS1 4AB\n"
+    "Mobile: 07700 900123\n"
+    "Sent from my iPhone\n"
+    "\n"
+    "-----Original Message-----\n"
+    "From: Customer Services <help@bank.example>\n"
+    "Sent: 02 December 2026 16:40\n"
+    "Subject: Your recent enquiry\n"
+    "\n"
+    "Thank you for contacting us. We have received your message and one of our team will be in "
+    "touch within two working days. Please never share your card number, PIN, passcode or "
+    "security codes by email. If you think you have been the victim of fraud or a scam, call us "
+    "straight away on the number on the back of your card. You can also manage your cards, "
+    "payments and statements in the app.\n",
+    " I have tried to sort it out myself first and had a look around the website and the help "
+    "pages but could not find anything that answered it, which is why I am writing. I would "
+    "really like to get this sorted this week if at all possible because I am going away at the "
+    "weekend and I will not have much time after that. Thank you in advance for looking into it "
+    "for me, and sorry for the long message, I just wanted to give you all the details in one "
+    "go.\n",
+};
+
+/* DST gets SRC's questions, each inside one of the pastes in turn, named
+ * "long-" and SRC's name. */
+static void long_copy(const set_t *src, set_t *dst)
+{
+    char name[80];
+    snprintf(name, sizeof name, "long-%.58s", src->name);
+    set_init(dst, name, src->kind, src->tuning);
+    dst->cap = src->n ? src->n : 1;
+    dst->rows = xrealloc(NULL, dst->cap * sizeof *dst->rows);
+    for (size_t i = 0; i < src->n; i++) {
+        size_t t = i % 3;
+        kb_buf_t b = KB_BUF_INIT;
+        kb_buf_printf(&b, "%s%s%s", LONG_BEFORE[t], src->rows[i].q, LONG_AFTER[t]);
+        while (!b.oom && b.len <= KB_QUERY_MAX_BYTES)
+            kb_buf_adds(&b, "\nThanks again.\n");
+        dst->rows[i].q = kb_buf_take(&b);
+        if (!dst->rows[i].q) {
+            fprintf(stderr, "kb-eval: out of memory\n");
+            exit(3);
+        }
+        dst->rows[i].want = src->rows[i].want ? xstrdup(src->rows[i].want) : NULL;
+        dst->n++;
+    }
+}
+
 static void line_head(const char *who, const set_t *set)
 {
     printf("%-9s %-18s", who, set->name);
@@ -1372,7 +1460,8 @@ static int real_sets(kb_search_t *s, const char *corpora, const char *dir, int m
             set_init(&rs.none[k][h], name, SET_NONE, !h);
         }
     }
-    set_t own[2], risk[2], routine[2];
+    set_t own[2], risk[2], routine[2], longs[8];
+    size_t n_longs = 0;
     for (int h = 0; h < 2; h++) {
         snprintf(name, sizeof name, "written-none-%s", half[h]);
         set_init(&own[h], name, SET_NONE, !h);
@@ -1421,6 +1510,12 @@ static int real_sets(kb_search_t *s, const char *corpora, const char *dir, int m
                      &rs.none[2][0],   &rs.none[2][1],   &own[0],          &own[1],
                      &risk[0],         &risk[1],         &routine[0],      &routine[1] };
     size_t n_all = sizeof all / sizeof *all;
+    /* The answer, risk and routine sets again, pasted inside a chat or email. */
+    set_t *longsrc[] = { &rs.answer[0][0], &rs.answer[0][1], &rs.answer[1][0], &rs.answer[1][1],
+                         &risk[0],         &risk[1],         &routine[0],      &routine[1] };
+    size_t n_long = sizeof longsrc / sizeof *longsrc;
+    for (size_t i = 0; i < n_long; i++)
+        long_copy(longsrc[i], &longs[n_longs++]);
     if (dump) {
         for (size_t i = 0; i < n_all; i++)
             if (strcmp(all[i]->name, dump) == 0) {
@@ -1456,11 +1551,19 @@ static int real_sets(kb_search_t *s, const char *corpora, const char *dir, int m
         measure(s, all[i], misses);
         queries += (unsigned)all[i]->n;
     }
+    printf("real-wording: the same questions pasted inside a chat or email (over %d bytes):\n",
+           KB_QUERY_MAX_BYTES);
+    for (size_t i = 0; i < n_long; i++) {
+        measure(s, &longs[i], 0);
+        queries += (unsigned)longs[i].n;
+    }
     printf("real-wording: %u questions in %.1f s", queries, (kb_now_ms() - t0) / 1000);
     if (errors)
         printf(", %u searches failed (counted as misses)", errors);
     printf("\n");
 done:
+    for (size_t i = 0; i < n_longs; i++)
+        set_free(&longs[i]);
     for (int h = 0; h < 2; h++) {
         for (int k = 0; k < 2; k++)
             set_free(&rs.answer[k][h]);

@@ -10,6 +10,8 @@
 #include "harness.h"
 #include "kb/index.h"
 #include "query/internal.h"
+#include "query/triggers.h"
+#include "schema/words.h"
 
 static void test_syntax(void)
 {
@@ -117,9 +119,58 @@ static void test_prepare(kb_search_t *s)
     kb_qparsed_clear(&p);
 }
 
+/* 1 if trigger TRIGGER matches in TEXT (one piece per line). */
+static int fires(kb_xstem_t *stem, const char *trigger, const char *text)
+{
+    kbs_pattern_t p;
+    kbs_mtext_t m;
+    kbs_mtext_init(&m);
+    if (kbs_pattern_compile(stem, trigger, &p) != KB_STATUS_SUCCESS)
+        return -1;
+    int hit = -1;
+    if (kbs_mtext_add_text(&m, stem, text, strlen(text), 0) == KB_STATUS_SUCCESS)
+        hit = kbs_pattern_match(&p, &m, NULL, NULL);
+    kbs_pattern_clear(&p);
+    kbs_mtext_clear(&m);
+    return hit;
+}
+
+/* Triggers matched the way people talk (triggers.c). */
+static void test_triggers(void)
+{
+    kb_xstem_t *stem = NULL;
+    INT_EQ(kb_text_stemmer(&stem), KB_STATUS_SUCCESS, "the stemmer");
+    if (!stem)
+        return;
+    INT_EQ(fires(stem, "scammed", "i think i got scammed"), 1, "the same word");
+    INT_EQ(fires(stem, "scam", "they scammed me"), 1, "a stem");
+    INT_EQ(fires(stem, "told me move money", "they told me to move all my money"), 1,
+           "three words between at most");
+    INT_EQ(fires(stem, "told me move money", "they told me that i should go and then move money"), 0,
+           "not four");
+    INT_EQ(fires(stem, "move money", "move\nmoney"), 0, "never across lines (pieces)");
+    INT_EQ(fires(stem, "does not recognise", "she doesn't recognise it"), 1,
+           "\"doesn't\" is \"does not\", stemmed alike");
+    INT_EQ(fires(stem, "doesn't recognise", "he does not recognise the payment"), 1,
+           "and the other way round");
+    INT_EQ(fires(stem, "did not make", "i didnt make this payment"), 1, "typed without the apostrophe");
+    INT_EQ(fires(stem, "very ill", "i'll be very late"), 0, "\"I'll\" is \"I will\", not \"ill\"");
+    INT_EQ(fires(stem, "ill", "my mum is ill"), 1, "while \"ill\" is ill");
+    INT_EQ(fires(stem, "hell", "he'll call you"), 0, "\"he'll\" is not \"hell\"");
+    INT_EQ(fires(stem, "id theft", "i'd think it was theft"), 0, "\"I'd\" is not \"id\"");
+    INT_EQ(fires(stem, "were scammed", "we're scammed"), 0, "\"we're\" is not \"were\"");
+    INT_EQ(fires(stem, "we are scammed", "we're scammed"), 1, "it is \"we are\"");
+    INT_EQ(fires(stem, "it is a scam", "it's a scam"), 1, "\"it's\" is \"it is\"");
+    INT_EQ(fires(stem, "mum card", "my mum's card"), 1, "a possessive is the word");
+    INT_EQ(fires(stem, "can not log in", "i can't log in"), 1, "\"can't\" is \"can not\"");
+    INT_EQ(fires(stem, "will not let me", "it won't let me"), 1, "\"won't\" is \"will not\"");
+    kb_xstem_free(stem);
+}
+
 int main(void)
 {
     test_syntax();
+    test_triggers();
     char dir[] = "/tmp/kb-test-query.XXXXXX";
     struct stat st;
     if (!mkdtemp(dir) || stat("tests/fixtures/kb-small", &st) != 0) {
