@@ -211,7 +211,17 @@ void kba_ask(kba_session_t *S, const char *q)
         kba_say("warning: %s", msg ? msg : "the search log cannot be written");
     free(msg);
     cJSON_AddStringToObject(ev, "query_id", S->query_id);
-    kba_call_add(&S->call.asked, q, 0);
+    /* The customer's issue for the CRM: a paste only by what was searched
+     * in it (it holds the customer's personal details). */
+    if (pasted || r->searched) {
+        kb_buf_t issue = KB_BUF_INIT;
+        kb_buf_printf(&issue, "pasted text (%zu bytes), searched as \"%s\"",
+                      pasted ? pasted : strlen(q), r->searched ? r->searched : "");
+        kba_call_add(&S->call.asked, issue.data, 0);
+        kb_buf_free(&issue);
+    } else {
+        kba_call_add(&S->call.asked, q, 0);
+    }
 
     if (r->corrected)
         cJSON_AddStringToObject(ev, "corrected", r->corrected);
