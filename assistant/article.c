@@ -57,6 +57,8 @@ void kba_open(kba_session_t *S, const char *arg)
     kb_buf_t line = KB_BUF_INIT;
     kb_buf_printf(&line, "%s [%s]", title, id);
     kba_call_add(&S->call.opened, line.data, 1);
+    kba_call_add(&S->call.read, title, 1);
+    kba_call_add(&S->call.shown, id, 1);
     kb_buf_free(&line);
     /* Recorded first: the pager may stay open for minutes. */
     if (!view)

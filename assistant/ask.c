@@ -16,9 +16,12 @@ void kba_list_clear(kba_list_t *l)
     memset(l, 0, sizeof *l);
 }
 
-/* Add R to L (which takes it); 0 when out of memory (R is freed). */
-static int list_add(kba_list_t *l, kb_results_t *r)
+/* Add R to L (which takes it); 0 when out of memory (R is freed).  Its
+ * answers are SHOWN in this call. */
+static int list_add(kba_list_t *l, kb_results_t *r, kb_strlist_t *shown)
 {
+    for (size_t i = 0; i < r->n; i++)
+        kba_call_add(shown, r->hits[i].id, 1);
     kb_results_t **p = realloc(l->pages, (l->n_pages + 1) * sizeof *p);
     if (!p) {
         kb_results_free(r);
@@ -202,6 +205,23 @@ void kba_ask(kba_session_t *S, const char *q)
     free(S->question);
     S->question = kb_strdup(q);
     S->view = &S->ask;
+    /* The search log: scrubbed, with an id feedback and outcomes name. */
+    char *msg = NULL;
+    if (kb_searchlog_record(S->log, "assistant", r, S->query_id, &msg) != KB_STATUS_SUCCESS)
+        kba_say("warning: %s", msg ? msg : "the search log cannot be written");
+    free(msg);
+    cJSON_AddStringToObject(ev, "query_id", S->query_id);
+    /* The customer's issue for the CRM: a paste only by what was searched
+     * in it (it holds the customer's personal details). */
+    if (pasted || r->searched) {
+        kb_buf_t issue = KB_BUF_INIT;
+        kb_buf_printf(&issue, "pasted text (%zu bytes), searched as \"%s\"",
+                      pasted ? pasted : strlen(q), r->searched ? r->searched : "");
+        kba_call_add(&S->call.asked, issue.data, 0);
+        kb_buf_free(&issue);
+    } else {
+        kba_call_add(&S->call.asked, q, 0);
+    }
 
     if (r->corrected)
         cJSON_AddStringToObject(ev, "corrected", r->corrected);
@@ -250,7 +270,7 @@ void kba_ask(kba_session_t *S, const char *q)
     record_cards(S, shown, "query", r);
     kba_flush_buf(&out);
     kb_buf_free(&out);
-    list_add(&S->ask, r);
+    list_add(&S->ask, r, &S->call.shown);
 }
 
 void kba_more(kba_session_t *S)
@@ -281,7 +301,7 @@ void kba_more(kba_session_t *S)
     record_cards(S, shown, "more", NULL);
     kba_flush_buf(&out);
     kb_buf_free(&out);
-    list_add(l, r);
+    list_add(l, r, &S->call.shown);
 }
 
 void kba_related(kba_session_t *S, const char *arg)
@@ -316,7 +336,7 @@ void kba_related(kba_session_t *S, const char *arg)
     kba_record_write(S, ev);
     kba_flush_buf(&out);
     kb_buf_free(&out);
-    list_add(&S->rel, r);
+    list_add(&S->rel, r, &S->call.shown);
 }
 
 void kba_why(kba_session_t *S, const char *arg)

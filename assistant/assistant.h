@@ -58,13 +58,17 @@ typedef struct kba_list {
 
 typedef struct kba_call {
     time_t start;
-    kb_strlist_t questions;   /* one line each, ready to print */
+    kb_strlist_t questions;   /* one line each, with how kb read them (the
+                                 record's detail) */
+    kb_strlist_t asked;       /* the customer's words, as typed (summary) */
     kb_strlist_t opened;      /* "Title [id]", each once */
+    kb_strlist_t read;        /* "Title", each once (summary) */
     kb_strlist_t steps;       /* one line per walk */
     kb_strlist_t escalations; /* one line per path viewed, each once */
     kb_strlist_t feedback;
     kb_strlist_t notes;
-    char *outcome;            /* "step 2 of ... fixed it", or NULL */
+    kb_strlist_t shown;       /* ids of every answer shown or opened */
+    char *outcome;            /* "Resolved: ...", or NULL */
 } kba_call_t;
 
 /* ---------------------------------------------------------------- */
@@ -80,6 +84,9 @@ typedef struct kba_session {
     int color;                /* bold and colour allowed on stdout */
 
     char *question;           /* the last question, as typed */
+    char query_id[KB_QUERY_ID_SIZE]; /* its id in the search log */
+    kb_searchlog_t *log;      /* the search log, or NULL (off) */
+    char *officer;            /* the login name, for feedback */
     kba_list_t ask;           /* its answers */
     kba_list_t rel;           /* the last :related list */
     kba_list_t *view;         /* the list the numbers refer to, or NULL */
@@ -197,6 +204,8 @@ cJSON *kba_path_json(const kb_escalation_t *e);
 
 void kba_open(kba_session_t *S, const char *arg);
 void kba_esc(kba_session_t *S, const char *arg);
+/* :steps N [SECTION]: SECTION is a number (the Nth section with steps) or
+ * words of its heading; without it, the answer's best section. */
 void kba_steps(kba_session_t *S, const char *arg);
 /* The stored article ID (caller frees with kb_article_free()), or NULL
  * after telling the officer why. */
@@ -205,9 +214,10 @@ kb_article_t *kba_article(kba_session_t *S, const char *id);
 /* ---------------------------------------------------------------- */
 /* session.c                                                          */
 
-/* Open the index (DB_OPT, else the default) and the state folder into S.
+/* Open the index (DB_OPT, else the default), the state folder and the
+ * search log (LOG_OPT: a path, "off", or NULL for the default) into S.
  * Returns 0, or the exit code after printing why on stderr. */
-int kba_session_open(kba_session_t *S, const char *db_opt);
+int kba_session_open(kba_session_t *S, const char *db_opt, const char *log_opt);
 void kba_session_close(kba_session_t *S);
 /* Start the next call (also at start-up): a new call record. */
 void kba_new_call(kba_session_t *S, const char *why_ended);
@@ -215,6 +225,16 @@ void kba_new_call(kba_session_t *S, const char *why_ended);
 void kba_record_end(kba_session_t *S, const char *reason);
 /* Load the index's categories, tags and ids once. */
 void kba_load_lists(kba_session_t *S);
+/* Ask the officer PROMPT (a yes/no question) until the answer is yes or
+ * no: 1 for yes, 0 for no (also at the end of input or Ctrl-C). */
+int kba_ask_yes(kba_session_t *S, const char *prompt);
+/* 1 if article ID was shown (as a card) or opened in this call. */
+int kba_was_shown(const kba_session_t *S, const char *id);
+/* The outcome of the call: OUTCOME ("resolved"), the article that did it
+ * (ID, may be NULL), BY ("steps", "officer") and TEXT for the summary,
+ * recorded with the question it answered. */
+void kba_set_outcome(kba_session_t *S, const char *outcome, const char *id, const char *by,
+                     const char *text);
 
 /* ---------------------------------------------------------------- */
 /* record.c                                                           */
@@ -233,9 +253,13 @@ void kba_call_reset(kba_call_t *c);
 void kba_call_free(kba_call_t *c);
 /* Append a line to a list of the call; ONCE: skip it if already there. */
 void kba_call_add(kb_strlist_t *l, const char *line, int once);
-/* The plain-text summary of the call (caller frees). */
-char *kba_summary_text(const kba_session_t *S);
-void kba_summary(kba_session_t *S);
+/* The summary of the call for the CRM (caller frees): the customer's
+ * issue, what was done, escalation, notes, outcome; no scores, top answers
+ * or spelling.  WIDTH > 0 wraps it at WIDTH columns; 0 keeps one line per
+ * item. */
+char *kba_summary_text(const kba_session_t *S, int width);
+/* :summary [wrap [N]] */
+void kba_summary(kba_session_t *S, const char *args);
 
 /* ---------------------------------------------------------------- */
 /* complete.c, pager.c                                                */

@@ -36,7 +36,8 @@ static void cmd_clear(kba_session_t *S, const char *a);
 static void cmd_good(kba_session_t *S, const char *a);
 static void cmd_bad(kba_session_t *S, const char *a);
 static void cmd_note(kba_session_t *S, const char *a);
-static void cmd_summary(kba_session_t *S, const char *a) { (void)a; kba_summary(S); }
+static void cmd_summary(kba_session_t *S, const char *a) { kba_summary(S, a); }
+static void cmd_resolved(kba_session_t *S, const char *a);
 static void cmd_new(kba_session_t *S, const char *a);
 static void cmd_paste(kba_session_t *S, const char *a);
 static void cmd_history(kba_session_t *S, const char *a);
@@ -48,15 +49,16 @@ static const command_t commands[] = {
     {"more", "", "the next answers to the question", ARGS_NONE, cmd_more},
     {"related", "N|ID", "articles like answer N", ARGS_REQUIRED, cmd_related},
     {"esc", "[N|ID]", "escalation path: contacts, hours, SLA, who is open now", ARGS_OPTIONAL, cmd_esc},
-    {"steps", "N|ID", "walk the numbered steps of answer N one at a time", ARGS_REQUIRED, cmd_steps},
+    {"steps", "N|ID [S]", "walk the numbered steps of answer N (section S: a number or heading words)", ARGS_REQUIRED, cmd_steps},
     {"why", "N|ID", "what in the question matched answer N", ARGS_REQUIRED, cmd_why},
     {"filter", "[category=C] [tag=T]", "keep every question to these (none: show them)", ARGS_OPTIONAL, cmd_filter},
     {"clear", "", "drop the filters", ARGS_NONE, cmd_clear},
     {"good", "N|ID", "feedback: answer N helped", ARGS_REQUIRED, cmd_good},
     {"bad", "N|ID", "feedback: answer N did not help", ARGS_REQUIRED, cmd_bad},
+    {"resolved", "[N|ID]", "the call is resolved (by answer N)", ARGS_OPTIONAL, cmd_resolved},
     {"note", "TEXT", "add a note to the call record", ARGS_REQUIRED, cmd_note},
     {"paste", "", "search a chat or email pasted over several lines (end: a line '.')", ARGS_NONE, cmd_paste},
-    {"summary", "", "this call in plain text, to paste into the CRM", ARGS_NONE, cmd_summary},
+    {"summary", "[wrap [W]]", "this call for the CRM (wrap: at W or the screen's width)", ARGS_OPTIONAL, cmd_summary},
     {"new", "", "end this call and start the next", ARGS_NONE, cmd_new},
     {"history", "[N]", "the last N lines typed (default 20)", ARGS_OPTIONAL, cmd_history},
     {"help", "[COMMAND]", "this list, or one command", ARGS_OPTIONAL, cmd_help},
@@ -371,6 +373,37 @@ static void cmd_clear(kba_session_t *S, const char *args)
 /* ---------------------------------------------------------------- */
 /* Feedback and notes                                                 */
 
+/* The alert kinds of the question's search, for the feedback line. */
+static size_t question_alerts(const kba_session_t *S, const char **kinds, size_t max)
+{
+    const kb_results_t *r = S->ask.n_pages ? S->ask.pages[0] : NULL;
+    size_t n = 0;
+    for (size_t i = 0; r && i < r->n_alerts && n < max; i++)
+        kinds[n++] = r->alerts[i].kind;
+    return n;
+}
+
+/* Write the feedback line: the question, how it was read, its search's id
+ * and alerts, the call and the officer. */
+static kb_status_t write_feedback(kba_session_t *S, const char *id, int helpful, int shown,
+                                  char **msg)
+{
+    const char *kinds[16];
+    kb_feedback_t fb = KB_FEEDBACK_INIT;
+    fb.query = S->question;
+    fb.corrected = S->ask.n_pages ? S->ask.pages[0]->corrected : NULL;
+    fb.article = id;
+    fb.helpful = helpful;
+    fb.source = "assistant";
+    fb.query_id = S->question && S->query_id[0] ? S->query_id : NULL;
+    fb.call = kb_callrec_id(S->rec);
+    fb.officer = S->officer;
+    fb.alerts = kinds;
+    fb.n_alerts = question_alerts(S, kinds, 16);
+    fb.shown = shown;
+    return kb_feedback_write(S->feedback_path, &fb, msg);
+}
+
 static void feedback(kba_session_t *S, const char *args, int helpful)
 {
     const char *cmd = helpful ? "good" : "bad";
@@ -389,8 +422,22 @@ static void feedback(kba_session_t *S, const char *args, int helpful)
         kba_say("Cannot record feedback: no state folder (set HOME or KB_FEEDBACK_LOG).");
         return;
     }
+    /* A mark on an article this call never showed is likely a slip (a
+     * mistyped id): ask first.  What is learned from marks must be sure. */
+    int shown = hit != NULL || kba_was_shown(S, id);
+    if (!shown) {
+        kb_buf_t p = KB_BUF_INIT;
+        kb_buf_printf(&p, "%s was not shown in this call. Mark it %s anyway? [yes/no] ", id,
+                      helpful ? "helpful" : "not helpful");
+        int yes = kba_ask_yes(S, p.data ? p.data : "Mark it anyway? [yes/no] ");
+        kb_buf_free(&p);
+        if (!yes) {
+            printf("Not marked.\n");
+            return;
+        }
+    }
     char *msg = NULL;
-    kb_status_t st = kb_feedback_append(S->feedback_path, S->question, id, helpful, "assistant", &msg);
+    kb_status_t st = write_feedback(S, id, helpful, shown, &msg);
     if (st != KB_STATUS_SUCCESS) {
         kba_say("Feedback not recorded: %s", msg ? msg : kb_status_to_string(st));
         free(msg);
@@ -400,16 +447,47 @@ static void feedback(kba_session_t *S, const char *args, int helpful)
     cJSON *ev = kba_event(KB_EVENT_FEEDBACK);
     cJSON_AddStringToObject(ev, "id", id);
     cJSON_AddBoolToObject(ev, "helpful", helpful);
-    if (S->question)
+    if (S->question) {
         cJSON_AddStringToObject(ev, "query", S->question);
-    else
+        cJSON_AddStringToObject(ev, "query_id", S->query_id);
+    } else {
         cJSON_AddNullToObject(ev, "query");
+    }
+    cJSON_AddBoolToObject(ev, "shown", shown);
     kba_record_write(S, ev);
     kb_buf_t line = KB_BUF_INIT;
     kb_buf_printf(&line, "%s: %s [%s]", helpful ? "helpful" : "not helpful", title, id);
     kba_call_add(&S->call.feedback, line.data, 0);
     kb_buf_free(&line);
     printf("Thanks: %s marked %s.\n", id, helpful ? "helpful" : "not helpful");
+}
+
+/* :resolved [N|ID]: the call is resolved, by that answer if one is named. */
+static void cmd_resolved(kba_session_t *S, const char *args)
+{
+    const char *id = NULL;
+    const kb_hit_t *hit = NULL;
+    char *title = NULL;
+    if (*args) {
+        if (!kba_resolve(S, "resolved", args, &id, &hit))
+            return;
+        kb_article_t *a = kba_article(S, id);
+        if (!a)
+            return;
+        title = kb_strdup(a->title);
+        kb_article_free(a);
+    }
+    kb_buf_t t = KB_BUF_INIT;
+    if (title)
+        kb_buf_printf(&t, "resolved, following \"%s\"", title);
+    else
+        kb_buf_adds(&t, "resolved");
+    char *want = id ? kb_strdup(id) : NULL;
+    kba_set_outcome(S, "resolved", want, "officer", t.data);
+    printf("Call marked resolved%s%s.\n", want ? " by " : "", want ? want : "");
+    free(want);
+    free(title);
+    kb_buf_free(&t);
 }
 
 static void cmd_good(kba_session_t *S, const char *a) { feedback(S, a, 1); }

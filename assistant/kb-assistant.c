@@ -27,19 +27,22 @@
 
 static void usage(FILE *fp)
 {
-    fputs("Usage: kb-assistant [--db PATH] [--help] [--version]\n"
+    fputs("Usage: kb-assistant [--db PATH] [--search-log PATH|off] [--help] [--version]\n"
           "The officer's assistant for live calls: type the customer's words (typos and\n"
           "all) and get the three best answers as cards, with the section that answers,\n"
           "the key steps and who to escalate to.  Commands start with ':' (:help).\n"
           "\n"
           "  --db PATH    the index (default: $KB_DB, else ~/.local/share/kb/index);\n"
           "               build it with: kb-index --db PATH KB_DIR\n"
+          "  --search-log PATH|off  where every question is logged, its personal data\n"
+          "               scrubbed (default: $KB_SEARCH_LOG, else\n"
+          "               ~/.local/state/kb/searches.jsonl); off: no log\n"
           "  --help       this text\n"
           "  --version    the version\n"
           "\n"
           "Commands: :open N (or just N), :more, :related N, :esc [N], :steps N, :why N,\n"
-          ":filter category=C tag=T, :clear, :good N, :bad N, :note TEXT, :summary, :new,\n"
-          ":history, :help, :quit (or Ctrl-D).\n"
+          ":filter category=C tag=T, :clear, :good N, :bad N, :resolved [N], :note TEXT,\n"
+          ":summary [wrap], :new, :history, :help, :quit (or Ctrl-D).\n"
           "\n"
           "Each call is recorded as JSON lines in ~/.local/state/kb/calls/ (under\n"
           "$XDG_STATE_HOME/kb when set), the history in ~/.local/state/kb/history.\n"
@@ -82,15 +85,17 @@ int main(int argc, char **argv)
     setlocale(LC_CTYPE, "");
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"search-log", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    const char *db = NULL;
+    const char *db = NULL, *search_log = NULL;
     int c;
     while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': db = optarg; break;
+        case 'L': search_log = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-assistant %s\n", KB_VERSION); return 0;
         default:
@@ -110,7 +115,7 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
 
     kba_session_t S;
-    int rc = kba_session_open(&S, db);
+    int rc = kba_session_open(&S, db, search_log);
     if (rc) {
         kba_session_close(&S);
         return rc;

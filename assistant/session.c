@@ -2,6 +2,7 @@
  * folder, the calls one after another (each with its call record, in
  * libkb's format: kb/log.h), the lists completion and :filter check
  * against, and freeing it all. */
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,8 @@ static void record_begin(kba_session_t *S)
     cJSON_AddNumberToObject(ev, "pid", (double)getpid());
     cJSON_AddStringToObject(ev, "db", S->db_path);
     cJSON_AddStringToObject(ev, "version", KB_VERSION);
+    if (S->officer)
+        cJSON_AddStringToObject(ev, "officer", S->officer);
     kba_record_write(S, ev);
 }
 
@@ -61,6 +64,7 @@ void kba_new_call(kba_session_t *S, const char *why_ended)
     S->view = NULL;
     free(S->question);
     S->question = NULL;
+    S->query_id[0] = '\0';
     kb_strlist_clear(&S->categories);
     kb_strlist_clear(&S->tags);
     kba_call_reset(&S->call);
@@ -100,7 +104,65 @@ static int private_dir(const char *dir)
     return 1;
 }
 
-int kba_session_open(kba_session_t *S, const char *db_opt)
+int kba_ask_yes(kba_session_t *S, const char *prompt)
+{
+    for (;;) {
+        char *line = NULL;
+        kba_read_t r = kba_read_line(S, prompt, &line);
+        if (r != KBA_READ_LINE) {
+            free(line);
+            return 0;
+        }
+        char *w = line + strspn(line, " \t");
+        w[strcspn(w, " \t.!")] = '\0';
+        kb_ascii_lower(w);
+        int yes = !strcmp(w, "y") || !strcmp(w, "yes");
+        int no = !strcmp(w, "n") || !strcmp(w, "no");
+        free(line);
+        if (yes || no)
+            return yes;
+        kba_say("Answer yes or no.");
+    }
+}
+
+int kba_was_shown(const kba_session_t *S, const char *id)
+{
+    return kb_strlist_has(&S->call.shown, id);
+}
+
+void kba_set_outcome(kba_session_t *S, const char *outcome, const char *id, const char *by,
+                     const char *text)
+{
+    cJSON *ev = kba_event(KB_EVENT_OUTCOME);
+    cJSON_AddStringToObject(ev, "outcome", outcome);
+    if (id)
+        cJSON_AddStringToObject(ev, "id", id);
+    else
+        cJSON_AddNullToObject(ev, "id");
+    cJSON_AddStringToObject(ev, "by", by);
+    if (S->question) {
+        cJSON_AddStringToObject(ev, "q", S->question);
+        cJSON_AddStringToObject(ev, "query_id", S->query_id);
+    } else {
+        cJSON_AddNullToObject(ev, "q");
+    }
+    kba_record_write(S, ev);
+    free(S->call.outcome);
+    S->call.outcome = kb_strdup(text);
+}
+
+/* The officer's login name, for feedback (one officer's marks count once
+ * however often they are made); NULL when unknown. */
+static char *login_name(void)
+{
+    const char *env = getenv("KB_OFFICER");
+    if (env && *env)
+        return kb_strdup(env);
+    struct passwd *pw = getpwuid(geteuid());
+    return pw && pw->pw_name ? kb_strdup(pw->pw_name) : NULL;
+}
+
+int kba_session_open(kba_session_t *S, const char *db_opt, const char *log_opt)
 {
     memset(S, 0, sizeof *S);
     S->db_path = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
@@ -129,6 +191,13 @@ int kba_session_open(kba_session_t *S, const char *db_opt)
         S->calls_dir = kb_buf_take(&c);
     }
     S->feedback_path = kb_feedback_default_path();
+    S->officer = login_name();
+    /* Every question goes to the search log too; without one the calls go
+     * on, and the officer is told once. */
+    msg = NULL;
+    if (kb_searchlog_open(log_opt, &S->log, &msg) != KB_STATUS_SUCCESS)
+        kba_say("warning: searches are not logged (%s)", msg ? msg : "no state folder");
+    free(msg);
     return 0;
 }
 
@@ -144,6 +213,12 @@ void kba_session_close(kba_session_t *S)
     kb_strlist_clear(&S->known_ids);
     kba_call_free(&S->call);
     kb_callrec_close(S->rec);
+    char *msg = NULL;
+    if (kb_searchlog_close(S->log, &msg) != KB_STATUS_SUCCESS)
+        kba_say("warning: %s", msg ? msg : "the search log could not be written");
+    free(msg);
+    S->log = NULL;
+    free(S->officer);
     free(S->calls_dir);
     free(S->db_path);
     free(S->state_dir);

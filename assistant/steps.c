@@ -1,7 +1,9 @@
-/* steps.c - :steps N: walk the numbered steps of an answer's section one
- * at a time.  The officer answers each step with done (or Enter), fixed
- * (that fixed it), back, or quit; every answer and the outcome go into
- * the call record. */
+/* steps.c - :steps N [SECTION]: walk the numbered steps of a section of an
+ * answer one at a time (the best section, or the one named).  The officer
+ * answers each step with done (or Enter), fixed (that fixed it), back, or
+ * quit; after the last step, whether that resolved it.  Every answer and
+ * the outcome go into the call record: a call resolved by an article's
+ * steps is what kb-index --learn learns from. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +66,79 @@ static const kb_section_t *pick_section(const kb_article_t *a, const kb_hit_t *h
     return NULL;
 }
 
+/* 1 if HEADING holds WORDS, ASCII case ignored. */
+static int heading_has(const char *heading, const char *words)
+{
+    char *h = kb_strdup(heading), *w = kb_strdup(words);
+    int yes = h && w && (kb_ascii_lower(h), kb_ascii_lower(w), strstr(h, w) != NULL);
+    free(h);
+    free(w);
+    return yes;
+}
+
+/* The section WANT names: "2" (the second section with steps) or words of
+ * its heading; NULL after listing the sections with steps. */
+static const kb_section_t *named_section(const kb_article_t *a, const char *want)
+{
+    int num = strspn(want, "0123456789") == strlen(want);
+    long k = num ? strtol(want, NULL, 10) : 0;
+    long seen = 0;
+    for (size_t i = 0; i < a->n_sections; i++) {
+        const kb_section_t *sec = &a->sections[i];
+        if (!sec->n_steps)
+            continue;
+        seen++;
+        if ((num && seen == k) || (!num && heading_has(sec->heading, want)))
+            return sec;
+    }
+    /* Article text and the officer's words reach the terminal cleaned. */
+    kb_buf_t b = KB_BUF_INIT;
+    kba_buf_clean(&b, a->title);
+    kb_buf_adds(&b, " has no section \"");
+    kba_buf_clean(&b, want);
+    kb_buf_adds(&b, "\" with steps; ");
+    seen = 0;
+    for (size_t i = 0; i < a->n_sections; i++) {
+        if (!a->sections[i].n_steps)
+            continue;
+        seen++;
+        kb_buf_printf(&b, "%s%ld. ", seen > 1 ? "; " : "these have: ", seen);
+        kba_buf_clean(&b, a->sections[i].heading[0] ? a->sections[i].heading : "(introduction)");
+        kb_buf_printf(&b, " (%zu steps)", a->sections[i].n_steps);
+    }
+    kba_say("%s%s.", b.data ? b.data : "", seen ? "" : "none has any");
+    kb_buf_free(&b);
+    return NULL;
+}
+
+/* "Also with steps: 2. Heading; 3. Heading (:steps N 2)", when the
+ * article has sections with steps besides SEC. */
+static void other_sections(kb_buf_t *b, const kb_article_t *a, const kb_section_t *sec,
+                           const char *arg, int color, int width)
+{
+    kb_buf_t t = KB_BUF_INIT;
+    int k = 0, others = 0;
+    for (size_t i = 0; i < a->n_sections; i++) {
+        if (!a->sections[i].n_steps)
+            continue;
+        k++;
+        if (&a->sections[i] == sec)
+            continue;
+        kb_buf_printf(&t, "%s%d. ", others++ ? "; " : "", k);
+        kba_buf_clean(&t, a->sections[i].heading[0] ? a->sections[i].heading : "(introduction)");
+    }
+    if (others) {
+        kb_buf_t m = KB_BUF_INIT;
+        kb_buf_printf(&m, "%sAlso with steps: %s (:steps%c", kba_sty(color, KB_STYLE_DIM), t.data,
+                      KB_TERM_GLUE);
+        kba_buf_clean(&m, arg);
+        kb_buf_printf(&m, "%cN walks one).%s", KB_TERM_GLUE, kba_sty(color, KB_STYLE_OFF));
+        kba_wrap_styled(b, m.data, width, "", "  ");
+        kb_buf_free(&m);
+    }
+    kb_buf_free(&t);
+}
+
 static void record_step(kba_session_t *S, const char *id, size_t step, const char *text,
                         answer_t a)
 {
@@ -75,25 +150,44 @@ static void record_step(kba_session_t *S, const char *id, size_t step, const cha
     kba_record_write(S, ev);
 }
 
-void kba_steps(kba_session_t *S, const char *arg)
+void kba_steps(kba_session_t *S, const char *args)
 {
+    /* "N" or "N SECTION". */
+    char *arg = kb_strdup(args);
+    if (!arg)
+        return;
+    char *want = arg + strcspn(arg, " \t");
+    if (*want) {
+        *want++ = '\0';
+        want += strspn(want, " \t");
+    }
     const char *id;
     const kb_hit_t *hit;
-    if (!kba_resolve(S, "steps", arg, &id, &hit))
+    if (!kba_resolve(S, "steps", arg, &id, &hit)) {
+        free(arg);
         return;
+    }
     kb_article_t *a = kba_article(S, id);
-    if (!a)
+    if (!a) {
+        free(arg);
         return;
+    }
     const char *title = a->title;
-    int fallback;
-    const kb_section_t *sec = pick_section(a, hit, &fallback);
+    int fallback = 0;
+    const kb_section_t *sec = *want ? named_section(a, want) : pick_section(a, hit, &fallback);
     unsigned num = hit ? hit->rank : kba_number_of(S, id);
+    if (!sec && *want) {
+        kb_article_free(a);
+        free(arg);
+        return;
+    }
     if (!sec) {
         if (num)
             kba_say("%s has no numbered steps; :open %u to read it.", title, num);
         else
             kba_say("%s has no numbered steps; :open %s to read it.", title, id);
         kb_article_free(a);
+        free(arg);
         return;
     }
     const char *heading = sec->heading;
@@ -116,6 +210,8 @@ void kba_steps(kba_session_t *S, const char *arg)
     kb_buf_printf(&h, "%s (%zu steps)", kba_sty(c, KB_STYLE_OFF), st.n);
     kba_wrap_styled(&b, h.data, width, "Steps: ", "  ");
     kb_buf_free(&h);
+    if (!*want)
+        other_sections(&b, a, sec, arg, c, width);
     kb_buf_t hint = KB_BUF_INIT;
     kb_buf_printf(&hint, "%sAnswer each step: done (or Enter), fixed (that fixed it), back, quit.%s",
                   kba_sty(c, KB_STYLE_DIM), kba_sty(c, KB_STYLE_OFF));
@@ -129,7 +225,7 @@ void kba_steps(kba_session_t *S, const char *arg)
     kba_flush_buf(&b);
 
     size_t i = 0, fixed = 0, done = 0;
-    int stopped = 0;
+    int stopped = 0, confirmed = 0;
     while (i < st.n && !fixed && !stopped) {
         char first[96];
         snprintf(first, sizeof first, "%s  %zu/%zu%s  ", kba_sty(c, KB_STYLE_BOLD), i + 1, st.n,
@@ -157,6 +253,10 @@ void kba_steps(kba_session_t *S, const char *arg)
         switch (ans) {
         case ANS_DONE:
             done = ++i;
+            /* The last step done: it may have been the whole job. */
+            if (i == st.n && kba_ask_yes(S, "That was the last step. Did that resolve it? "
+                                            "[yes/no] "))
+                fixed = done, confirmed = 1;
             break;
         case ANS_FIXED: fixed = done = i + 1; break;
         case ANS_BACK:
@@ -177,22 +277,28 @@ void kba_steps(kba_session_t *S, const char *arg)
     else
         cJSON_AddNullToObject(ev, "resolved_by");
     cJSON_AddNumberToObject(ev, "done", (double)done);
+    cJSON_AddBoolToObject(ev, "confirmed", confirmed);
+    if (S->question) {
+        cJSON_AddStringToObject(ev, "q", S->question);
+        cJSON_AddStringToObject(ev, "query_id", S->query_id);
+    }
     kba_record_write(S, ev);
 
+    /* For the summary: what was done, in the CRM's words (no ids). */
     kb_buf_t line = KB_BUF_INIT;
-    kb_buf_printf(&line, "%s [%s]", title, id);
+    kb_buf_printf(&line, "Followed the steps of \"%s\"", title);
     if (heading[0])
-        kb_buf_printf(&line, ", \"%s\"", heading);
+        kb_buf_printf(&line, " (%s)", heading);
     if (fixed) {
         printf("%sStep %zu fixed it.%s Resolved.\n", kba_sty(c, KB_STYLE_GREEN), fixed,
                kba_sty(c, KB_STYLE_OFF));
-        kb_buf_printf(&line, ": step %zu of %zu fixed it", fixed, st.n);
+        kb_buf_printf(&line, ": step %zu of %zu resolved it", fixed, st.n);
         kb_buf_t o = KB_BUF_INIT;
-        kb_buf_printf(&o, "resolved by step %zu (of %zu) of %s", fixed, st.n, title);
+        kb_buf_printf(&o, "resolved by step %zu (of %zu) of \"%s\"", fixed, st.n, title);
         if (heading[0])
             kb_buf_printf(&o, ", \"%s\"", heading);
-        free(S->call.outcome);
-        S->call.outcome = kb_buf_take(&o);
+        kba_set_outcome(S, "resolved", id, "steps", o.data);
+        kb_buf_free(&o);
     } else if (stopped) {
         printf("Stopped at step %zu of %zu.\n", i + 1, st.n);
         kb_buf_printf(&line, ": stopped at step %zu of %zu (%zu done)", i + 1, st.n, done);
@@ -207,10 +313,11 @@ void kba_steps(kba_session_t *S, const char *arg)
         kba_wrap_styled(&b, m.data, width, "", "");
         kba_flush_buf(&b);
         kb_buf_free(&m);
-        kb_buf_printf(&line, ": all %zu steps done, not fixed", st.n);
+        kb_buf_printf(&line, ": all %zu steps done, not resolved", st.n);
     }
     kba_call_add(&S->call.steps, line.data, 0);
     kb_buf_free(&line);
     kb_buf_free(&b);
     kb_article_free(a);
+    free(arg);
 }

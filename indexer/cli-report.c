@@ -8,6 +8,7 @@
 #include "kb/json.h"
 #include "kb/log.h"
 #include "kb/report.h"
+#include "kb/search.h"
 #include "kb/terminal.h"
 #include "base/buf.h"
 #include "base/utf8.h"
@@ -100,8 +101,146 @@ static void print_text(const kb_report_t *r)
                r->skipped == 1 ? "" : "s");
 }
 
-int kbi_report(const char *calls_dir, const char *feedback_log, const char *since, int json)
+/* The list NAME of O, its first TEXT_ROWS items as "COUNT  KEY". */
+static void print_list(const cJSON *o, const char *title, const char *name, const char *key)
 {
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, name), *x;
+    printf("\n%s\n", title);
+    if (!cJSON_GetArraySize(arr))
+        printf("  none\n");
+    int n = 0;
+    cJSON_ArrayForEach(x, arr)
+    {
+        if (n++ == TEXT_ROWS)
+            break;
+        const cJSON *k = cJSON_GetObjectItemCaseSensitive(x, key);
+        const cJSON *c = cJSON_GetObjectItemCaseSensitive(x, "count");
+        if (!c)
+            c = cJSON_GetObjectItemCaseSensitive(x, "phrasings");
+        char *t = kb_term_clean(cJSON_IsString(k) ? k->valuestring
+                                : cJSON_IsString(x) ? x->valuestring : "");
+        if (cJSON_IsNumber(c))
+            printf("  %4d  ", c->valueint);
+        else
+            printf("  ");
+        print_cut(t ? t : "", QUERY_COLS + 10, 0);
+        putchar('\n');
+        free(t);
+        const cJSON *ex = cJSON_GetObjectItemCaseSensitive(x, "examples"), *e;
+        cJSON_ArrayForEach(e, ex)
+        {
+            char *q = cJSON_IsString(e) ? kb_term_clean(e->valuestring) : NULL;
+            printf("          \"");
+            print_cut(q ? q : "", QUERY_COLS + 4, 0);
+            printf("\"\n");
+            free(q);
+        }
+    }
+}
+
+/* What the search log, the call records and the learned files say. */
+static void print_activity(const cJSON *o)
+{
+    const cJSON *n = cJSON_GetObjectItemCaseSensitive(o, "logged_searches");
+    const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "not_covered");
+    printf("\nSearch log: %d searches, %d with no answer or not covered\n",
+           cJSON_IsNumber(n) ? n->valueint : 0, cJSON_IsNumber(u) ? u->valueint : 0);
+    const cJSON *d;
+    cJSON_ArrayForEach(d, cJSON_GetObjectItemCaseSensitive(o, "by_day"))
+    {
+        const cJSON *day = cJSON_GetObjectItemCaseSensitive(d, "day"), *i;
+        printf("  %s ", cJSON_IsString(day) ? day->valuestring : "?");
+        cJSON_ArrayForEach(i, cJSON_GetObjectItemCaseSensitive(d, "interfaces"))
+        {
+            char *c = kb_term_clean(i->string);
+            printf(" %s %d", c ? c : "?", i->valueint);
+            free(c);
+        }
+        putchar('\n');
+    }
+    print_list(o, "Top queries", "top_queries", "query");
+    print_list(o, "Not covered, by similar wording (what to write next)", "not_covered_groups",
+               "words");
+    printf("\nAlerts raised:");
+    const cJSON *al;
+    int any = 0;
+    cJSON_ArrayForEach(al, cJSON_GetObjectItemCaseSensitive(o, "alerts"))
+    {
+        char *c = kb_term_clean(al->string);
+        printf(" %s %d", c ? c : "?", al->valueint);
+        free(c);
+        any = 1;
+    }
+    printf("%s\n", any ? "" : " none");
+    print_list(o, "Escalation paths used", "escalation_paths", "path");
+    print_list(o, "Steps walked (article#section)", "steps", "steps");
+    print_list(o, "Articles never shown", "never_shown", "id");
+    print_list(o, "Articles past review", "past_review", "id");
+    print_list(o, "Learned phrasings to review (KB_DIR/_learned/)", "learned", "id");
+}
+
+static int collect(void *ctx, const char *value)
+{
+    kb_strlist_t *l = ctx;
+    return !kb_strlist_push(l, value, strlen(value));
+}
+
+/* The index's article ids and review dates (empty when it cannot be read). */
+static void index_articles(const char *db, kb_strlist_t *ids, char ***review)
+{
+    kb_search_t *s;
+    *review = NULL;
+    if (!db || kb_search_open(db, &s, NULL) != KB_STATUS_SUCCESS)
+        return;
+    if (kb_search_list(s, "id", collect, ids) == KB_STATUS_SUCCESS &&
+        (*review = calloc(ids->n + 1, sizeof **review)))
+        for (size_t i = 0; i < ids->n; i++) {
+            kb_article_t *a;
+            if (kb_search_get_article(s, ids->items[i], &a) != KB_STATUS_SUCCESS)
+                continue;
+            (*review)[i] = a->review_by ? kb_strdup(a->review_by) : NULL;
+            kb_article_free(a);
+        }
+    kb_search_close(s);
+}
+
+/* The search log, the articles and the learned phrasings, added to O. */
+static kb_status_t add_activity(const kbi_report_args_t *a, const char *calls, cJSON *o,
+                                char **msg)
+{
+    kb_strlist_t ids = {0};
+    char **review;
+    index_articles(a->db, &ids, &review);
+    kb_activity_opts_t ao = {a->search_log, calls, a->since, (const char *const *)ids.items,
+                             (const char *const *)review, review ? ids.n : 0,
+                             getenv("KB_TODAY"), a->kb_dir};
+    kb_status_t st = kb_report_activity(&ao, o, msg);
+    if (review)
+        kb_strv_free(review, ids.n);
+    kb_strlist_clear(&ids);
+    return st;
+}
+
+static int write_html(const char *path, const cJSON *o)
+{
+    char *page = kbi_report_html(o);
+    FILE *fp = page ? fopen(path, "w") : NULL;
+    int ok = fp && fputs(page, fp) >= 0;
+    if (fp && fclose(fp) != 0)
+        ok = 0;
+    free(page);
+    if (!ok) {
+        char *c = kb_term_clean(path);
+        fprintf(stderr, PROG ": cannot write %s\n", c ? c : "the page");
+        free(c);
+    }
+    return ok ? 0 : 3;
+}
+
+int kbi_report(const kbi_report_args_t *a)
+{
+    const char *calls_dir = a->calls_dir, *feedback_log = a->feedback_log, *since = a->since;
+    int json = a->json;
     char *calls = NULL, *log = NULL;
     if (calls_dir) {
         calls = kb_strdup(calls_dir);
@@ -125,27 +264,36 @@ int kbi_report(const char *calls_dir, const char *feedback_log, const char *sinc
     kb_report_t *r = NULL;
     char *msg = NULL;
     kb_status_t st = kb_report_build(calls, log, since, &r, &msg);
-    free(calls);
     free(log);
+    cJSON *o = st == KB_STATUS_SUCCESS ? kb_report_json(r) : NULL;
+    if (st == KB_STATUS_SUCCESS)
+        st = o ? add_activity(a, calls, o, &msg) : KB_STATUS_OUT_OF_MEMORY;
+    free(calls);
     if (st != KB_STATUS_SUCCESS) {
-        fprintf(stderr, PROG ": %s\n", msg ? msg : kb_status_to_string(st));
+        char *c = kb_term_clean(msg ? msg : kb_status_to_string(st));
+        fprintf(stderr, PROG ": %s\n", c ? c : "cannot read the records");
+        free(c);
         free(msg);
+        kb_report_free(r);
+        cJSON_Delete(o);
         return st == KB_STATUS_BAD_ARGUMENT ? 2 : 3;
     }
     int rc = 0;
     if (json) {
-        cJSON *o = kb_report_json(r);
         char *text = kb_json_print(o);
         if (text)
             printf("%s\n", text);
         else
             rc = 3;
         free(text);
-        cJSON_Delete(o);
     } else {
         print_text(r);
+        print_activity(o);
     }
+    if (a->html && !rc)
+        rc = write_html(a->html, o);
     kb_report_free(r);
+    cJSON_Delete(o);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, PROG ": cannot write the report\n");
         rc = 3;

@@ -5,7 +5,9 @@
  *   kb-index --preview FILE [--db PATH] [KB_DIR]
  *   kb-index --new ID --category C [KB_DIR]
  *   kb-index --eval QUERIES.tsv [--compare] [--db PATH] [--json] [KB_DIR]
- *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
+ *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--search-log PATH]
+ *            [--json] [--html PATH] [--db PATH] [KB_DIR]
+ *   kb-index --learn [--feedback-log PATH] [--calls DIR] [--since DATE] [--dry-run] [KB_DIR]
  *
  * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
  * rejected, lint errors), 2 usage error, 3 index or I/O failure (the index
@@ -62,7 +64,10 @@ static void usage(FILE *fp)
             "       kb-index --preview FILE [--db PATH] [KB_DIR]\n"
             "       kb-index --new ID --category C [KB_DIR]\n"
             "       kb-index --eval QUERIES.tsv [--compare] [--db PATH] [--json] [KB_DIR]\n"
-            "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
+            "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH]\n"
+            "                [--search-log PATH] [--json] [--html PATH] [--db PATH] [KB_DIR]\n"
+            "       kb-index --learn [--feedback-log PATH] [--calls DIR] [--since DATE] [--dry-run]\n"
+            "                [--json] [KB_DIR]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
             "\n"
             "  --db PATH   the index directory (default: $KB_DB, else\n"
@@ -87,11 +92,18 @@ static void usage(FILE *fp)
             "  --json      print the summary (and problems) as one JSON object\n"
             "  --report    what officers searched for and did not find, and the answers\n"
             "              marked not helpful, from the assistant's call records and\n"
-            "              the feedback log (nothing is indexed)\n"
-            "  --since DATE          with --report, only from DATE (YYYY-MM-DD, UTC)\n"
+            "              the feedback log, the search log, and the index (nothing is indexed)\n"
+            "  --html PATH with --report, also write it as one HTML page with charts\n"
+            "  --learn     learn customers' phrasings from helpful marks and resolved calls\n"
+            "              into KB_DIR/_learned/ID.txt (editors review them; \"-\" rejects a\n"
+            "              line for good); the next kb-index searches them\n"
+            "  --dry-run   with --learn, say what would change and write nothing\n"
+            "  --since DATE          with --report and --learn, only from DATE (YYYY-MM-DD, UTC)\n"
             "  --calls DIR           the call records (default $XDG_STATE_HOME/kb/calls)\n"
             "  --feedback-log PATH   the feedback log (default $KB_FEEDBACK_LOG, else\n"
             "                        $XDG_STATE_HOME/kb/feedback.jsonl)\n"
+            "  --search-log PATH     the search log (default $KB_SEARCH_LOG, else\n"
+            "                        $XDG_STATE_HOME/kb/searches.jsonl)\n"
             "  --help      show this help;  --version  show the version\n"
             "\n"
             "KB_DIR defaults to $KB_DIR, else ./kb.  Updates are incremental: unchanged\n"
@@ -283,6 +295,26 @@ static int editor_main(const editor_opts_t *e, const char *db_opt, const char *k
     return rc;
 }
 
+static int run_learn(const char *db_opt, const char *since, const char *calls,
+                     const char *feedback_log, const char *search_log, int dry_run, int json,
+                     int quiet, int other_mode, int nargs, char **args)
+{
+    if (other_mode || nargs > 1) {
+        fprintf(stderr, PROG ": --learn takes [--db PATH] [--feedback-log PATH] [--calls DIR] "
+                        "[--search-log PATH] [--since DATE] [--dry-run] [--json] [KB_DIR]\n");
+        return EXIT_USAGE;
+    }
+    const char *kb_dir = nargs ? args[0] : getenv("KB_DIR");
+    if (!kb_dir || !*kb_dir)
+        kb_dir = "kb";
+    char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
+    kbi_learn_args_t a = {kb_dir, db, feedback_log, calls, search_log, since, dry_run, json,
+                          quiet};
+    int rc = kbi_learn(&a);
+    free(db);
+    return finish_output(rc);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -297,13 +329,17 @@ int main(int argc, char **argv)
         {"preview", required_argument, NULL, O_PREVIEW}, {"new", required_argument, NULL, O_NEW},
         {"category", required_argument, NULL, O_CATEGORY},
         {"eval", required_argument, NULL, O_EVAL}, {"compare", no_argument, NULL, O_COMPARE},
+        {"learn", no_argument, NULL, 'l'},      {"dry-run", no_argument, NULL, 'n'},
+        {"search-log", required_argument, NULL, 'L'}, {"html", required_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     editor_opts_t ed;
     memset(&ed, 0, sizeof ed);
     ed.within = -1;   /* the default window */
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
+    const char *search_log = NULL, *html = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
+    int learn = 0, dry_run = 0;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
      * reported like a full disk, not kill the indexer with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
@@ -320,6 +356,10 @@ int main(int argc, char **argv)
         case 'S': since = optarg; break;
         case 'C': calls = optarg; break;
         case 'F': feedback_log = optarg; break;
+        case 'L': search_log = optarg; break;
+        case 'H': html = optarg; break;
+        case 'l': learn = 1; break;
+        case 'n': dry_run = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-index %s\n", KB_VERSION); return 0;
         default: {
@@ -333,17 +373,36 @@ int main(int argc, char **argv)
         }
         }
     }
-    if ((since || calls || feedback_log) && !report) {
-        fprintf(stderr, PROG ": --since, --calls and --feedback-log go with --report\n");
+    if ((since || calls || feedback_log || search_log) && !report && !learn) {
+        fprintf(stderr, PROG ": --since, --calls, --feedback-log and --search-log go with "
+                        "--report or --learn\n");
         return EXIT_USAGE;
     }
+    if (dry_run && !learn) {
+        fprintf(stderr, PROG ": --dry-run goes with --learn\n");
+        return EXIT_USAGE;
+    }
+    if (learn)
+        return run_learn(db_opt, since, calls, feedback_log, search_log, dry_run, json, quiet,
+                         report || full || check || strict || allow, argc - optind,
+                         argv + optind);
     if (report) {
-        if (full || check || strict || db_opt || allow || optind < argc) {
-            fprintf(stderr, PROG ": --report reads the call records and the feedback log; "
-                            "it takes no KB_DIR, --db, --full or --check\n");
+        if (full || check || strict || allow || argc - optind > 1) {
+            fprintf(stderr, PROG ": --report reads the records; it takes [--db PATH] [KB_DIR] "
+                            "but no --full or --check\n");
             return EXIT_USAGE;
         }
-        return finish_output(kbi_report(calls, feedback_log, since, json));
+        char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
+        const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
+        kbi_report_args_t ra = {calls, feedback_log, search_log, since, db,
+                                kb_dir && *kb_dir ? kb_dir : "kb", html, json};
+        int rc = kbi_report(&ra);
+        free(db);
+        return finish_output(rc);
+    }
+    if (html) {
+        fprintf(stderr, PROG ": --html goes with --report\n");
+        return EXIT_USAGE;
     }
     if (argc - optind > 1) {
         fprintf(stderr, PROG ": one KB_DIR at most (got %d); try 'kb-index --help'\n",

@@ -7,6 +7,7 @@
  *   kb-search [--db PATH] --http [ADDR:]PORT [--keys FILE] [--cors ORIGIN]...
  *             [--tls-cert FILE --tls-key FILE] [--threads N] [--timeout S]
  *             [--access-log PATH]
+ *   (every form also takes --search-log PATH|off)
  *
  * Exit codes (DESIGN.md section 5): 0 success (no results is success),
  * 1 no such article (--show, --escalation), 2 usage error (also an empty,
@@ -54,6 +55,8 @@ typedef struct opts {
     const char *show;
     const char *escalation;
     const char *feedback;
+    const char *search_log;
+    kb_searchlog_t *log;     /* every search is logged here (NULL: off) */
     const char *http;
     const char *keys;
     const char *cors[MAX_FILTERS];
@@ -93,6 +96,9 @@ static void usage(FILE *fp)
             "      --serve        answer JSON requests, one per line, on stdin/stdout\n"
             "      --feedback-log PATH  where feedback goes (default: $KB_FEEDBACK_LOG,\n"
             "                     else ~/.local/state/kb/feedback.jsonl)\n"
+            "      --search-log PATH|off  where every search is logged, its personal data\n"
+            "                     scrubbed (default: $KB_SEARCH_LOG, else\n"
+            "                     ~/.local/state/kb/searches.jsonl); off: no log\n"
             "      --allow-remote-programs  honour 'remote :PROG' lines in the index's\n"
             "                     stub file (they start PROG; refused by default)\n"
             "      --http [ADDR:]PORT  serve HTTP/1.1 JSON (/v1/...) and the officer panel (/);\n"
@@ -347,6 +353,16 @@ static void print_results(kb_search_t *s, const kb_results_t *r, int explain)
 /* ---------------------------------------------------------------- */
 /* Commands                                                           */
 
+/* A search log that cannot be written is worth a warning, never a failed
+ * search.  Takes MSG. */
+static void warn_log(char *msg)
+{
+    char *c = msg ? kb_term_clean(msg) : NULL;
+    fprintf(stderr, PROG ": warning: %s\n", c ? c : "the search log cannot be written");
+    free(c);
+    free(msg);
+}
+
 static int cmd_search(kb_search_t *s, const opts_t *o, const char *q)
 {
     kb_request_t req = KB_REQUEST_INIT;
@@ -364,10 +380,17 @@ static int cmd_search(kb_search_t *s, const opts_t *o, const char *q)
     kb_status_t st = kb_search_run(s, &req, &r);
     if (st != KB_STATUS_SUCCESS)
         return fail_status(s, st);
-    if (o->json)
-        print_cjson(kb_json_results(r));
-    else
+    char qid[KB_QUERY_ID_SIZE], *msg = NULL;
+    if (kb_searchlog_record(o->log, o->json ? "json" : "cli", r, qid, &msg) != KB_STATUS_SUCCESS)
+        warn_log(msg);
+    if (o->json) {
+        cJSON *j = kb_json_results(r);
+        if (j)
+            cJSON_AddStringToObject(j, "query_id", qid);
+        print_cjson(j);
+    } else {
         print_results(s, r, o->explain);
+    }
     kb_results_free(r);
     return 0;
 }
@@ -430,6 +453,7 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
         return EXIT_IO;
     }
     free(fb);
+    kb_server_set_search_log(srv, o->log, "serve");
     kb_status_t st = kb_server_run(srv, stdin, stdout);
     kb_server_free(srv);
     if (st != KB_STATUS_SUCCESS) {
@@ -442,7 +466,7 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
 
 enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION, O_FEEDBACK,
        O_OFFSET, O_PLAIN, O_DB, O_HTTP, O_KEYS, O_CORS, O_TLS_CERT, O_TLS_KEY, O_THREADS,
-       O_ACCESS_LOG, O_TIMEOUT, O_ALLOW_PROG, O_DRAFTS };
+       O_ACCESS_LOG, O_TIMEOUT, O_ALLOW_PROG, O_DRAFTS, O_SEARCH_LOG };
 
 /* The options of --http: 1 taken, 0 not one of them, -1 wrong (said). */
 static int http_option(int c, const char *arg, opts_t *o)
@@ -532,6 +556,7 @@ static int cmd_http(const char *db, const opts_t *o)
     cfg.threads = o->threads;
     cfg.timeout_s = o->timeout;
     cfg.search_flags = o->allow_programs ? KB_SEARCH_ALLOW_PROGRAMS : 0;
+    cfg.search_log = o->log;
     if (!open_access_log(o->access_log)) {
         free(fb);
         return EXIT_IO;
@@ -605,6 +630,7 @@ int main(int argc, char **argv)
         {"escalation", required_argument, NULL, O_ESCALATION},
         {"serve", no_argument, NULL, O_SERVE},
         {"feedback-log", required_argument, NULL, O_FEEDBACK},
+        {"search-log", required_argument, NULL, O_SEARCH_LOG},
         {"allow-remote-programs", no_argument, NULL, O_ALLOW_PROG},
         {"http", required_argument, NULL, O_HTTP},
         {"keys", required_argument, NULL, O_KEYS},
@@ -654,6 +680,7 @@ int main(int argc, char **argv)
         case O_ESCALATION: o.escalation = optarg; break;
         case O_SERVE: o.serve = 1; break;
         case O_FEEDBACK: o.feedback = optarg; break;
+        case O_SEARCH_LOG: o.search_log = optarg; break;
         case O_ALLOW_PROG: o.allow_programs = 1; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-search %s\n", KB_VERSION); return 0;
@@ -706,6 +733,11 @@ int main(int argc, char **argv)
         kb_buf_free(&q);
         return EXIT_IO;
     }
+    /* The search log: no HOME means no log, said once, never a failure. */
+    if (!o.show && !o.escalation &&
+        kb_searchlog_open(o.search_log, &o.log, &msg) != KB_STATUS_SUCCESS)
+        warn_log(msg);
+    msg = NULL;
     int rc;
     if (o.http) {
         /* Each worker opens its own handle; this one only proved the index
@@ -726,8 +758,13 @@ int main(int argc, char **argv)
     kb_search_close(s);
     kb_buf_free(&q);
     /* A full disk or a closed stdout loses the answer: say so (exit 3). */
-    if (fflush(stdout) == EOF || ferror(stdout)) {
-        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(errno));
+    int out_ok = fflush(stdout) != EOF && !ferror(stdout);
+    int e = errno;
+    /* The answer is out; now wait for the log's last lines to be synced. */
+    if (kb_searchlog_close(o.log, &msg) != KB_STATUS_SUCCESS)
+        warn_log(msg);
+    if (!out_ok) {
+        fprintf(stderr, PROG ": cannot write the output: %s\n", strerror(e));
         return EXIT_IO;
     }
     return rc;

@@ -58,6 +58,8 @@ typedef struct kb_http_config {
     void *log_ctx;
     unsigned search_flags;        /* KB_SEARCH_* for each worker's
                                      kb_search_open_flags() (0: none) */
+    struct kb_searchlog *search_log; /* every search logged here, interface
+                                     "http" (borrowed; NULL: none) */
 } kb_http_config_t;
 
 /* Start serving.  KB_STATUS_BAD_ARGUMENT for a bad listen address, a

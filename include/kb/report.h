@@ -71,6 +71,32 @@ KB_API void kb_report_free(kb_report_t *r);
  * NULL when out of memory. */
 KB_API cJSON *kb_report_json(const kb_report_t *r);
 
+/* What else kb-index --report shows, beside the report above. */
+typedef struct kb_activity_opts {
+    const char *search_log;     /* NULL: the default (kb/log.h); "off": none */
+    const char *calls_dir;      /* NULL: no call records */
+    const char *since;          /* YYYY-MM-DD (already checked) or NULL */
+    const char *const *articles; /* the index's article ids (may be NULL) */
+    const char *const *review_by; /* each one's review date or NULL (may be NULL) */
+    size_t n_articles;
+    const char *today;          /* YYYY-MM-DD for "past review"; NULL: today, UTC */
+    const char *kb_dir;         /* for its learned phrasings; NULL: none */
+} kb_activity_opts_t;
+
+/* Add to INTO (a report's JSON object, see kb-index(1)) what the search log
+ * (and its rotated files), the call records, the articles and the learned
+ * files say: "logged_searches", "not_covered", "by_day" (searches per day by
+ * interface), "top_queries", "not_covered_groups" (searches with no answer
+ * or covered false, grouped by their content words, with counts and
+ * examples), "alerts" (by kind), "escalation_paths", "steps" (sections
+ * walked, how often, how often not resolving), "never_shown",
+ * "past_review", "learned" (phrasings learned, per article).  Missing logs
+ * count as empty.  Errors: KB_STATUS_BAD_ARGUMENT, KB_STATUS_FILE_ERROR
+ * (a log cannot be read; *MESSAGE, caller frees, says which),
+ * KB_STATUS_OUT_OF_MEMORY. */
+KB_API kb_status_t kb_report_activity(const kb_activity_opts_t *opts, cJSON *into,
+                                      char **message /* OUT */);
+
 #ifdef __cplusplus
 }
 #endif

@@ -149,7 +149,7 @@ kb_status_t kbi_apply(run_t *r, job_t *j)
     }
     if (st == KB_STATUS_SUCCESS && !had && !r->full)
         st = kbi_moves_fresh(r, f->rel, j->hash);
-    size_t n_docs = j->docs.n;
+    size_t n_docs = j->docs.n - j->docs.n_learned;
     if (st == KB_STATUS_SUCCESS)
         st = kbi_add_docset(r, f->rel, a->id, &j->docs, had);
     char *rec = st == KB_STATUS_SUCCESS ? kbi_format_record(f, j->hash, a->id) : NULL;

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frontmatter.h"
+#include "learned.h"
 #include "schema/schema.h"
 #include "schema/words.h"
 #include "base/buf.h"
@@ -18,6 +20,7 @@
 #define W_TAG 2
 #define W_HEADING 2
 #define W_BODY 1
+#define W_LEARNED_WORDS 1 /* a learned phrasing's words in its article's own document */
 
 /* Gap between heading and body so phrases do not match across them. */
 #define FIELD_GAP 100
@@ -30,6 +33,7 @@ struct kbi_builder {
      * thread-safe).  Documents leave this thread for the writers, so after
      * each one the generator is pointed at this private, unused one. */
     kb_xdoc_t *idle;
+    const kbi_learned_t *learned;   /* borrowed; NULL: none */
 };
 
 kb_status_t kbi_builder_new(kbi_builder_t **out)
@@ -55,6 +59,11 @@ kb_status_t kbi_builder_new(kbi_builder_t **out)
     }
     *out = b;
     return KB_STATUS_SUCCESS;
+}
+
+void kbi_builder_set_learned(kbi_builder_t *b, const struct kbi_learned *learned)
+{
+    b->learned = learned;
 }
 
 void kbi_builder_free(kbi_builder_t *b)
@@ -172,6 +181,12 @@ static kb_status_t header_terms(kbi_builder_t *b, const kb_article_t *a, kb_xdoc
     for (size_t t = 0; st == KB_STATUS_SUCCESS && t < a->n_tags; t++)
         st = kb_xtermgen_index_text_without_positions(b->tg, a->tags[t],
                                                       strlen(a->tags[t]), W_TAG, "");
+    /* The learned phrasings' words also count for the article itself, at
+     * the lowest weight: customers' words the article never uses. */
+    const kbi_learned_entry_t *le = kbi_learned_get(b->learned, a->id);
+    for (size_t q = 0; le && st == KB_STATUS_SUCCESS && q < le->n; q++)
+        st = kb_xtermgen_index_text_without_positions(b->tg, le->texts[q], strlen(le->texts[q]),
+                                                      W_LEARNED_WORDS, "");
     if (st != KB_STATUS_SUCCESS) {
         kb_xdoc_free(doc);
         return st;
@@ -265,9 +280,10 @@ static kb_status_t build_section(kbi_builder_t *b, const kb_article_t *a, size_t
 }
 
 /* A question document: one question's (or phrase's) words only, so that
- * BM25 scores a query against each way customers ask on its own. */
+ * BM25 scores a query against each way customers ask on its own.  LEARNED:
+ * a learned phrasing's, marked for the query to weigh below the others. */
 static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, const char *text,
-                                  const char *pathterm, kb_xdoc_t **out)
+                                  const char *pathterm, int learned, kb_xdoc_t **out)
 {
     *out = NULL;
     kb_xdoc_t *doc;
@@ -283,7 +299,44 @@ static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, const
         st = add_common(doc, a, pathterm);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, "q", 1);
-    return finish_doc(doc, st, st == KB_STATUS_SUCCESS ? kb_schema_question_encode(a, text) : NULL, out);
+    if (st == KB_STATUS_SUCCESS && learned)
+        st = kb_xdoc_add_value(doc, KB_SLOT_LEARNED, "1", 1);
+    char *data = st != KB_STATUS_SUCCESS ? NULL
+                 : learned               ? kb_schema_learned_encode(a)
+                                         : kb_schema_question_encode(a, text);
+    return finish_doc(doc, st, data, out);
+}
+
+/* 1 if A already asks TEXT among its questions and phrases (ASCII case
+ * ignored): a learned phrasing adds nothing then. */
+static int asked(const kb_article_t *a, const char *text)
+{
+    for (size_t i = 0; i < a->n_questions + a->n_phrases; i++) {
+        const char *q = i < a->n_questions ? a->questions[i] : a->phrases[i - a->n_questions];
+        if (!strcasecmp(q, text))
+            return 1;
+    }
+    return 0;
+}
+
+/* The learned documents of A: one per phrasing kb-index --learn learned
+ * for it (learned.h), into OUT.  Their words are no spelling data. */
+static kb_status_t add_learned(kbi_builder_t *b, const kb_article_t *a, const char *pathterm,
+                               kbi_docset_t *out)
+{
+    const kbi_learned_entry_t *e = kbi_learned_get(b->learned, a->id);
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (size_t i = 0; e && i < e->n && st == KB_STATUS_SUCCESS; i++) {
+        if (asked(a, e->texts[i]))
+            continue;
+        kb_xdoc_t *doc;
+        st = build_question(b, a, e->texts[i], pathterm, 1, &doc);
+        if (st == KB_STATUS_SUCCESS) {
+            out->docs[out->n++] = doc;
+            out->n_learned++;
+        }
+    }
+    return st;
 }
 
 /* The article document: the whole article as JSON (for show, related and
@@ -318,7 +371,9 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
     char *pathterm = kb_schema_path_term(rel);
     if (!pathterm)
         return KB_STATUS_OUT_OF_MEMORY;
-    out->docs = calloc(a->n_sections + KB_ARTICLE_MAX_QUESTIONS + 2, sizeof *out->docs);
+    const kbi_learned_entry_t *le = kbi_learned_get(b->learned, a->id);
+    out->docs = calloc(a->n_sections + KB_ARTICLE_MAX_QUESTIONS + 2 + (le ? le->n : 0),
+                       sizeof *out->docs);
     kb_status_t st = out->docs ? KB_STATUS_SUCCESS : KB_STATUS_OUT_OF_MEMORY;
     kb_strlist_t words = {0};
     spell_ctx_t sc = {&words, 0};
@@ -346,10 +401,12 @@ kb_status_t kbi_builder_build(kbi_builder_t *b, const kb_article_t *a, const cha
         kb_xdoc_t *doc;
         const char *text = q < a->n_questions ? a->questions[q]
                                               : a->phrases[q - a->n_questions];
-        st = build_question(b, a, text, pathterm, &doc);
+        st = build_question(b, a, text, pathterm, 0, &doc);
         if (st == KB_STATUS_SUCCESS)
             out->docs[out->n++] = doc;
     }
+    if (st == KB_STATUS_SUCCESS)
+        st = add_learned(b, a, pathterm, out);
     if (st == KB_STATUS_SUCCESS) {
         kb_xdoc_t *doc;
         st = build_article_doc(a, pathterm, &doc);

@@ -17,6 +17,7 @@
 typedef struct kbi_docset {
     kb_xdoc_t **docs;
     size_t n;
+    size_t n_learned;        /* learned documents among DOCS */
     kb_strlist_t spelling;   /* distinct words, for the spelling data */
     char *tier;              /* JSON for the E: metadata key, or NULL */
 } kbi_docset_t;
@@ -25,6 +26,12 @@ typedef struct kbi_builder kbi_builder_t;
 
 kb_status_t kbi_builder_new(kbi_builder_t **out);
 void kbi_builder_free(kbi_builder_t *b);
+
+struct kbi_learned;
+/* The learned phrasings (learned.h; borrowed, read-only, may be shared by
+ * several builders) whose "+" lines become learned documents of their
+ * articles; NULL for none. */
+void kbi_builder_set_learned(kbi_builder_t *b, const struct kbi_learned *learned);
 
 /* Build A's documents; REL is its path relative to the KB folder (the XP
  * term).  Caller frees OUT with kbi_docset_free(). */

@@ -23,6 +23,7 @@
 #include "parse.h"
 #include "frontmatter.h"
 #include "layout.h"
+#include "learned.h"
 #include "scan.h"
 #include "synonyms.h"
 #include "writers.h"
@@ -147,7 +148,18 @@ static kb_status_t open_incremental(run_t *r, unsigned cur, unsigned shards)
         if (st == KB_STATUS_SUCCESS)
             st = c.st;
     }
+    if (st == KB_STATUS_SUCCESS && r->db)
+        st = kbi_learned_changed(r->db, &r->learned, &r->learned_changed);
     return st;
+}
+
+/* kb:learned after a run that changed it (or built everything anew). */
+static kb_status_t store_learned(run_t *r)
+{
+    if (!r->full && !r->learned_changed)
+        return KB_STATUS_SUCCESS;
+    r->dirty++;
+    return kbi_learned_store(r->db, &r->learned);
 }
 
 /* How many shards a full build writes: one per core on a KB big enough to
@@ -220,8 +232,10 @@ static kb_status_t plan_jobs(run_t *r)
             return st;
         const char *recstr = r->full ? NULL : kb_strmap_get(r->records, f->rel, NULL);
         kb_schema_file_t rec;
-        if (recstr && kb_schema_file_decode(recstr, &rec) && rec.size == f->size &&
-            rec.mtime_ns == f->mtime_ns) {
+        /* Learned phrasings changed: every file is read (jobs.c skips
+         * those whose contents and phrasings are as they were). */
+        if (recstr && !r->learned_changed && kb_schema_file_decode(recstr, &rec) &&
+            rec.size == f->size && rec.mtime_ns == f->mtime_ns) {
             r->stats->unchanged++;   /* same size and mtime: not even read */
             continue;
         }
@@ -281,6 +295,7 @@ static void run_free(run_t *r)
     kb_strmap_free(r->tiers);
     kb_xstem_free(r->stem);
     kbi_scan_free(&r->scan);
+    kbi_learned_free(&r->learned);
     kb_strmap_free(r->records);
     kb_strmap_free(r->present);
     kb_strmap_free(r->ids);
@@ -353,6 +368,8 @@ static kb_status_t write_run(run_t *r)
         st = kbi_audit_end(r);
     if (st == KB_STATUS_SUCCESS)
         st = apply_synonyms(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = store_learned(r);
     if (st == KB_STATUS_SUCCESS) {
         int changed;
         st = kb_wordlist_store(r->db, r->full, &changed);
@@ -490,6 +507,9 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         goto out;
     }
     stats->files = r.scan.n;
+    st = kbi_learned_load(r.root, diags, &r.learned);
+    if (st != KB_STATUS_SUCCESS)
+        goto out;
     st = kbi_stopping(&r) ? KB_STATUS_INTERRUPTED
                           : kbi_layout_lock(opts->db_path, &lockfd, &r.msg);
     if (st == KB_STATUS_SUCCESS)

@@ -45,18 +45,22 @@ static int read_file(job_t *j, kb_diags_t *diags, char **buf, size_t *len)
 
 /* Pass 1: read, hash and parse; the node the gate checks.  DROP: free the
  * article (pass 2 parses it again). */
-static void parse_job(job_t *j, int drop)
+static void parse_job(const run_t *r, job_t *j, int drop)
 {
     j->status = kb_diags_new(&j->diags);
     char *buf;
     size_t len;
     if (j->status != KB_STATUS_SUCCESS || !read_file(j, j->diags, &buf, &len))
         return;
+    /* The record's hash covers the article's learned phrasings too (added
+     * in pass 2, once the article is built). */
     j->hash = kb_hash64(buf, len);
     kb_schema_file_t old;
-    if (j->old_record && kb_schema_file_decode(j->old_record, &old) && old.hash == j->hash &&
+    if (j->old_record && kb_schema_file_decode(j->old_record, &old) &&
+        old.hash == (j->hash ^ kbi_learned_hash(&r->learned, old.id)) &&
         old.size == (long long)len) {
         free(buf);
+        j->hash = old.hash;
         j->outcome = OUT_UNCHANGED;
         return;
     }
@@ -84,7 +88,7 @@ static void parse_job(job_t *j, int drop)
 /* Pass 2: the documents of a job the gate let through (parsing it again
  * when pass 1 did not keep it: a file changed in between is left for the
  * next run). */
-static void build_job(job_t *j, kbi_builder_t *b)
+static void build_job(const run_t *r, job_t *j, kbi_builder_t *b)
 {
     if (j->outcome != OUT_PARSED || j->status != KB_STATUS_SUCCESS)
         return;
@@ -108,15 +112,16 @@ static void build_job(job_t *j, kbi_builder_t *b)
         if (j->outcome != OUT_PARSED || j->status != KB_STATUS_SUCCESS)
             return;
     }
+    j->hash ^= kbi_learned_hash(&r->learned, j->article->id);
     j->status = kbi_builder_build(b, j->article, j->file->rel, &j->docs);
 }
 
 static void process(run_t *r, job_t *j, kbi_builder_t *b)
 {
     if (r->pass == 1)
-        parse_job(j, r->n_jobs > KBI_KEEP_PARSED);
+        parse_job(r, j, r->n_jobs > KBI_KEEP_PARSED);
     else
-        build_job(j, b);
+        build_job(r, j, b);
 }
 
 static void *worker(void *vr)
@@ -124,6 +129,8 @@ static void *worker(void *vr)
     run_t *r = vr;
     kbi_builder_t *b = NULL;
     kb_status_t bst = kbi_builder_new(&b);
+    if (bst == KB_STATUS_SUCCESS)
+        kbi_builder_set_learned(b, &r->learned);
     for (;;) {
         pthread_mutex_lock(&r->mu);
         while (!r->stop && r->next < r->n_jobs && r->next >= r->consumed + KBI_WINDOW)
@@ -186,6 +193,8 @@ static kb_status_t run_serial(run_t *r)
 {
     kbi_builder_t *b = NULL;
     kb_status_t st = r->pass == 2 ? kbi_builder_new(&b) : KB_STATUS_SUCCESS;
+    if (st == KB_STATUS_SUCCESS && b)
+        kbi_builder_set_learned(b, &r->learned);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < r->n_jobs; i++) {
         if (kbi_stopping(r)) {
             st = KB_STATUS_INTERRUPTED;

@@ -27,6 +27,7 @@
 #include "layout.h"
 #include "schema/schema.h"
 #include "check.h"
+#include "learned.h"
 #include "scan.h"
 #include "synonyms.h"
 #include "writers.h"
@@ -100,6 +101,9 @@ typedef struct run {
     kb_xdb_t *old[KBI_MAX_SHARDS];
     unsigned n_old;
     kb_strmap_t *old_records;  /* rel -> record in the previous generation */
+    /* Learned phrasings (learned.h): in the file records' hashes. */
+    kbi_learned_t learned;
+    int learned_changed;     /* since the last run: every file is read */
     /* The worker pool. */
     pthread_mutex_t mu;
     pthread_cond_t cv_ready;

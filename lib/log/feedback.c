@@ -13,6 +13,8 @@
 #include "base/buf.h"
 #include "base/file.h"
 #include "base/paths.h"
+#include "kb/json.h"
+#include "scrub.h"
 
 char *kb_feedback_default_path(void)
 {
@@ -97,34 +99,71 @@ kb_status_t kb_log_append_line(const char *path, const char *line, char **messag
     return KB_STATUS_SUCCESS;
 }
 
-kb_status_t kb_feedback_append(const char *path, const char *query, const char *article,
-                               int helpful, const char *source, char **message)
+/* Add the optional string S as NAME; 1 when done or nothing to do. */
+static int add_opt(cJSON *o, const char *name, const char *s)
 {
-    if (message)
-        *message = NULL;
-    if (!path || !article)
-        return KB_STATUS_BAD_ARGUMENT;
+    return !s || cJSON_AddStringToObject(o, name, s) != NULL;
+}
+
+static cJSON *feedback_json(const kb_feedback_t *fb)
+{
     char when[32];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    /* The customer's words, without their card numbers and the like. */
+    char *q = fb->query ? kb_scrub(fb->query, NULL) : NULL;
+    char *c = fb->corrected ? kb_scrub(fb->corrected, NULL) : NULL;
     cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return KB_STATUS_OUT_OF_MEMORY;
-    cJSON_AddStringToObject(o, "time", when);
-    if (query)
-        cJSON_AddStringToObject(o, "query", query);
-    else
-        cJSON_AddNullToObject(o, "query");
-    cJSON_AddStringToObject(o, "article", article);
-    cJSON_AddBoolToObject(o, "helpful", helpful);
-    cJSON_AddStringToObject(o, "source", source ? source : "");
-    char *line = cJSON_PrintUnformatted(o);
+    int ok = o && (!fb->query || q) && (!fb->corrected || c) &&
+             cJSON_AddStringToObject(o, "time", when) &&
+             (q ? cJSON_AddStringToObject(o, "query", q) : cJSON_AddNullToObject(o, "query")) &&
+             cJSON_AddStringToObject(o, "article", fb->article) &&
+             cJSON_AddBoolToObject(o, "helpful", fb->helpful) &&
+             cJSON_AddStringToObject(o, "source", fb->source ? fb->source : "") &&
+             add_opt(o, "corrected", c) && add_opt(o, "query_id", fb->query_id) &&
+             add_opt(o, "call", fb->call) && add_opt(o, "officer", fb->officer);
+    free(q);
+    free(c);
+    if (ok && fb->n_alerts) {
+        cJSON *a = cJSON_AddArrayToObject(o, "alerts");
+        for (size_t i = 0; a && i < fb->n_alerts; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateString(fb->alerts[i]));
+        ok = a != NULL;
+    }
+    if (ok && fb->shown >= 0)
+        ok = cJSON_AddBoolToObject(o, "shown", fb->shown) != NULL;
+    if (!ok) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    return o;
+}
+
+kb_status_t kb_feedback_write(const char *path, const kb_feedback_t *fb, char **message)
+{
+    if (message)
+        *message = NULL;
+    if (!path || !fb || !fb->article)
+        return KB_STATUS_BAD_ARGUMENT;
+    cJSON *o = feedback_json(fb);
+    char *line = o ? kb_json_print(o) : NULL;
     cJSON_Delete(o);
     if (!line)
         return KB_STATUS_OUT_OF_MEMORY;
     kb_status_t st = kb_log_append_line(path, line, message);
     free(line);
     return st;
+}
+
+kb_status_t kb_feedback_append(const char *path, const char *query, const char *article,
+                               int helpful, const char *source, char **message)
+{
+    kb_feedback_t fb = KB_FEEDBACK_INIT;
+    fb.query = query;
+    fb.article = article;
+    fb.helpful = helpful;
+    fb.source = source;
+    return kb_feedback_write(path, &fb, message);
 }

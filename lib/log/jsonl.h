@@ -22,4 +22,10 @@ typedef kb_status_t (*kb_jsonl_fn)(void *ctx, const cJSON *o);
 kb_status_t kb_jsonl_read(const char *path, kb_jsonl_fn fn, void *ctx, unsigned *skipped,
                           char **message /* OUT */);
 
+/* The search log's path (kb/log.h): GIVEN ("off" or "none": *OFF), else
+ * $KB_SEARCH_LOG (empty, "off" or "none": *OFF), else
+ * $XDG_STATE_HOME/kb/searches.jsonl.  Caller frees; NULL when off, without
+ * HOME, or out of memory. */
+char *kb_searchlog_path(const char *given, int *off /* OUT */);
+
 #endif

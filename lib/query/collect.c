@@ -228,12 +228,29 @@ static double weight_of(const kbs_built_t *built, uint64_t mask)
     return w;
 }
 
+/* What a learned phrasing (kb-index --learn) weighs beside the editors'
+ * own questions and phrases: below them, so an editor's question that
+ * matches as well wins. */
+#define LEARNED_WEIGHT 0.85
+
+/* LEARNED_WEIGHT for a learned document D, else 1. */
+static double learned_weight(kb_xdoc_t *d)
+{
+    const char *v;
+    size_t vl;
+    return d && kb_xdoc_get_value(d, KB_SLOT_LEARNED, &v, &vl) == KB_STATUS_SUCCESS && vl == 1 &&
+                   v[0] == '1'
+               ? LEARNED_WEIGHT
+               : 1.0;
+}
+
 static kb_status_t coverage(const kbs_built_t *built, kb_xenquire_t *enq, kb_xmset_t *m,
-                            unsigned at, double *out)
+                            unsigned at, double *out, double *weight)
 {
     *out = 1.0;
+    *weight = 1.0;
     if (!built->n_content)
-        return KB_STATUS_SUCCESS;
+        return KB_STATUS_SUCCESS;   /* filters only: every weight is 0 */
     cover_ctx_t c;
     memset(&c, 0, sizeof c);
     c.built = built;
@@ -247,6 +264,8 @@ static kb_status_t coverage(const kbs_built_t *built, kb_xenquire_t *enq, kb_xms
     int question = st == KB_STATUS_SUCCESS &&
                    kb_xdoc_get_value(d, KB_SLOT_SECTION, &v, &vl) == KB_STATUS_SUCCESS &&
                    vl == 1 && v[0] == 'q';
+    if (question)
+        *weight = learned_weight(d);
     kb_xdoc_free(d);
     double all = weight_of(built, ~(uint64_t)0);
     double qcov = all > 0 ? weight_of(built, c.mask) / all : 1.0;
@@ -347,9 +366,10 @@ static kb_status_t rank_candidates(const kbs_built_t *built, kb_xenquire_t *enq,
         return KB_STATUS_OUT_OF_MEMORY;
     for (unsigned i = 0; i < n && st == KB_STATUS_SUCCESS; i++) {
         c[i].at = i;
+        double w;
         c[i].weight = kb_xmset_weight(m, i);
-        st = coverage(built, enq, m, i, &raw[i]);
-        c[i].rank_weight = c[i].weight;
+        st = coverage(built, enq, m, i, &raw[i], &w);
+        c[i].rank_weight = c[i].weight * w;
     }
     if (st == KB_STATUS_SUCCESS) {
         confidences(built, raw, c, n);

@@ -170,6 +170,17 @@ char *kb_schema_question_encode(const kb_article_t *a, const char *question)
     return print_free(o);
 }
 
+char *kb_schema_learned_encode(const kb_article_t *a)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    add_str(o, "id", a->id);
+    add_str(o, "question", NULL);
+    cJSON_AddTrueToObject(o, "learned");
+    return print_free(o);
+}
+
 kb_status_t kb_schema_question_decode(const char *data, size_t len, char **id, char **question)
 {
     *id = *question = NULL;
@@ -177,10 +188,11 @@ kb_status_t kb_schema_question_decode(const char *data, size_t len, char **id, c
     if (!o)
         return KB_STATUS_DB_CORRUPT;
     int ok = get_str(o, "id", id) && get_str(o, "question", question);
+    int learned = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "learned"));
     cJSON_Delete(o);
     kb_status_t st = !ok ? KB_STATUS_OUT_OF_MEMORY
-                   : (!*id || !*question) ? KB_STATUS_DB_CORRUPT
-                                          : KB_STATUS_SUCCESS;
+                   : (!*id || (!*question && !learned)) ? KB_STATUS_DB_CORRUPT
+                                                        : KB_STATUS_SUCCESS;
     if (st != KB_STATUS_SUCCESS) {
         free(*id);
         free(*question);

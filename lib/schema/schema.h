@@ -31,6 +31,14 @@
  *                       positions, so BM25 scores a query against each way
  *                       customers ask on its own; term KB_TERM_QUESTION_DOC;
  *                       value KB_SLOT_SECTION "q"; data {id, question}.
+ *   learned documents   one per phrasing kb-index --learn learned for the
+ *                       article (learned.h; at most KB_LEARNED_MAX): a
+ *                       question document (KB_TERM_QUESTION_DOC, value
+ *                       KB_SLOT_SECTION "q") with value KB_SLOT_LEARNED "1",
+ *                       which the query weighs below the editors' own
+ *                       questions; data {id, question: null, learned:
+ *                       true}: a hit on it names no question.  Its words
+ *                       are not spelling data.
  *   the article document  no free text and no filter terms, so no search
  *                       returns it; found by its KB_PREFIX_ARTICLE term;
  *                       term KB_TERM_ARTICLE_DOC (counting articles); value
@@ -90,15 +98,16 @@
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-13"
+#define KB_INDEX_FORMAT "kb-index-14"
 
 /* Value slots. */
 enum {
     KB_SLOT_ARTICLE = 0,   /* article id: the collapse key */
     KB_SLOT_UPDATED = 1,   /* "YYYYMMDD" */
     KB_SLOT_CATEGORY = 2,
-    KB_SLOT_SECTION = 3    /* section number, decimal; "q" on question documents,
+    KB_SLOT_SECTION = 3,   /* section number, decimal; "q" on question documents,
                               "a" on the article document */
+    KB_SLOT_LEARNED = 4    /* "1" on learned documents */
 };
 
 /* Term prefixes. */
@@ -127,6 +136,7 @@ enum {
 #define KB_META_NODE "N:"               /* + relative path: what lint needs (node.c) */
 #define KB_META_LINT "kb:lint"          /* the files in error after the last run (audit.c) */
 #define KB_META_PINS "kb:pins"          /* pinned answers (schema/pins.h) */
+#define KB_META_LEARNED "kb:learned"    /* hash of the learned phrasings indexed */
 
 /* ---------------------------------------------------------------- */
 /* Terms                                                              */
@@ -165,7 +175,10 @@ void kb_schema_section_clear(kb_schema_section_t *s);
 /* Question documents                                                 */
 
 char *kb_schema_question_encode(const kb_article_t *a, const char *question);
-/* *ID and *QUESTION are malloc'd (caller frees); both NULL on failure. */
+/* The data of a learned document of A: {id, question: null, learned: true}. */
+char *kb_schema_learned_encode(const kb_article_t *a);
+/* *ID and *QUESTION are malloc'd (caller frees); both NULL on failure.
+ * *QUESTION is NULL for a learned document. */
 kb_status_t kb_schema_question_decode(const char *data, size_t len, char **id /* OUT */,
                                       char **question /* OUT */);
 

@@ -137,6 +137,7 @@ static kb_status_t copy_config(kb_http_t *h, const kb_http_config_t *cfg, char *
     if (!cfg->db_path)
         return failf(message, KB_STATUS_BAD_ARGUMENT, "no index path");
     h->search_flags = cfg->search_flags;
+    h->search_log = cfg->search_log;
     if (!(h->db_path = kb_strdup(cfg->db_path)) ||
         (cfg->feedback_path && !(h->feedback_path = kb_strdup(cfg->feedback_path))))
         return KB_STATUS_OUT_OF_MEMORY;

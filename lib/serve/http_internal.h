@@ -25,6 +25,7 @@ struct kb_http {
     struct MHD_Daemon *d;
     char *db_path;
     unsigned search_flags;     /* for each worker's kb_search_open_flags() */
+    struct kb_searchlog *search_log; /* borrowed; NULL: none */
     char *feedback_path;
     char **cors;
     size_t n_cors;

@@ -10,6 +10,7 @@
 
 #include "kb/log.h"
 #include "kb/json.h"
+#include "query/syntax.h"
 #include "kb/version.h"
 #include "base/buf.h"
 #include "base/utf8.h"
@@ -19,6 +20,9 @@ struct kb_server {
     kb_search_t *s;
     char *feedback;
     const char *source;   /* the feedback log's "source": "serve", "http" */
+    kb_searchlog_t *log;     /* borrowed; NULL: searches are not logged */
+    const char *interface;   /* what the search log calls this server */
+    char *log_error;         /* the search log's last failure, for health */
 };
 
 kb_status_t kb_server_new(kb_search_t *s, const char *feedback_path, kb_server_t **out)
@@ -42,7 +46,29 @@ void kb_server_free(kb_server_t *srv)
     if (!srv)
         return;
     free(srv->feedback);
+    free(srv->log_error);
     free(srv);
+}
+
+void kb_server_set_search_log(kb_server_t *srv, kb_searchlog_t *log, const char *interface)
+{
+    srv->log = log;
+    srv->interface = interface ? interface : "serve";
+}
+
+/* Log the search R; its query id goes into BODY.  A log that cannot be
+ * written never fails the search: health says so. */
+static void log_search(kb_server_t *srv, const kb_results_t *r, cJSON *body)
+{
+    char qid[KB_QUERY_ID_SIZE];
+    char *msg = NULL;
+    if (kb_searchlog_record(srv->log, srv->interface, r, qid, &msg) != KB_STATUS_SUCCESS &&
+        msg) {
+        free(srv->log_error);
+        srv->log_error = msg;
+    }
+    if (body)
+        cJSON_AddStringToObject(body, "query_id", qid);
 }
 
 /* A reply: BODY's members after "id" (a copy of ID, or null).  BODY is
@@ -189,6 +215,7 @@ static cJSON *op_search(kb_server_t *srv, const cJSON *req)
     if (st != KB_STATUS_SUCCESS)
         return status_body(srv, st);
     cJSON *out = kb_json_results(res);
+    log_search(srv, res, out);
     kb_results_free(res);
     return out;
 }
@@ -234,41 +261,74 @@ static cJSON *op_escalation(kb_server_t *srv, const cJSON *req)
     return body;
 }
 
-/* A query id as the client sent it back: 1-64 bytes of [A-Za-z0-9._:-]. */
-static int valid_query_id(const char *s)
+/* A short identifier a client sends (query id, call, officer): 1-128
+ * bytes of letters, digits and ".-_:@". */
+static int get_ident(const cJSON *req, const char *key, const char **out, req_err_t *e)
 {
-    size_t n = strlen(s);
-    if (n == 0 || n > 64)
+    if (!get_string(req, key, 0, out, e))
         return 0;
-    return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._:-") == n;
+    size_t n = *out ? strlen(*out) : 1;
+    int ok = n >= 1 && n <= 128;
+    for (const char *p = *out; ok && p && *p; p++)
+        ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+             strchr(".-_:@", *p);
+    if (!ok)
+        snprintf(e->msg, sizeof e->msg, "\"%s\" must be 1-128 letters, digits or .-_:@", key);
+    return ok;
+}
+
+/* What the search for Q says: how it was read, and the alerts it raises
+ * (a vulnerable customer's words are never learned from). */
+static void feedback_context(kb_server_t *srv, kb_feedback_t *fb, kb_results_t **res,
+                             const char *kinds[16])
+{
+    *res = NULL;
+    kb_request_t r = KB_REQUEST_INIT;
+    r.q = fb->query;
+    r.limit = 1;
+    r.snippet_bytes = 1;
+    if (!fb->query || kb_search_run(srv->s, &r, res) != KB_STATUS_SUCCESS) {
+        *res = NULL;
+        return;
+    }
+    fb->corrected = (*res)->corrected;
+    size_t n = 0;
+    for (size_t i = 0; i < (*res)->n_alerts && n < 16; i++)
+        kinds[n++] = (*res)->alerts[i].kind;
+    fb->alerts = kinds;
+    fb->n_alerts = n;
 }
 
 static cJSON *op_feedback(kb_server_t *srv, const cJSON *req)
 {
     req_err_t e = {""};
-    const char *q = NULL, *article = NULL, *query_id = NULL;
+    kb_feedback_t fb = KB_FEEDBACK_INIT;
     int helpful = -1;
-    if (!get_string(req, "q", 0, &q, &e) || !get_string(req, "article", 1, &article, &e) ||
-        !get_bool(req, "helpful", &helpful, &e) || !get_string(req, "query_id", 0, &query_id, &e))
+    if (!get_string(req, "q", 0, &fb.query, &e) ||
+        !get_string(req, "article", 1, &fb.article, &e) ||
+        !get_bool(req, "helpful", &helpful, &e) || !get_ident(req, "query_id", &fb.query_id, &e) ||
+        !get_ident(req, "call", &fb.call, &e) || !get_ident(req, "officer", &fb.officer, &e))
         return error_body("bad_request", "%s", e.msg);
     if (helpful < 0)
         return error_body("bad_request", "\"helpful\" is required (true or false)");
-    if (q && strlen(q) > KB_QUERY_MAX_BYTES)
+    if (fb.query && strlen(fb.query) > KB_QUERY_MAX_BYTES)
         return error_body("too_large", "\"q\" is longer than %d bytes", KB_QUERY_MAX_BYTES);
-    if (query_id && !valid_query_id(query_id))
-        return error_body("bad_request", "\"query_id\" must be 1-64 letters, digits or ._:-");
     /* Feedback on an article that does not exist is a mistake worth telling. */
     kb_article_t *art;
-    kb_status_t st = kb_search_get_article(srv->s, article, &art);
+    kb_status_t st = kb_search_get_article(srv->s, fb.article, &art);
     if (st != KB_STATUS_SUCCESS)
         return status_body(srv, st);
     kb_article_free(art);
     if (!srv->feedback)
         return error_body("index_error", "no feedback log configured");
+    fb.helpful = helpful;
+    fb.source = srv->source ? srv->source : "serve";
+    kb_results_t *res;
+    const char *kinds[16];
+    feedback_context(srv, &fb, &res, kinds);
     char *msg = NULL;
-    /* QUERY_ID: validated above; the feedback log records it once
-     * kb_feedback_append() takes it (the search log, issue 12). */
-    st = kb_feedback_append(srv->feedback, q, article, helpful, srv->source, &msg);
+    st = kb_feedback_write(srv->feedback, &fb, &msg);
+    kb_results_free(res);
     if (st != KB_STATUS_SUCCESS) {
         cJSON *r = error_body("index_error", "%s", msg ? msg : kb_status_to_string(st));
         free(msg);
@@ -330,6 +390,10 @@ static cJSON *op_health(kb_server_t *srv)
         cJSON_AddStringToObject(body, "kb", h.kb_dir);
         cJSON_AddStringToObject(body, "version", KB_VERSION);
         cJSON_AddNumberToObject(body, "json_version", KB_JSON_VERSION);
+        if (srv->log_error)
+            cJSON_AddStringToObject(body, "search_log", srv->log_error);
+        else
+            cJSON_AddStringToObject(body, "search_log", srv->log ? "on" : "off");
     }
     kb_health_clear(&h);
     return body;
@@ -428,6 +492,7 @@ const char *kbi_server_error_code(const cJSON *body)
 void kbi_server_set_source(kb_server_t *srv, const char *source)
 {
     srv->source = source;
+    srv->interface = source;
 }
 
 kb_status_t kb_server_handle(kb_server_t *srv, const char *line, size_t len, char **response)

@@ -34,8 +34,10 @@ kb_server_t *kbi_http_worker(kb_http_t *h, char **message)
     kb_status_t st = kb_search_open_flags(h->db_path, h->search_flags, &w->s, message);
     if (st == KB_STATUS_SUCCESS) {
         st = kb_server_new(w->s, h->feedback_path, &w->srv);
-        if (st == KB_STATUS_SUCCESS)
+        if (st == KB_STATUS_SUCCESS) {
             kbi_server_set_source(w->srv, "http");
+            kb_server_set_search_log(w->srv, h->search_log, "http");
+        }
     }
     if (st != KB_STATUS_SUCCESS || pthread_setspecific(h->worker_key, w) != 0) {
         if (!*message)

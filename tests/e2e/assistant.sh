@@ -34,7 +34,7 @@ print(eval(sys.argv[2]))' "$state" "$1"
 
 # --- options and start-up ------------------------------------------------------
 expect_code "--help" 0 kb_assistant --help
-expect_match "--help: usage line" "$T/out" '^Usage: kb-assistant \[--db PATH\] \[--help\] \[--version\]'
+expect_match "--help: usage line" "$T/out" '^Usage: kb-assistant \[--db PATH\] \[--search-log PATH\|off\] \[--help\] \[--version\]'
 expect_match "--help: says how to build the index" "$T/out" 'kb-index --db PATH KB_DIR'
 expect_code "--version" 0 kb_assistant --version
 expect_match "--version: name and version" "$T/out" '^kb-assistant [0-9]+\.[0-9]+\.[0-9]+$'
@@ -117,16 +117,17 @@ expect_no_match "piped: no escape codes on stdout" "$T/call.out" "$ESC"
 expect_no_match "piped: no escape codes on stderr" "$T/call.err" "$ESC"
 expect_no_match "piped: no prompt" "$T/call.out" '^kb.*> '
 
-# The summary, ready to paste.
+# The summary, ready to paste into the CRM: the customer's words, what was
+# done, escalation, notes, outcome; none of the tool's own data.
 sed -n '/^Call [0-9]/,/^Outcome/p' "$T/call.out" >"$T/summary.txt"
 expect_match "summary: call id and start" "$T/summary.txt" '^Call [0-9]{4}-[0-9]{2}-[0-9]{2}-[0-9]{6}-[0-9]+, started [0-9-]+ [0-9:]+'
-expect_match "summary: question and how it was read" "$T/summary.txt" '^  - "card hasnt arived" \(read as "card hasnt arrived"\): top answer My new card has not arrived \[card-delivery\]; trigger "card not arrived": Card operations$'
-expect_match "summary: articles opened" "$T/summary.txt" '^  - Lost or stolen card \[stolen-card\]$'
+expect_match "summary: the customer's issue, as typed" "$T/summary.txt" '^Customer.s issue: card hasnt arived$'
+expect_match "summary: articles read, by title" "$T/summary.txt" '^  - Read: "My new card has not arrived", "Lost or stolen card", "Fraud and disputes"$'
 expect_match "summary: escalation viewed" "$T/summary.txt" '^  - Card operations \(ext\. 4420\) open -> Duty manager \(ext\. 4000\) open$'
-expect_match "summary: feedback" "$T/summary.txt" '^  - not helpful: Lost or stolen card \[stolen-card\]$'
 expect_match "summary: notes with the time" "$T/summary.txt" '^  - [0-9]{2}:[0-9]{2} customer confirmed address$'
-expect_match "summary: steps none" "$T/summary.txt" '^Steps: none$'
-expect_match "summary: outcome" "$T/summary.txt" '^Outcome: '
+expect_match "summary: outcome" "$T/summary.txt" '^Outcome: not resolved by the steps; escalation path viewed$'
+expect_no_match "summary: no top answer, no reading of the query" "$T/summary.txt" 'top answer|read as|arrived"\)'
+expect_no_match "summary: no feedback, no article ids, no scores" "$T/summary.txt" 'helpful|\[stolen-card\]|\[card-delivery\]|score'
 
 # The call record.
 f=$(ls "$state"/calls/*.jsonl 2>/dev/null | head -1)
@@ -149,7 +150,10 @@ expect_eq "record: escalations viewed" "$(py '[(e["from"], e["path"]["path"][0][
 expect_eq "record: feedback" "$(py '[(e["id"], e["helpful"], e["query"]) for e in ev(calls[0], "feedback")]')" \
     "[('card-delivery', True, 'card hasnt arived'), ('stolen-card', False, 'card hasnt arived')]"
 expect_eq "record: note" "$(py 'ev(calls[0], "note")[0]["text"]')" "customer confirmed address"
-expect_eq "record: summary text" "$(py '"Questions:" in ev(calls[0], "summary")[0]["text"]')" True
+expect_eq "record: summary text" "$(py '"Customer\x27s issue:" in ev(calls[0], "summary")[0]["text"]')" True
+expect_eq "record: the summary event keeps every detail" \
+    "$(py '(lambda d: (d["questions"][0].startswith("\"card hasnt arived\" (read as"), d["feedback"], d["opened"][1]))(ev(calls[0], "summary")[0]["detail"])')" \
+    "(True, ['helpful: My new card has not arrived [card-delivery]', 'not helpful: Lost or stolen card [stolen-card]'], 'Lost or stolen card [stolen-card]')"
 expect_eq "record: call end" "$(py 'ev(calls[0], "call_end")[0]["reason"]')" quit
 expect_eq "record: timestamps are ISO UTC" "$(py 'all(e["time"].endswith("Z") and e["time"][10] == "T" for e in calls[0])')" True
 
@@ -191,6 +195,7 @@ fixed
 :steps 2
 d
 
+no
 :steps 3
 :steps 1
 q
@@ -245,7 +250,7 @@ for c in open more related esc steps why filter clear good bad note summary new 
     grep -Eq "^  :$c " "$T/out" || missing="$missing :$c"
 done
 expect_eq ":help lists every command (missing:${missing:- none})" "$missing" ""
-expect_match ":help steps" "$T/out" '^:steps N\|ID$'
+expect_match ":help steps" "$T/out" '^:steps N\|ID \[S\]$'
 expect_match "bare help works" "$T/out" '^Type the customer.s words to search'
 expect_match "no answers: said" "$T/out" '^No answers\. '
 expect_match "open on an empty list: told" "$T/err" '^The last question has no answers to number'

@@ -64,7 +64,8 @@ expect_code "--since not a date" 2 kb_index --report --since yesterday
 expect_match "--since not a date: says so" "$T/err" "not a date \(YYYY-MM-DD\): 'yesterday'"
 expect_code "--since month 13" 2 kb_index --report --since 2026-13-01
 expect_code "--since without --report" 2 kb_index --since 2026-01-01 "$kb"
-expect_code "--report with a KB_DIR" 2 kb_index --report "$kb"
+expect_code "--report with a KB_DIR (its learned phrasings)" 0 kb_index --report "$kb"
+expect_code "--report with two KB_DIRs" 2 kb_index --report "$kb" "$kb"
 expect_code "--report with --full" 2 kb_index --report --full
 
 # --- other locations, damaged and hostile records ------------------------------

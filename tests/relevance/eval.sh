@@ -41,3 +41,10 @@ echo "   escalation was set off by a trigger word or a frustration cue (kb befor
 set -- --db "$tmp/index" --real --corpora "$corpora" --dir tests/relevance
 [ "${KB_EVAL_MISSES:-0}" = 1 ] && set -- "$@" --misses
 "$b/tests/kb-eval" "$@"
+if [ -d "$corpora/clinc150" ]; then
+    echo "== learning from officers' marks (tests/relevance/learn.sh): the tuning halves fed"
+    echo "   as helpful marks through kb-search --serve, 5% for a wrong article; kb-index"
+    echo "   --learn; re-index; the test halves, the team set and the holdout again"
+    tests/relevance/learn.sh "$b" 10 learn-10
+    tests/relevance/learn.sh "$b" all learn-all
+fi

@@ -41,7 +41,10 @@
  * failure.
  */
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +133,11 @@ static void print(const char *name, const figures_t *f)
            share(f->hit3, f->n), f->n ? f->mrr / f->n : 0, f->n);
 }
 
+/* What kb's lines are called: "kb", or a label for a learned index. */
+static const char *who_label = "kb";
+/* With a label: no baseline lines (the baseline does not learn). */
+static int no_baseline;
+
 static int team_set(kb_search_t *s, const char *file, int quiet)
 {
     FILE *fp = fopen(file, "r");
@@ -155,8 +163,9 @@ static int team_set(kb_search_t *s, const char *file, int quiet)
                    r, want, top, q);
     }
     fclose(fp);
-    print("kb", &kb);
-    print("baseline", &base);
+    print(who_label, &kb);
+    if (!no_baseline)
+        print("baseline", &base);
     return 0;
 }
 
@@ -979,8 +988,8 @@ static void measure_answer(kb_search_t *s, const set_t *set, int misses)
     unsigned right = 0, right_flag = 0, wrong = 0, wrong_flag = 0, flag = 0;
     for (size_t i = 0; i < set->n; i++) {
         const row_t *row = &set->rows[i];
-        kb_results_t *r = run(s, row->q, 0), *b = run(s, row->q, 1);
-        errors += !r + !b;
+        kb_results_t *r = run(s, row->q, 0), *b = no_baseline ? NULL : run(s, row->q, 1);
+        errors += !r + (!b && !no_baseline);
         int rk = rank_in(r, row->want), bk = rank_in(b, row->want);
         add(&kb, rk);
         add(&base, bk);
@@ -1003,13 +1012,15 @@ static void measure_answer(kb_search_t *s, const set_t *set, int misses)
         kb_results_free(r);
         kb_results_free(b);
     }
-    line_head("kb", set);
+    line_head(who_label, set);
     printf("hit@1 %.3f  hit@3 %.3f  MRR@10 %.3f  (%u queries)\n", share(kb.hit1, kb.n),
            share(kb.hit3, kb.n), kb.n ? kb.mrr / kb.n : 0, kb.n);
-    line_head("baseline", set);
-    printf("hit@1 %.3f  hit@3 %.3f  MRR@10 %.3f  (%u queries)\n", share(base.hit1, base.n),
-           share(base.hit3, base.n), base.n ? base.mrr / base.n : 0, base.n);
-    line_head("kb", set);
+    if (!no_baseline) {
+        line_head("baseline", set);
+        printf("hit@1 %.3f  hit@3 %.3f  MRR@10 %.3f  (%u queries)\n", share(base.hit1, base.n),
+               share(base.hit3, base.n), base.n ? base.mrr / base.n : 0, base.n);
+    }
+    line_head(who_label, set);
     printf("flagged right@1 %.3f (%u/%u)", share(right_flag, right), right_flag, right);
     frac("wrong@1", wrong_flag, wrong);
     frac("all", flag, set->n);
@@ -1030,7 +1041,7 @@ static void measure_none(kb_search_t *s, const set_t *set, int misses)
                    r->hits[0].confidence, set->rows[i].q);
         kb_results_free(r);
     }
-    line_head("kb", set);
+    line_head(who_label, set);
     printf("flagged %.3f (%u/%zu)", share(flag, (unsigned)set->n), flag, set->n);
     frac("no-results", empty, (unsigned)set->n);
     printf("\n");
@@ -1054,14 +1065,14 @@ static void measure_risk(kb_search_t *s, const set_t *set, int misses)
                    alert_list(r, buf, sizeof buf), set->rows[i].q);
         kb_results_free(r);
     }
-    line_head("kb", set);
+    line_head(who_label, set);
     printf("recall %.3f (%u/%zu)", share(met, (unsigned)set->n), met, set->n);
     frac("any-alert", any, (unsigned)set->n);
     frac("esc-warning", warned, (unsigned)set->n);
     printf("\n");
     qsort(g, ng, sizeof *g, group_cmp);
     for (size_t i = 0; i < ng; i++) {
-        line_head("kb", set);
+        line_head(who_label, set);
         printf("recall[%s] %.3f (%u/%u)\n", g[i].name, share(g[i].hit, g[i].n), g[i].hit, g[i].n);
     }
 }
@@ -1084,7 +1095,7 @@ static void measure_routine(kb_search_t *s, const set_t *set, int misses)
                    set->rows[i].q);
         kb_results_free(r);
     }
-    line_head("kb", set);
+    line_head(who_label, set);
     printf("false-alarm %.3f (%u/%zu)", share(alarm, (unsigned)set->n), alarm, set->n);
     frac("frustration", frustration, (unsigned)set->n);
     frac("esc-warning", warned, (unsigned)set->n);
@@ -1109,6 +1120,244 @@ static void measure(kb_search_t *s, const set_t *set, int misses)
         measure_routine(s, set, misses);
         break;
     }
+}
+
+
+/* ---------------------------------------------------------------- */
+/* Learning: the tuning halves fed as officers' marks                 */
+
+/* What --feed, --fold and --learned ask for. */
+typedef struct learn_opts {
+    int feed;            /* feed marks through the server in SERVE */
+    unsigned per;        /* marks per article at most (0: every row) */
+    double wrong;        /* share of marks pointing at a wrong article */
+    unsigned long seed;
+    int hold;            /* 0-4: leave fold HOLD out of the marks, and
+                            score it (tuning rows only); -1: none */
+    char **serve;        /* the server's argv */
+    int learned;         /* measure only what learning moves */
+} learn_opts_t;
+
+#define FOLDS 5
+
+/* The fold (0..FOLDS-1) a tuning question falls in, by its words. */
+static unsigned fold_of(const char *q)
+{
+    char *k = normalise(q);
+    unsigned f = (unsigned)(kb_hash64(k, strlen(k)) % FOLDS);
+    free(k);
+    return f;
+}
+
+static unsigned long lcg(unsigned long *st)
+{
+    *st = *st * 6364136223846793005UL + 1442695040888963407UL;
+    return *st >> 33;
+}
+
+/* A server the marks go through, as any client would send them. */
+typedef struct feeder {
+    pid_t pid;
+    FILE *to, *from;
+} feeder_t;
+
+static int feeder_start(feeder_t *f, char **argv)
+{
+    int in[2], out[2];
+    if (pipe(in) != 0 || pipe(out) != 0)
+        return 0;
+    f->pid = fork();
+    if (f->pid < 0)
+        return 0;
+    if (f->pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+        execvp(argv[0], argv);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    f->to = fdopen(in[1], "w");
+    f->from = fdopen(out[0], "r");
+    return f->to && f->from;
+}
+
+/* Send REQ (freed), read the response (caller frees; NULL on failure). */
+static cJSON *feeder_call(feeder_t *f, cJSON *req)
+{
+    char *line = cJSON_PrintUnformatted(req);
+    cJSON_Delete(req);
+    if (!line || fprintf(f->to, "%s\n", line) < 0 || fflush(f->to) != 0) {
+        free(line);
+        return NULL;
+    }
+    free(line);
+    char *resp = NULL;
+    size_t cap = 0;
+    cJSON *r = getline(&resp, &cap, f->from) > 0 ? cJSON_Parse(resp) : NULL;
+    free(resp);
+    return r;
+}
+
+static int feeder_end(feeder_t *f)
+{
+    int status = 0;
+    if (f->to)
+        fclose(f->to);
+    if (f->from)
+        fclose(f->from);
+    if (f->pid > 0)
+        waitpid(f->pid, &status, 0);
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* The first id a row's answer names. */
+static void first_id(const char *want, char *out, size_t size)
+{
+    snprintf(out, size, "%.*s", (int)strcspn(want, "|"), want);
+}
+
+typedef struct mark {
+    const row_t *row;
+    char target[128];
+} mark_t;
+
+/* One mark: a search, then "helpful" for ARTICLE naming its query id. */
+static int send_mark(feeder_t *f, const char *q, const char *article, unsigned n)
+{
+    cJSON *req = cJSON_CreateObject();
+    cJSON_AddStringToObject(req, "op", "search");
+    cJSON_AddStringToObject(req, "q", q);
+    cJSON_AddNumberToObject(req, "limit", 3);
+    cJSON *r = feeder_call(f, req);
+    const char *qid = str_of(r, "query_id");
+    char call[32], officer[32];
+    snprintf(call, sizeof call, "eval-%u", n);
+    snprintf(officer, sizeof officer, "officer-%u", n % 40);
+    req = cJSON_CreateObject();
+    cJSON_AddStringToObject(req, "op", "feedback");
+    cJSON_AddStringToObject(req, "q", q);
+    cJSON_AddStringToObject(req, "article", article);
+    cJSON_AddBoolToObject(req, "helpful", 1);
+    if (qid)
+        cJSON_AddStringToObject(req, "query_id", qid);
+    cJSON_AddStringToObject(req, "call", call);
+    cJSON_AddStringToObject(req, "officer", officer);
+    cJSON_Delete(r);
+    r = feeder_call(f, req);
+    int ok = r && cJSON_IsTrue(cJSON_GetObjectItem(r, "ok"));
+    cJSON_Delete(r);
+    return ok;
+}
+
+/* Feed the tuning halves' questions as helpful marks: each for the
+ * article the map names (a share WRONG for another), at most PER per
+ * article, in a random order (SEED); the sentences are never printed. */
+static int feed(const real_t *rs, const learn_opts_t *lo)
+{
+    size_t n = 0, cap = rs->answer[0][0].n + rs->answer[1][0].n;
+    mark_t *m = xrealloc(NULL, (cap ? cap : 1) * sizeof *m);
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < rs->answer[k][0].n; i++) {
+            const row_t *row = &rs->answer[k][0].rows[i];
+            if (lo->hold >= 0 && fold_of(row->q) == (unsigned)lo->hold)
+                continue;
+            m[n].row = row;
+            first_id(row->want, m[n].target, sizeof m[n].target);
+            n++;
+        }
+    unsigned long st = lo->seed;
+    for (size_t i = n; i > 1; i--) {
+        size_t j = lcg(&st) % i;
+        mark_t t = m[i - 1];
+        m[i - 1] = m[j];
+        m[j] = t;
+    }
+    /* The articles marked, and at most PER marks each. */
+    char (*ids)[128] = xrealloc(NULL, (n ? n : 1) * sizeof *ids);
+    unsigned *count = calloc(n ? n : 1, sizeof *count);
+    size_t n_ids = 0, kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t a = 0;
+        while (a < n_ids && strcmp(ids[a], m[i].target))
+            a++;
+        if (a == n_ids)
+            memcpy(ids[n_ids++], m[i].target, sizeof ids[0]);
+        if (!lo->per || count[a] < lo->per) {
+            count[a]++;
+            m[kept++] = m[i];
+        }
+    }
+    feeder_t f = {0, NULL, NULL};
+    unsigned sent = 0, wrong = 0, failed = 0;
+    if (!feeder_start(&f, lo->serve)) {
+        fprintf(stderr, "kb-eval: cannot start %s\n", lo->serve[0]);
+        failed = 1;
+    }
+    for (size_t i = 0; !failed && i < kept; i++) {
+        const char *article = m[i].target;
+        if (n_ids > 1 && lcg(&st) % 10000 < (unsigned long)(lo->wrong * 10000)) {
+            size_t a;
+            do
+                a = lcg(&st) % n_ids;
+            while (!strcmp(ids[a], article));
+            article = ids[a];
+            wrong++;
+        }
+        if (send_mark(&f, m[i].row->q, article, (unsigned)i))
+            sent++;
+        else
+            failed++;
+    }
+    int ended = feeder_end(&f);
+    printf("feed: %u marks (%u for a wrong article) for %zu articles\n", sent, wrong, n_ids);
+    if (lo->per)
+        printf("feed: at most %u marks per article\n", lo->per);
+    free(m);
+    free(ids);
+    free(count);
+    return failed || !ended ? 3 : 0;
+}
+
+/* The tuning questions of fold HOLD, as sets of their own. */
+static void fold_sets(const real_t *rs, int hold, set_t out[2])
+{
+    const char *name[2] = {"clinc-fold", "nlupp-fold"};
+    for (int k = 0; k < 2; k++) {
+        set_init(&out[k], name[k], SET_ANSWER, 1);
+        for (size_t i = 0; i < rs->answer[k][0].n; i++)
+            if (fold_of(rs->answer[k][0].rows[i].q) == (unsigned)hold)
+                set_add(&out[k], rs->answer[k][0].rows[i].q, rs->answer[k][0].rows[i].want);
+    }
+}
+
+/* --feed, --fold, --learned: what learning needs instead of every set.
+ * Returns -1 when none was asked for. */
+static int learning(kb_search_t *s, const real_t *rs, set_t *own_test, const learn_opts_t *lo,
+                    int misses)
+{
+    if (lo->feed)
+        return feed(rs, lo);
+    if (lo->hold >= 0) {
+        set_t f[2];
+        fold_sets(rs, lo->hold, f);
+        for (int k = 0; k < 2; k++) {
+            measure(s, &f[k], misses);
+            set_free(&f[k]);
+        }
+        for (int k = 0; k < 3; k++)
+            measure(s, &rs->none[k][0], 0);
+        return 0;
+    }
+    if (lo->learned) {
+        const set_t *sets[] = {&rs->answer[0][1], &rs->answer[1][1], &rs->none[0][1],
+                               &rs->none[1][1], &rs->none[2][1], own_test};
+        for (size_t i = 0; i < sizeof sets / sizeof *sets; i++)
+            measure(s, sets[i], 0);
+        return 0;
+    }
+    return -1;
 }
 
 /* The category of article ID ("" if unknown), cached in CACHE. */
@@ -1191,7 +1440,7 @@ static void print_rules(const map_t *m)
 }
 
 static int real_sets(kb_search_t *s, const char *corpora, const char *dir, int misses, int coverage,
-                     const char *dump)
+                     const char *dump, const learn_opts_t *lo)
 {
     char path[4096];
     map_t m = { 0 };
@@ -1250,6 +1499,9 @@ static int real_sets(kb_search_t *s, const char *corpora, const char *dir, int m
     }
     if (rc)
         goto done;
+    if ((rc = learning(s, &rs, &own[1], lo, misses)) >= 0)
+        goto done;
+    rc = 0;
     gen_routine(s, &rs, routine);
 
     /* Every set, tuning half first, in the order they are printed. */
@@ -1329,7 +1581,12 @@ int main(int argc, char **argv)
 {
     const char *db = NULL, *file = NULL, *corpora = NULL, *dir = "tests/relevance", *dump = NULL;
     int quiet = 0, real = 0, misses = 0, coverage = 0;
+    learn_opts_t lo = {0, 0, 0.05, 1, -1, NULL, 0};
     for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            lo.serve = argv + i + 1;
+            break;
+        }
         if (!strcmp(argv[i], "--db") && i + 1 < argc)
             db = argv[++i];
         else if (!strcmp(argv[i], "--quiet"))
@@ -1346,15 +1603,32 @@ int main(int argc, char **argv)
             misses = 1;
         else if (!strcmp(argv[i], "--coverage"))
             coverage = 1;
+        else if (!strcmp(argv[i], "--feed") && i + 1 < argc) {
+            lo.feed = 1;
+            lo.per = strcmp(argv[++i], "all") ? (unsigned)strtoul(argv[i], NULL, 10) : 0;
+        } else if (!strcmp(argv[i], "--wrong") && i + 1 < argc)
+            lo.wrong = strtod(argv[++i], NULL);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            lo.seed = strtoul(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--fold") && i + 1 < argc)
+            lo.hold = atoi(argv[++i]) % FOLDS;
+        else if (!strcmp(argv[i], "--learned") && i + 1 < argc) {
+            lo.learned = 1;
+            who_label = argv[++i];
+            no_baseline = 1;
+        }
         else if (argv[i][0] == '-' && argv[i][1])
             file = NULL, db = NULL, i = argc; /* unknown option: usage */
         else
             file = argv[i];
     }
-    if (!db || (!file && !real) || (file && real)) {
-        fprintf(stderr, "usage: kb-eval --db PATH [--quiet] QUERIES.tsv\n"
+    if (!db || (!file && !real) || (file && real) || (lo.feed && !lo.serve)) {
+        fprintf(stderr, "usage: kb-eval --db PATH [--quiet] [--learned LABEL] QUERIES.tsv\n"
                         "       kb-eval --db PATH --real [--corpora DIR] [--dir DIR] [--misses] "
-                        "[--coverage] [--dump SET]\n");
+                        "[--coverage] [--dump SET]\n"
+                        "       kb-eval --db PATH --real ... [--fold K] [--learned LABEL]\n"
+                        "       kb-eval --db PATH --real ... --feed N|all [--wrong F] [--seed S] "
+                        "[--fold K] -- SERVER ARGS...\n");
         return 2;
     }
     if (!corpora)
@@ -1368,7 +1642,8 @@ int main(int argc, char **argv)
         free(msg);
         return 3;
     }
-    int rc = real ? real_sets(s, corpora, dir, misses, coverage, dump) : team_set(s, file, quiet);
+    int rc = real ? real_sets(s, corpora, dir, misses, coverage, dump, &lo)
+                  : team_set(s, file, quiet);
     kb_search_close(s);
     return rc;
 }
