@@ -32,6 +32,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lreadline -lmicrohttpd")
 # libunistring (Unicode normalisation, lib/base/normalize.c) has no .pc file.
 PKG_LIBS += -lunistring
+# liblinear (the model learned from officers' marks, lib/index/model.c) has none either.
+PKG_LIBS += -llinear
 
 CC ?= cc
 CXX ?= c++

@@ -24,6 +24,7 @@
 #include "frontmatter.h"
 #include "layout.h"
 #include "learned.h"
+#include "model.h"
 #include "scan.h"
 #include "synonyms.h"
 #include "writers.h"
@@ -375,6 +376,8 @@ static kb_status_t write_run(run_t *r)
         st = kb_wordlist_store(r->db, r->full, &changed);
         r->dirty += (size_t)changed;
     }
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_model_update(r);
     return st;
 }
 

@@ -357,8 +357,33 @@ static void confidences(const kbs_built_t *built, double *raw, cand_t *c, unsign
     }
 }
 
-static kb_status_t rank_candidates(const kbs_built_t *built, kb_xenquire_t *enq, kb_xmset_t *m,
-                                   cand_t *c, unsigned n)
+/* The learned model's say (model.c) on the N candidates C of M (RANK is
+ * scratch room for N): the article it is sure of comes first, with the
+ * confidence of the answer it displaces when that is higher (the model
+ * reorders answers; whether the KB covers the question stays the
+ * evidence's call). */
+static kb_status_t learned_model(kb_search_t *s, const kbs_built_t *built, kb_xmset_t *m,
+                                 cand_t *c, unsigned n, double *rank)
+{
+    double best = -1, cover = 0;
+    for (unsigned i = 0; i < n; i++) {
+        rank[i] = c[i].rank_weight;
+        if (rank[i] > best) {
+            best = rank[i];
+            cover = c[i].cover;
+        }
+    }
+    int first;
+    kb_status_t st = kbs_model_rerank(s, built, m, n, rank, &first);
+    for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++)
+        c[i].rank_weight = rank[i];
+    if (st == KB_STATUS_SUCCESS && first >= 0 && c[first].cover < cover)
+        c[first].cover = cover;
+    return st;
+}
+
+static kb_status_t rank_candidates(kb_search_t *s, const kbs_built_t *built, kb_xenquire_t *enq,
+                                   kb_xmset_t *m, cand_t *c, unsigned n)
 {
     kb_status_t st = KB_STATUS_SUCCESS;
     double *raw = calloc(n ? n : 1, sizeof *raw);
@@ -373,8 +398,10 @@ static kb_status_t rank_candidates(const kbs_built_t *built, kb_xenquire_t *enq,
     }
     if (st == KB_STATUS_SUCCESS) {
         confidences(built, raw, c, n);
-        qsort(c, n, sizeof *c, by_rank_weight);
+        st = learned_model(s, built, m, c, n, raw);
     }
+    if (st == KB_STATUS_SUCCESS)
+        qsort(c, n, sizeof *c, by_rank_weight);
     free(raw);
     return st;
 }
@@ -471,7 +498,7 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
     if (st == KB_STATUS_SUCCESS && !c)
         st = KB_STATUS_OUT_OF_MEMORY;
     if (st == KB_STATUS_SUCCESS)
-        st = rank_candidates(built, enq, m, c, n);
+        st = rank_candidates(s, built, enq, m, c, n);
     unsigned from = req->offset < n ? req->offset : n;
     unsigned page = n - from < limit ? n - from : limit;
     item_t *items = calloc(page ? page : 1, sizeof *items);
