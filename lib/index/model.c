@@ -15,8 +15,8 @@
 #include "schema/schema.h"
 
 /* liblinear's solver and cost: L2-regularised L2-loss SVM, one against
- * the rest (the decision values are margins; model.h).  C tuned on folds
- * of the tuning halves (tests/relevance/learn.sh). */
+ * the rest (the decision values are margins; model.h), liblinear's and
+ * LinearSVC's default cost. */
 #define MODEL_SOLVER L2R_L2LOSS_SVC_DUAL
 #define MODEL_C 1.0
 #define MODEL_EPS 0.1
@@ -151,8 +151,7 @@ static kb_status_t gather(trainset_t *t)
 {
     if (scan_articles(t, 0) != KB_STATUS_SUCCESS)
         return t->st;
-    const char *ed = getenv("KB_MODEL_EDITORS");
-    if ((!ed || atoi(ed)) && scan_articles(t, 1) != KB_STATUS_SUCCESS)
+    if (scan_articles(t, 1) != KB_STATUS_SUCCESS)
         return t->st;
     const kbi_learned_t *l = &t->r->learned;
     for (size_t i = 0; i < l->n && t->st == KB_STATUS_SUCCESS; i++) {
@@ -332,9 +331,8 @@ static kb_status_t train_model(const trainset_t *t, kb_model_t *out)
         st = make_problem(t, vocab, idf, nv, &p, &space);
     struct parameter param;
     memset(&param, 0, sizeof param);
-    const char *env = getenv("KB_MODEL_C");
-    param.solver_type = getenv("KB_MODEL_SOLVER") ? atoi(getenv("KB_MODEL_SOLVER")) : MODEL_SOLVER;
-    param.C = env ? atof(env) : MODEL_C;
+    param.solver_type = MODEL_SOLVER;
+    param.C = MODEL_C;
     param.eps = MODEL_EPS;
     struct model *ml = NULL;
     if (st == KB_STATUS_SUCCESS) {
@@ -381,7 +379,11 @@ kb_status_t kbi_model_update(run_t *r)
     memset(&t, 0, sizeof t);
     t.r = r;
     t.hash = 14695981039346656037ull;
-    if (st == KB_STATUS_SUCCESS && r->learned.n)
+    /* KB_INDEX_MODEL=0: learned phrasings alone (to measure the model
+     * against them; kb-index(1)). */
+    const char *env = getenv("KB_INDEX_MODEL");
+    int off = env && !strcmp(env, "0");
+    if (st == KB_STATUS_SUCCESS && r->learned.n && !off)
         st = gather(&t);
     size_t learned = 0;
     for (size_t i = 0; i < r->learned.n; i++)
