@@ -1,6 +1,6 @@
 /* kb-index - build, update or check the index of a knowledge base.
  *
- *   kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]
+ *   kb-index [--db PATH] [--full] [--shards N|auto] [--allow-removals] [--quiet] [--json] [KB_DIR]
  *   kb-index --check [--strict] [--json] [KB_DIR]
  *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
  *
@@ -53,7 +53,8 @@ static int finish_output(int rc)
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "Usage: kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]\n"
+            "Usage: kb-index [--db PATH] [--full] [--shards N|auto] [--allow-removals] [--quiet]\n"
+            "                [--json] [KB_DIR]\n"
             "       kb-index --check [--strict] [--json] [KB_DIR]\n"
             "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
@@ -61,6 +62,9 @@ static void usage(FILE *fp)
             "  --db PATH   the index directory (default: $KB_DB, else\n"
             "              $XDG_DATA_HOME/kb/index, i.e. ~/.local/share/kb/index)\n"
             "  --full      rebuild everything into a new index and swap it in\n"
+            "  --shards N  spread the articles over N shards (1-32, by a hash of their id),\n"
+            "              searched as one; a new N rebuilds the index, later runs keep it;\n"
+            "              auto lets kb-index choose again at the next full rebuild\n"
             "  --allow-removals  remove articles even when that empties the index or\n"
             "              removes more than half of it (refused otherwise: an empty or\n"
             "              mistyped folder, an unmounted share); --allow-empty is the same\n"
@@ -174,8 +178,28 @@ static void catch_stops(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-static int run_index(const char *db, const char *kb_dir, int full, int allow_removals, int quiet,
-                     int json)
+/* " on N shards" when there are several. */
+static const char *shards_note(unsigned n)
+{
+    static char b[32];
+    b[0] = '\0';
+    if (n > 1)
+        snprintf(b, sizeof b, " on %u shards", n);
+    return b;
+}
+
+/* N of --shards N (1..KB_INDEX_SHARDS_MAX) or "auto"; 0 when S is neither. */
+static int parse_shards(const char *s)
+{
+    if (!strcmp(s, "auto"))
+        return KB_INDEX_SHARDS_AUTO;
+    char *end;
+    long n = strtol(s, &end, 10);
+    return (*s >= '0' && *s <= '9' && !*end && n >= 1 && n <= KB_INDEX_SHARDS_MAX) ? (int)n : 0;
+}
+
+static int run_index(const char *db, const char *kb_dir, int full, int shards,
+                     int allow_removals, int quiet, int json)
 {
     kb_diags_t *d;
     if (kb_diags_new(&d) != KB_STATUS_SUCCESS) {
@@ -185,7 +209,8 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
     kb_progress_t bar;
     kb_progress_init(&bar, "indexing", !quiet && !json);
     catch_stops();
-    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar, allow_removals, &stop_signal};
+    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar, allow_removals, &stop_signal,
+                         shards};
     kb_index_stats_t s;
     char *msg = NULL;
     kb_status_t st = kb_index_run(&o, d, &s, &msg);
@@ -208,6 +233,7 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
         cJSON_AddNumberToObject(j, "unchanged", (double)s.unchanged);
         cJSON_AddNumberToObject(j, "rejected", (double)s.rejected);
         cJSON_AddNumberToObject(j, "seconds", s.seconds);
+        cJSON_AddNumberToObject(j, "shards", (double)s.shards);
         cJSON_AddItemToObject(j, "errors", diags_json(d, KB_DIAG_ERROR));
         cJSON_AddItemToObject(j, "warnings", diags_json(d, KB_DIAG_WARNING));
         print_json(j);
@@ -221,9 +247,10 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
             say_failure(msg, st);
         else if (!quiet)
             printf(PROG ": %zu articles (%zu added, %zu updated, %zu removed, %zu unchanged, "
-                   "%zu rejected), %zu sections written, %s, %.2f s\n",
+                   "%zu rejected), %zu sections written, %s%s, %.2f s\n",
                    s.articles, s.added, s.updated, s.removed, s.unchanged, s.rejected,
-                   s.sections, s.full ? "full rebuild" : "incremental", s.seconds);
+                   s.sections, s.full ? "full rebuild" : "incremental",
+                   shards_note(s.shards), s.seconds);
     }
     free(msg);
     /* Errors that reject no article (an unreadable folder, a broken synonyms
@@ -247,10 +274,12 @@ int main(int argc, char **argv)
         {"report", no_argument, NULL, 'r'},     {"since", required_argument, NULL, 'S'},
         {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
         {"allow-removals", no_argument, NULL, 'A'}, {"allow-empty", no_argument, NULL, 'A'},
+        {"shards", required_argument, NULL, 'N'},
         {NULL, 0, NULL, 0},
     };
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
+    int shards = 0;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
      * reported like a full disk, not kill the indexer with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
@@ -259,6 +288,14 @@ int main(int argc, char **argv)
         case 'd': db_opt = optarg; break;
         case 'f': full = 1; break;
         case 'A': allow = 1; break;
+        case 'N':
+            shards = parse_shards(optarg);
+            if (!shards) {
+                fprintf(stderr, PROG ": --shards takes a number from 1 to %d, or auto\n",
+                        KB_INDEX_SHARDS_MAX);
+                return EXIT_USAGE;
+            }
+            break;
         case 'c': check = 1; break;
         case 's': strict = 1; break;
         case 'q': quiet = 1; break;
@@ -279,7 +316,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (report) {
-        if (full || check || strict || db_opt || allow || optind < argc) {
+        if (full || check || strict || db_opt || allow || shards || optind < argc) {
             fprintf(stderr, PROG ": --report reads the call records and the feedback log; "
                             "it takes no KB_DIR, --db, --full or --check\n");
             return EXIT_USAGE;
@@ -295,9 +332,9 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --strict goes with --check\n");
         return EXIT_USAGE;
     }
-    if (check && (full || allow)) {
-        fprintf(stderr, PROG ": --check does not write; --full and --allow-removals make no "
-                        "sense with it\n");
+    if (check && (full || allow || shards)) {
+        fprintf(stderr, PROG ": --check does not write; --full, --shards and --allow-removals "
+                        "make no sense with it\n");
         return EXIT_USAGE;
     }
     const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
@@ -311,7 +348,7 @@ int main(int argc, char **argv)
         free(db);
         return EXIT_USAGE;
     }
-    int rc = run_index(db, kb_dir, full, allow, quiet, json);
+    int rc = run_index(db, kb_dir, full, shards, allow, quiet, json);
     free(db);
     return finish_output(rc);
 }
