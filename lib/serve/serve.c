@@ -329,6 +329,10 @@ static cJSON *op_health(kb_server_t *srv)
         cJSON_AddStringToObject(body, "kb", h.kb_dir);
         cJSON_AddStringToObject(body, "version", KB_VERSION);
         cJSON_AddNumberToObject(body, "json_version", KB_JSON_VERSION);
+        /* Shards, and those left out (a sharded index over several machines). */
+        kb_json_add_shards(body, h.shards, h.missing, h.n_missing);
+        if (h.notice)
+            cJSON_AddStringToObject(body, "notice", h.notice);
     }
     kb_health_clear(&h);
     return body;
