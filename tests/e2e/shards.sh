@@ -171,6 +171,30 @@ expect_eq "the partial answer is the other shards' (top answer still there)" \
 if /usr/bin/python3 "$top/tests/tools/validate-json.py" response "$T/p.json" >"$T/v" 2>&1; then
     ok "a partial answer matches the schema"; else fail "schema: $(head -3 "$T/v" | tr '\n' ' ')"; fi
 
+printf 'search lost card\nquit\n' | kb_assistant --db "$T/mixed" >"$T/as.out" 2>"$T/as.err"
+expect_match "kb-assistant says the answers are partial, naming the shard" "$T/as.out" \
+    "Partial answers: 1 shard of the index did not answer \\(remote 127.0.0.1:$p2\\)"
+hp=$(free_port)
+setsid "$B/kb-search" --db "$T/mixed" --http "127.0.0.1:$hp" 2>"$T/http.err" &
+hs=$!
+pids="$pids $hs"
+/usr/bin/python3 - "$hp" >"$T/http.out" 2>&1 <<'EOF'
+import json, sys, time, urllib.request
+base = "http://127.0.0.1:%s" % sys.argv[1]
+for _ in range(50):
+    try:
+        s = json.load(urllib.request.urlopen(base + "/v1/search?q=lost+card", timeout=5))
+        break
+    except OSError:
+        time.sleep(0.1)
+h = json.load(urllib.request.urlopen(base + "/v1/health", timeout=5))
+print(s.get("partial"), [m["shard"] for m in s.get("missing_shards", [])], s["results"][0]["id"],
+      h.get("shards"), h.get("partial"))
+EOF
+expect_eq "HTTP: /v1/search partial, /v1/health 3 shards partial" "$(cat "$T/http.out")" \
+    "True [2] lost-or-stolen-card 3 True"
+kill "$hs" 2>/dev/null
+
 # --- a shard that never answers: a listener that does not accept ------------
 port=$(free_port)
 /usr/bin/python3 -c '
