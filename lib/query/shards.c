@@ -292,6 +292,12 @@ static kb_status_t validate(kb_search_t *s, kbs_shards_t *sh, kbs_shard_t **home
         kbs_shard_t *d = &sh->items[i];
         if (!d->db)
             continue;
+        if (d->number < 0 && d->format && strcmp(d->format, KB_INDEX_FORMAT) != 0) {
+            kbs_set_error(s, "the index at %s was built by another version of kb-index (%s has "
+                             "format '%s', this is '%s'); rebuild it with: kb-index --full --db "
+                             "%s KB_DIR", s->path, d->name, d->format, KB_INDEX_FORMAT, s->path);
+            return KB_STATUS_DB_OPENING;
+        }
         if (d->number < 0) {
             kbs_set_error(s, "refusing the index at %s: %s is not a shard of a kb index (it has "
                              "no kb:shard)", s->path, d->name);

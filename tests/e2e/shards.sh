@@ -102,6 +102,21 @@ kb_index --json --db "$db" --full "$kb" >"$T/out" 2>&1
 expect_eq "--full keeps 2 shards" "$(json "$T/out" '(j["full"], j["shards"])')" "(True, 2)"
 expect_code "back to 3 shards for what follows" 0 kb_index --quiet --db "$db" --shards 3 "$kb"
 
+# An index of shards written by an older kb-index (no kb:shard, another
+# format): refused with the way out, and rebuilt by the next run.
+if command -v xapian-metadata >/dev/null 2>&1; then
+    cp -r "$db" "$T/old"
+    for s in "$T"/old/gen-*/s*; do
+        xapian-metadata set "$s" kb:shard "" && xapian-metadata set "$s" kb:format kb-index-1
+    done
+    expect_code "shards of an older format: refused" 3 kb_search --db "$T/old" card
+    expect_match "... saying to rebuild" "$T/err" "another version of kb-index.*kb-index --full"
+    kb_index --quiet --db "$T/old" "$kb" >/dev/null 2>&1
+    expect_code "... and the next kb-index run rebuilds them" 0 kb_search --db "$T/old" card
+else
+    skip "shards of an older format" "xapian-metadata (xapian-tools) is not installed"
+fi
+
 # --- 'remote :PROG' is refused -----------------------------------------------
 printf '#!/bin/sh\ntouch %s/ran\n' "$T" >"$T/prog.sh"
 chmod +x "$T/prog.sh"
