@@ -6,7 +6,8 @@
 #                   under AddressSanitizer + UBSan); ends "N passed, N failed, N skipped"
 #   make asan       build with AddressSanitizer and UBSan into build-asan/
 #   make tsan       build with ThreadSanitizer into build-tsan/
-#   make eval       relevance figures on tests/relevance/
+#   make eval       relevance figures on tests/relevance/ (KB_DIR=... scores
+#                   another KB folder, e.g. an editor's edited copy)
 #   make bench      benchmarks against the peers -> tests/bench/RESULTS.md
 #   make bench-quick  the everyday subset (under a minute)
 #   make fuzz       run every fuzz target for FUZZ_SECONDS each
@@ -174,7 +175,7 @@ run: deps
 	$(Q)$(BUILDDIR)/kb-assistant
 
 eval: all
-	$(Q)tests/relevance/eval.sh $(BUILDDIR)
+	$(Q)KB_DIR=$(KB_DIR) tests/relevance/eval.sh $(BUILDDIR)
 
 bench:
 	$(Q)scripts/deps.sh bench

@@ -1,7 +1,10 @@
 /* kb-index - build, update or check the index of a knowledge base.
  *
  *   kb-index [--db PATH] [--full] [--shards N|auto] [--allow-removals] [--quiet] [--json] [KB_DIR]
- *   kb-index --check [--strict] [--json] [KB_DIR]
+ *   kb-index --check [--strict] [--owner NAME] [--within DAYS] [--json] [KB_DIR]
+ *   kb-index --preview FILE [--db PATH] [KB_DIR]
+ *   kb-index --new ID --category C [KB_DIR]
+ *   kb-index --eval QUERIES.tsv [--compare] [--db PATH] [--json] [KB_DIR]
  *   kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]
  *
  * Exit codes (DESIGN.md section 5): 0 success, 1 content errors (an article
@@ -18,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli-editor.h"
 #include "cli-report.h"
 #include "kb/json.h"
 #include "kb/index.h"
@@ -55,7 +59,10 @@ static void usage(FILE *fp)
     fprintf(fp,
             "Usage: kb-index [--db PATH] [--full] [--shards N|auto] [--allow-removals] [--quiet]\n"
             "                [--json] [KB_DIR]\n"
-            "       kb-index --check [--strict] [--json] [KB_DIR]\n"
+            "       kb-index --check [--strict] [--owner NAME] [--within DAYS] [--json] [KB_DIR]\n"
+            "       kb-index --preview FILE [--db PATH] [KB_DIR]\n"
+            "       kb-index --new ID --category C [KB_DIR]\n"
+            "       kb-index --eval QUERIES.tsv [--compare] [--db PATH] [--json] [KB_DIR]\n"
             "       kb-index --report [--since DATE] [--calls DIR] [--feedback-log PATH] [--json]\n"
             "Build or update the search index of the knowledge base in KB_DIR.\n"
             "\n"
@@ -68,8 +75,18 @@ static void usage(FILE *fp)
             "  --allow-removals  remove articles even when that empties the index or\n"
             "              removes more than half of it (refused otherwise: an empty or\n"
             "              mistyped folder, an unmounted share); --allow-empty is the same\n"
-            "  --check     lint the articles without writing anything\n"
+            "  --check     lint the articles without writing anything, and list the\n"
+            "              articles past or near their review date (file, date, owner)\n"
             "  --strict    with --check, treat warnings as errors\n"
+            "  --owner NAME    with --check, only NAME's reviews\n"
+            "  --within DAYS   with --check, reviews due within DAYS (default 30)\n"
+            "  --preview FILE  show FILE as officers would see it, without indexing it\n"
+            "  --new ID        write a new draft article ID from a template (with\n"
+            "              --category C): KB_DIR/C/ID.md, every field explained\n"
+            "  --eval QUERIES  score KB_DIR on QUERIES (question<TAB>expected id):\n"
+            "              hit@1, hit@3, MRR and the misses (the index is not touched)\n"
+            "  --compare   with --eval, also the live index (--db), and the queries\n"
+            "              whose first answer the edits change\n"
             "  --quiet     print errors only, no summary or progress\n"
             "  --json      print the summary (and problems) as one JSON object\n"
             "  --report    what officers searched for and did not find, and the answers\n"
@@ -116,44 +133,6 @@ static void print_json(cJSON *o)
         free(s);
     }
     cJSON_Delete(o);
-}
-
-static int run_check(const char *kb_dir, int strict, int quiet, int json)
-{
-    kb_diags_t *d;
-    if (kb_diags_new(&d) != KB_STATUS_SUCCESS) {
-        fprintf(stderr, PROG ": out of memory\n");
-        return EXIT_IO;
-    }
-    size_t n = 0;
-    char *msg = NULL;
-    const char *today = getenv("KB_TODAY");
-    kb_status_t st = kb_lint_run(kb_dir, today && *today ? today : NULL, d, &n, &msg);
-    if (st != KB_STATUS_SUCCESS) {
-        say_failure(msg, st);
-        free(msg);
-        kb_diags_free(d);
-        return EXIT_IO;
-    }
-    size_t errors = kb_diags_errors(d), warnings = kb_diags_warnings(d);
-    int failed = errors > 0 || (strict && warnings > 0);
-    if (json) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "kb", kb_dir);
-        cJSON_AddNumberToObject(o, "articles", (double)n);
-        cJSON_AddItemToObject(o, "errors", diags_json(d, KB_DIAG_ERROR));
-        cJSON_AddItemToObject(o, "warnings", diags_json(d, KB_DIAG_WARNING));
-        cJSON_AddBoolToObject(o, "ok", !failed);
-        print_json(o);
-    } else {
-        kb_term_print_diags(stderr, PROG, d, 1);
-        if (!quiet)
-            printf(PROG ": checked %zu articles in %s: %zu error%s, %zu warning%s%s\n", n, kb_dir,
-                   errors, errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s",
-                   strict && warnings && !errors ? " (--strict: warnings count as errors)" : "");
-    }
-    kb_diags_free(d);
-    return failed ? EXIT_CONTENT : 0;
 }
 
 /* Set by SIGINT, SIGTERM and SIGHUP: the run stops at the next article and
@@ -264,6 +243,73 @@ static int run_index(const char *db, const char *kb_dir, int full, int shards,
     return s.rejected || errors ? EXIT_CONTENT : 0;
 }
 
+/* The editor's options (cli-editor.h). */
+enum { O_OWNER = 1000, O_WITHIN, O_PREVIEW, O_NEW, O_CATEGORY, O_EVAL, O_COMPARE };
+
+typedef struct editor_opts {
+    const char *owner, *preview, *new_id, *category, *eval;
+    int within;                       /* -1: the default */
+    int compare, any_check;           /* any_check: --owner or --within given */
+} editor_opts_t;
+
+/* Take option C (an O_ value) into E; 0 when C is none of them, -1 for a
+ * bad value. */
+static int editor_option(int c, const char *arg, editor_opts_t *e)
+{
+    char *end;
+    switch (c) {
+    case O_OWNER: e->owner = arg; e->any_check = 1; return 1;
+    case O_WITHIN:
+        e->within = (int)strtol(arg, &end, 10);
+        e->any_check = 1;
+        if (*end || end == arg || e->within < 0 || e->within > 36500) {
+            fprintf(stderr, PROG ": --within takes a number of days (0-36500)\n");
+            return -1;
+        }
+        return 1;
+    case O_PREVIEW: e->preview = arg; return 1;
+    case O_NEW: e->new_id = arg; return 1;
+    case O_CATEGORY: e->category = arg; return 1;
+    case O_EVAL: e->eval = arg; return 1;
+    case O_COMPARE: e->compare = 1; return 1;
+    default: return 0;
+    }
+}
+
+/* The editor's commands, once the options are read: the exit code, or -1
+ * when none was asked for. */
+static int editor_main(const editor_opts_t *e, const char *db_opt, const char *kb_dir,
+                       int check, int strict, int quiet, int json, int full)
+{
+    int modes = (e->preview != NULL) + (e->new_id != NULL) + (e->eval != NULL) + check;
+    if (modes > 1 || (full && modes)) {
+        fprintf(stderr, PROG ": --check, --preview, --new and --eval are separate commands "
+                        "(and write no index: no --full)\n");
+        return EXIT_USAGE;
+    }
+    if ((e->any_check && !check) || (e->category && !e->new_id) || (e->compare && !e->eval) ||
+        (e->new_id && !e->category)) {
+        fprintf(stderr, PROG ": --owner and --within go with --check, --category with --new "
+                        "(which needs it), --compare with --eval\n");
+        return EXIT_USAGE;
+    }
+    if ((e->preview || e->new_id) && json) {
+        fprintf(stderr, PROG ": --preview and --new print text only\n");
+        return EXIT_USAGE;
+    }
+    if (check)
+        return kbi_check(kb_dir, strict, quiet, json, e->owner, e->within);
+    if (e->new_id)
+        return kbi_new(e->new_id, e->category, kb_dir);
+    if (!e->preview && !e->eval)
+        return -1;
+    char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
+    int rc = e->preview ? kbi_preview(e->preview, kb_dir, db)
+                        : kbi_eval(e->eval, kb_dir, db, e->compare, json);
+    free(db);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -275,8 +321,15 @@ int main(int argc, char **argv)
         {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
         {"allow-removals", no_argument, NULL, 'A'}, {"allow-empty", no_argument, NULL, 'A'},
         {"shards", required_argument, NULL, 'N'},
+        {"owner", required_argument, NULL, O_OWNER}, {"within", required_argument, NULL, O_WITHIN},
+        {"preview", required_argument, NULL, O_PREVIEW}, {"new", required_argument, NULL, O_NEW},
+        {"category", required_argument, NULL, O_CATEGORY},
+        {"eval", required_argument, NULL, O_EVAL}, {"compare", no_argument, NULL, O_COMPARE},
         {NULL, 0, NULL, 0},
     };
+    editor_opts_t ed;
+    memset(&ed, 0, sizeof ed);
+    ed.within = -1;   /* the default window */
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
     int shards = 0;
@@ -306,9 +359,15 @@ int main(int argc, char **argv)
         case 'F': feedback_log = optarg; break;
         case 'h': usage(stdout); return 0;
         case 'V': printf("kb-index %s\n", KB_VERSION); return 0;
-        default:
+        default: {
+            int took = editor_option(c, optarg, &ed);
+            if (took < 0)
+                return EXIT_USAGE;
+            if (took)
+                break;
             fprintf(stderr, PROG ": try 'kb-index --help'\n");
             return EXIT_USAGE;
+        }
         }
     }
     if ((since || calls || feedback_log) && !report) {
@@ -340,8 +399,9 @@ int main(int argc, char **argv)
     const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
     if (!kb_dir || !*kb_dir)
         kb_dir = "kb";
-    if (check)
-        return finish_output(run_check(kb_dir, strict, quiet, json));
+    int erc = editor_main(&ed, db_opt, kb_dir, check, strict, quiet, json, full);
+    if (erc >= 0)
+        return finish_output(erc);
     char *db = db_opt ? kb_strdup(db_opt) : kb_default_db_path();
     if (!db || !*db) {
         fprintf(stderr, PROG ": no index location: set --db, $KB_DB or $HOME\n");

@@ -1,6 +1,6 @@
 /* kb-search - search the knowledge base; show an article; serve JSON lines.
  *
- *   kb-search [--db PATH] [-n N] [--category C] [--tag T]... [--json] [--explain] QUERY...
+ *   kb-search [--db PATH] [-n N] [--category C] [--tag T]... [--json] [--explain] [--drafts] QUERY...
  *   kb-search [--db PATH] --show ID [--json]
  *   kb-search [--db PATH] --escalation ID [--json]
  *   kb-search [--db PATH] --serve [--feedback-log PATH]
@@ -50,7 +50,7 @@ typedef struct opts {
     size_t n_categories;
     const char *tags[MAX_FILTERS];
     size_t n_tags;
-    int json, explain, serve, plain, allow_programs;
+    int json, explain, serve, plain, allow_programs, drafts;
     const char *show;
     const char *escalation;
     const char *feedback;
@@ -67,7 +67,8 @@ typedef struct opts {
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "Usage: kb-search [--db PATH] [-n N] [--category C] [--tag T]... [--json] [--explain] QUERY...\n"
+            "Usage: kb-search [--db PATH] [-n N] [--category C] [--tag T]... [--json] [--explain]\n"
+            "                 [--drafts] QUERY...\n"
             "       kb-search [--db PATH] --show ID [--json]\n"
             "       kb-search [--db PATH] --escalation ID [--json]\n"
             "       kb-search [--db PATH] --serve [--feedback-log PATH]\n"
@@ -85,6 +86,8 @@ static void usage(FILE *fp)
             "      --json         one JSON object (DESIGN.md section 6)\n"
             "      --explain      say which words, stems, synonyms and corrections matched\n"
             "      --plain        baseline ranking: no spelling, synonyms or boosts\n"
+            "      --drafts       the editor's search: draft and archived articles too\n"
+            "                     (officers never see them)\n"
             "      --show ID      the article ID, rendered for the terminal (or JSON)\n"
             "      --escalation ID  the escalation path of article ID\n"
             "      --serve        answer JSON requests, one per line, on stdin/stdout\n"
@@ -251,6 +254,13 @@ static void print_hit(kb_search_t *s, const kb_hit_t *h, int explain, int color,
     put(h->category ? h->category : "-");
     fputs("] ", stdout);
     put(h->id);
+    if (h->pinned)
+        fputs("  (pinned)", stdout);
+    if (h->status) {
+        fputs("  (", stdout);
+        put(h->status);
+        putchar(')');
+    }
     printf("%s\n", off(color));
     if (h->question) {
         fputs("   Asked as: \"", stdout);
@@ -349,6 +359,7 @@ static int cmd_search(kb_search_t *s, const opts_t *o, const char *q)
     req.n_tags = o->n_tags;
     req.explain = o->explain;
     req.plain = o->plain;
+    req.drafts = o->drafts;
     kb_results_t *r;
     kb_status_t st = kb_search_run(s, &req, &r);
     if (st != KB_STATUS_SUCCESS)
@@ -431,7 +442,7 @@ static int cmd_serve(kb_search_t *s, const opts_t *o)
 
 enum { O_CATEGORY = 256, O_TAG, O_JSON, O_EXPLAIN, O_SHOW, O_SERVE, O_ESCALATION, O_FEEDBACK,
        O_OFFSET, O_PLAIN, O_DB, O_HTTP, O_KEYS, O_CORS, O_TLS_CERT, O_TLS_KEY, O_THREADS,
-       O_ACCESS_LOG, O_TIMEOUT, O_ALLOW_PROG };
+       O_ACCESS_LOG, O_TIMEOUT, O_ALLOW_PROG, O_DRAFTS };
 
 /* The options of --http: 1 taken, 0 not one of them, -1 wrong (said). */
 static int http_option(int c, const char *arg, opts_t *o)
@@ -589,6 +600,7 @@ int main(int argc, char **argv)
         {"json", no_argument, NULL, O_JSON},
         {"explain", no_argument, NULL, O_EXPLAIN},
         {"plain", no_argument, NULL, O_PLAIN},
+        {"drafts", no_argument, NULL, O_DRAFTS},
         {"show", required_argument, NULL, O_SHOW},
         {"escalation", required_argument, NULL, O_ESCALATION},
         {"serve", no_argument, NULL, O_SERVE},
@@ -637,6 +649,7 @@ int main(int argc, char **argv)
         case O_JSON: o.json = 1; break;
         case O_EXPLAIN: o.explain = 1; break;
         case O_PLAIN: o.plain = 1; break;
+        case O_DRAFTS: o.drafts = 1; break;
         case O_SHOW: o.show = optarg; break;
         case O_ESCALATION: o.escalation = optarg; break;
         case O_SERVE: o.serve = 1; break;

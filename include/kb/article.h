@@ -47,6 +47,12 @@ typedef struct kb_section {
     size_t n_steps;
 } kb_section_t;
 
+/* A front-matter key and the file line it is on. */
+typedef struct kb_key_line {
+    char *key;
+    int line;
+} kb_key_line_t;
+
 /* An internal link to another article. */
 typedef struct kb_link {
     char *target;    /* the article id linked to */
@@ -89,7 +95,18 @@ typedef struct kb_article {
     kb_link_t *links;
     size_t n_links;
     size_t words;        /* words in the body */
+    char *status;        /* "draft" or "archived" (linted, not searched by
+                            officers), another value as written (an
+                            error), or NULL: published */
+    kb_key_line_t *keys; /* every front-matter key with its line, in the
+                            file's order; none in an article read from
+                            the index */
+    size_t n_keys;
 } kb_article_t;
+
+/* The statuses an article may have (front matter "status:"),
+ * NULL-terminated; "published" is the default. */
+KB_API const char *const *kb_article_statuses(void);
 
 /* The categories DESIGN.md section 3 names, NULL-terminated. */
 KB_API const char *const *kb_article_categories(void);

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stddef.h>
 
+#include "kb/article.h"
 #include "kb/diag.h"
 #include "kb/status.h"
 
@@ -95,9 +96,63 @@ KB_API kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
  * front-matter keys (warnings).  TODAY is "YYYY-MM-DD" (NULL = the local
  * date).  *ARTICLES (may be NULL) is the number of articles read.  Returns
  * KB_STATUS_SUCCESS whatever it finds (the findings are in DIAGS), or
- * KB_STATUS_FILE_ERROR if the folder cannot be read. */
+ * KB_STATUS_FILE_ERROR if the folder cannot be read.  kb_lint_check() with
+ * no review list. */
 KB_API kb_status_t kb_lint_run(const char *kb_dir, const char *today, kb_diags_t *diags,
                                size_t *articles /* OUT */, char **message /* OUT */);
+
+/* Read and parse the article file PATH as kb-index does, without
+ * indexing it (kb-index --preview): *OUT (caller frees with
+ * kb_article_free()), its problems with their lines in DIAGS.
+ * KB_STATUS_PARSE_ERROR when the file cannot be an article (DIAGS says
+ * why), KB_STATUS_FILE_ERROR, KB_STATUS_TOO_LARGE, KB_STATUS_OUT_OF_MEMORY;
+ * *OUT is then NULL. */
+KB_API kb_status_t kb_article_read(const char *path, kb_diags_t *diags,
+                                   kb_article_t **out /* OUT */);
+
+/* ---------------------------------------------------------------- */
+/* Lint with the review worklist                                      */
+
+typedef struct kb_lint_opts {
+    const char *kb_dir;
+    const char *today;        /* "YYYY-MM-DD"; NULL = the local date */
+    int within_days;          /* reviews due within this many days are listed
+                                 with the past ones; < 0 = 30 */
+    const char *owner;        /* only this owner's reviews; NULL = everyone's */
+} kb_lint_opts_t;
+
+/* An article past or near its review date. */
+typedef struct kb_review {
+    char *path;
+    char *id;
+    char *title;
+    char *owner;              /* NULL when the article names none */
+    char *review_by;          /* "YYYY-MM-DD" */
+    long days;                /* days from today to the date: < 0 past */
+    char *status;             /* NULL: published; "draft", "archived" */
+} kb_review_t;
+
+typedef struct kb_lint_result {
+    size_t articles;          /* articles read */
+    size_t ignored;           /* files and folders left out as no articles
+                                 (README.md, _ and . names, .kbignore) */
+    kb_review_t *reviews;     /* every article past or near its review date
+                                 (of OPTS->owner), oldest date first */
+    size_t n_reviews;
+} kb_lint_result_t;
+
+/* Everything kb_lint_run() does, and the review worklist.  Besides the
+ * checks of every article (check.c: what indexing holds back), lint warns
+ * of what the index cannot see across articles: a customer question
+ * asked in two articles (the same words after search's normalisation:
+ * case, punctuation, stems), a word or phrase in two synonym
+ * groups, and the pins of pins.txt (errors: a pin to a missing, draft or
+ * archived article, a phrase pinned twice).  Returns KB_STATUS_SUCCESS
+ * with *OUT (caller frees with kb_lint_result_free()), KB_STATUS_FILE_ERROR
+ * (*MESSAGE says why; caller frees) or KB_STATUS_OUT_OF_MEMORY. */
+KB_API kb_status_t kb_lint_check(const kb_lint_opts_t *opts, kb_diags_t *diags,
+                                 kb_lint_result_t **out /* OUT */, char **message /* OUT */);
+KB_API void kb_lint_result_free(kb_lint_result_t *r);
 
 #ifdef __cplusplus
 }

@@ -78,7 +78,8 @@ KB_API kb_status_t kb_render_markdown(const char *md, size_t len, const kb_rende
 KB_API char *kb_render_path(const kb_escalation_t *e, const char *heading, int with_reason,
                             const kb_render_opts_t *opts);
 
-/* The article view: the title, "[category] id  path", "Best section for
+/* The article view: the title, "[category] id  path", "draft: not shown
+ * to officers" when A is not published, "Best section for
  * the question: SECTION" when SECTION is not NULL or "", the rendered
  * body, and the escalation path E (may be NULL).  Caller frees; NULL when
  * A is NULL or out of memory. */

@@ -35,7 +35,7 @@ extern "C" {
 typedef struct kb_search kb_search_t;
 
 /* The confidence above which a result is a confident answer (covered). */
-#define KB_CONFIDENT 0.3
+#define KB_CONFIDENT 0.5
 
 /* Longest query searched as typed, in bytes after trimming (DESIGN.md
  * section 6). */
@@ -62,9 +62,11 @@ typedef struct kb_request {
     int explain;                    /* fill kb_hit_t.explain */
     int plain;                      /* baseline: no spelling, synonyms or boosts */
     size_t snippet_bytes;           /* 0 = 200 */
+    int drafts;                     /* also draft and archived articles (the
+                                       editor's own search); officers never */
 } kb_request_t;
 
-#define KB_REQUEST_INIT {NULL, 0, 0, NULL, 0, NULL, 0, 0, 0, 0}
+#define KB_REQUEST_INIT {NULL, 0, 0, NULL, 0, NULL, 0, 0, 0, 0, 0}
 
 /* Why a result matched: one entry per query term it holds. */
 typedef struct kb_match {
@@ -102,6 +104,10 @@ typedef struct kb_hit {
     double confidence;      /* 0..1: how sure kb is that this answers the
                                question; comparable across queries, so a
                                caller can threshold it */
+    char *status;           /* NULL: published; "draft" or "archived" (only
+                               with kb_request_t.drafts) */
+    int pinned;             /* put first by a pin of pins.txt for this query
+                               (the editor's chosen answer) */
 } kb_hit_t;
 
 /* One tier of an escalation path. */

@@ -25,3 +25,23 @@ int kb_date_valid(const char *s)
     int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     return !(m == 2 && d == 29 && !leap);
 }
+
+/* Days from 1970-01-01 to Y-M-D (proleptic Gregorian; H. Hinnant's
+ * days_from_civil). */
+static long civil_days(int y, int m, int d)
+{
+    y -= m <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+long kb_date_days(const char *from, const char *to)
+{
+    if (!kb_date_valid(from) || !kb_date_valid(to))
+        return 0;
+    return civil_days(digits(to, 4), digits(to + 5, 2), digits(to + 8, 2)) -
+           civil_days(digits(from, 4), digits(from + 5, 2), digits(from + 8, 2));
+}

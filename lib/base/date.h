@@ -7,4 +7,8 @@
  * is), else 0.  S may be NULL (0). */
 int kb_date_valid(const char *s);
 
+/* Days from date FROM to date TO (negative when TO is earlier); 0 when
+ * either is not a valid date. */
+long kb_date_days(const char *from, const char *to);
+
 #endif

@@ -16,9 +16,14 @@ void kbi_job_clear(job_t *j)
     kb_article_free(j->article);
     kbi_docset_free(&j->docs);
     kb_diags_free(j->diags);
+    if (j->node) {
+        kb_schema_node_clear(j->node);
+        free(j->node);
+    }
     j->old_record = NULL;
     j->article = NULL;
     j->diags = NULL;
+    j->node = NULL;
 }
 
 int kbi_defer(run_t *r, job_t *j)
@@ -139,7 +144,11 @@ kb_status_t kbi_apply(run_t *r, job_t *j)
         st = kbi_remove_file_docs(r, f->rel);
         if (st == KB_STATUS_SUCCESS && had && strcmp(old.id, a->id) != 0)
             st = kbi_release_id(r, f->rel, old.id);
+        if (st == KB_STATUS_SUCCESS && had && strcmp(old.id, a->id) != 0)
+            st = kbi_moves_note(r, f->rel, old.id, a->id, j->hash);
     }
+    if (st == KB_STATUS_SUCCESS && !had && !r->full)
+        st = kbi_moves_fresh(r, f->rel, j->hash);
     size_t n_docs = j->docs.n;
     if (st == KB_STATUS_SUCCESS)
         st = kbi_add_docset(r, f->rel, a->id, &j->docs, had);

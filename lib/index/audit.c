@@ -99,9 +99,7 @@ kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node)
     return st;
 }
 
-/* The node of file REL: from this run, else from the index; decoded into
- * *OUT with its path.  0 if there is none. */
-static int node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st)
+int kbi_node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st)
 {
     const char *json = kb_strmap_get(r->nodes, rel, NULL);
     char *stored = NULL;
@@ -134,7 +132,7 @@ static kb_status_t add_rel(run_t *r, kbi_graph_t *g, const char *rel)
 {
     kb_schema_node_t n;
     kb_status_t st = KB_STATUS_SUCCESS;
-    if (!node_of(r, rel, &n, &st))
+    if (!kbi_node_of(r, rel, &n, &st))
         return st;
     int added = 0;
     if (!kbi_graph_get(g, n.id))
@@ -223,6 +221,23 @@ static kb_status_t store_list(run_t *r, const char *last, kb_diags_t *found)
     return st;
 }
 
+/* ERRS into R->diags, but for the files whose new version the gate held
+ * back: it said what is wrong with that version, and the one that stays
+ * is not what the editor is working on. */
+static void report(run_t *r, const kb_diags_t *errs)
+{
+    size_t plen = strlen(r->root) + 1;
+    for (size_t i = 0; i < kb_diags_count(errs); i++) {
+        const kb_diag_t *d = kb_diags_get(errs, i);
+        const char *rel = strlen(d->path) > plen ? d->path + plen : d->path;
+        int held = 0;
+        if (r->held)
+            kb_strmap_get(r->held, rel, &held);
+        if (!held)
+            kb_diags_add(r->diags, d->level, d->path, d->line, "%s", d->message);
+    }
+}
+
 kb_status_t kbi_audit_end(run_t *r)
 {
     char *last = NULL;
@@ -248,9 +263,11 @@ kb_status_t kbi_audit_end(run_t *r)
         st = kbi_graph_seal(g);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < checked; i++)
         kbi_check_node(g, kbi_graph_node(g, i), NULL, 0, errs);
+    if (st == KB_STATUS_SUCCESS && whole)
+        st = kbi_moves_report(r, g);
     if (st == KB_STATUS_SUCCESS)
         st = store_list(r, found ? last : NULL, errs);
-    kb_diags_extend(r->diags, errs);
+    report(r, errs);
     kb_diags_free(errs);
     kbi_graph_free(g);
     kb_strlist_clear(&rels);

@@ -14,8 +14,10 @@ struct kbi_graph {
     kb_schema_node_t *nodes;
     size_t n, cap;
     kb_strmap_t *ids;        /* id -> index of its node, decimal */
+    kb_strmap_t *held;       /* id -> path of an article held back by its errors */
     const char **cycle_min;  /* per node: the smallest id of its cycle, or NULL */
     int sealed;
+    int borrowing;           /* the nodes are the caller's (kbi_graph_borrow) */
 };
 
 kb_status_t kbi_graph_new(kbi_graph_t **out)
@@ -34,11 +36,12 @@ void kbi_graph_free(kbi_graph_t *g)
 {
     if (!g)
         return;
-    for (size_t i = 0; i < g->n; i++)
+    for (size_t i = 0; i < g->n && !g->borrowing; i++)
         kb_schema_node_clear(&g->nodes[i]);
     free(g->nodes);
     free(g->cycle_min);
     kb_strmap_free(g->ids);
+    kb_strmap_free(g->held);
     free(g);
 }
 
@@ -64,6 +67,18 @@ size_t kbi_graph_count(const kbi_graph_t *g)
     return g ? g->n : 0;
 }
 
+void kbi_graph_borrow(kbi_graph_t *g)
+{
+    g->borrowing = 1;
+}
+
+kb_status_t kbi_graph_hold(kbi_graph_t *g, const char *id, const char *path)
+{
+    if (!g->held && kb_strmap_new(&g->held) != KB_STATUS_SUCCESS)
+        return KB_STATUS_OUT_OF_MEMORY;
+    return kb_strmap_set(g->held, id, path);
+}
+
 kb_status_t kbi_graph_add(kbi_graph_t *g, kb_schema_node_t *node, int *added)
 {
     *added = 0;
@@ -85,7 +100,8 @@ kb_status_t kbi_graph_add(kbi_graph_t *g, kb_schema_node_t *node, int *added)
     if (st != KB_STATUS_SUCCESS)
         return st;
     g->nodes[g->n++] = *node;
-    memset(node, 0, sizeof *node);
+    if (!g->borrowing)
+        memset(node, 0, sizeof *node);
     *added = 1;
     return KB_STATUS_SUCCESS;
 }
@@ -148,41 +164,37 @@ static int known_category(const char *c)
 }
 
 typedef struct ctx {
+    const kbi_graph_t *g;
     kb_diags_t *d;
     const char *path;
     int warnings;
     size_t errors;
 } ctx_t;
 
-#define ERR(line, ...) (c->errors++, kb_diags_add(c->d, KB_DIAG_ERROR, c->path, line, __VA_ARGS__))
+#define ERR(line, ...)                                                                        \
+    do {                                                                                      \
+        c->errors++;                                                                          \
+        if (c->warnings != KBI_CHECK_WARNINGS)                                                \
+            kb_diags_add(c->d, KB_DIAG_ERROR, c->path, line, __VA_ARGS__);                    \
+    } while (0)
 #define WARN(line, ...)                                                                       \
     do {                                                                                      \
-        if (c->warnings)                                                                      \
+        if (c->warnings != KBI_CHECK_ERRORS)                                                  \
             kb_diags_add(c->d, KB_DIAG_WARNING, c->path, line, __VA_ARGS__);                  \
     } while (0)
+#define LINE(k) kb_schema_node_line(a, KB_NODE_##k)
 
-/* The checks that need nothing but the article itself. */
-static void check_own(ctx_t *c, const kb_schema_node_t *a, const char *today)
+static int known_status(const char *s)
 {
-    if (!a->has_title)
-        ERR(1, "missing title (add 'title:' or a # heading)");
-    if (!a->category)
-        ERR(1, "missing category");
-    else if (!known_category(a->category))
-        ERR(1, "unknown category '%s' (policy, product, troubleshooting, security, "
-               "guidance or escalation)", a->category);
-    if (a->n_questions + a->n_phrases > KB_ARTICLE_MAX_QUESTIONS)
-        WARN(1, "%u questions and phrases: only the first %d are searched",
-             a->n_questions + a->n_phrases, KB_ARTICLE_MAX_QUESTIONS);
-    if (!a->n_questions && !is_escalation(a))
-        WARN(1, "no questions: add how customers ask about this");
-    if (a->review_by && today && strcmp(a->review_by, today) < 0)
-        WARN(1, "review date %s has passed", a->review_by);
-    if (!is_escalation(a)) {
-        if (a->has_contact || a->hours || a->has_sla || a->next)
-            WARN(1, "contact/hours/sla/next only mean something on escalation articles");
-        return;
-    }
+    for (const char *const *k = kb_article_statuses(); *k; k++)
+        if (strcmp(*k, s) == 0)
+            return 1;
+    return 0;
+}
+
+/* The checks of a tier's own fields. */
+static void check_tier(ctx_t *c, const kb_schema_node_t *a)
+{
     if (!a->has_contact)
         ERR(1, "escalation tier without 'contact'");
     if (!a->has_sla)
@@ -193,32 +205,95 @@ static void check_own(ctx_t *c, const kb_schema_node_t *a, const char *today)
         kb_hours_t h;
         char err[128];
         if (kb_hours_parse(a->hours, &h, err, sizeof err) != KB_STATUS_SUCCESS)
-            ERR(1, "malformed hours '%s': %s", a->hours, err);
+            ERR(LINE(HOURS), "malformed hours '%s': %s", a->hours, err);
     }
+}
+
+/* The checks that need nothing but the article itself. */
+static void check_own(ctx_t *c, const kb_schema_node_t *a, const char *today)
+{
+    if (!a->has_title)
+        ERR(1, "missing title (add 'title:' or a # heading)");
+    else if (a->title_len > KBI_TITLE_MAX)
+        WARN(LINE(TITLE), "the title is %u characters long: keep it under %d so it fits a "
+             "result line; say the rest in the questions or the first paragraph",
+             a->title_len, KBI_TITLE_MAX);
+    if (!a->category)
+        ERR(1, "missing category");
+    else if (!known_category(a->category))
+        ERR(LINE(CATEGORY), "unknown category '%s' (policy, product, troubleshooting, security, "
+            "guidance or escalation)", a->category);
+    if (a->status && !known_status(a->status))
+        ERR(LINE(STATUS), "unknown status '%s' (published, draft or archived)", a->status);
+    if (a->no_text)
+        ERR(1, "no text: the body is empty or holds only headings; write the answer below the "
+               "front matter");
+    if (a->n_questions + a->n_phrases > KB_ARTICLE_MAX_QUESTIONS)
+        WARN(LINE(QUESTIONS), "%u questions and phrases: only the first %d are searched",
+             a->n_questions + a->n_phrases, KB_ARTICLE_MAX_QUESTIONS);
+    if (!a->n_questions && !is_escalation(a))
+        WARN(1, "no questions: add how customers ask about this");
+    if (a->review_by && today && strcmp(a->review_by, today) < 0)
+        WARN(LINE(REVIEW_BY), "review date %s has passed", a->review_by);
+    if (!is_escalation(a)) {
+        int line = a->has_contact ? LINE(CONTACT) : a->hours ? LINE(HOURS)
+                 : a->has_sla ? LINE(SLA) : LINE(NEXT);
+        if (a->has_contact || a->hours || a->has_sla || a->next)
+            WARN(line, "contact/hours/sla/next only mean something on escalation articles");
+        return;
+    }
+    check_tier(c, a);
+}
+
+/* Article A names ID (as WHAT, at LINE): an error when no article has it
+ * (or it is held back by its errors), or when A is published and ID is
+ * not.  Returns the node of ID, or NULL. */
+static const kb_schema_node_t *check_ref(ctx_t *c, const kb_schema_node_t *a, const char *id,
+                                         const char *what, int line)
+{
+    const kb_schema_node_t *t = kbi_graph_get(c->g, id);
+    const char *held = !t && c->g->held ? kb_strmap_get(c->g->held, id, NULL) : NULL;
+    int link = strcmp(what, "link") == 0;
+    const char *hidden = t && kb_schema_node_published(a) && !kb_schema_node_published(t)
+                             ? (strcmp(t->status, "draft") == 0 ? "a draft" : "archived")
+                             : NULL;
+    if (held && link)
+        ERR(line, "broken link: '%s' is held back by its own errors (%s): fix those first", id,
+            held);
+    else if (held)
+        ERR(line, "%s '%s' is held back by its own errors (%s): fix those first", what, id,
+            held);
+    else if (!t && link)
+        ERR(line, "broken link: no article with id '%s'", id);
+    else if (!t)
+        ERR(line, "unknown %s id '%s'", what, id);
+    else if (hidden && link)
+        ERR(line, "link to '%s', which is %s: officers cannot open it; publish it first", id,
+            hidden);
+    else if (hidden)
+        ERR(line, "%s '%s' is %s: officers cannot be sent there; publish it first", what, id,
+            hidden);
+    return t;
 }
 
 size_t kbi_check_node(const kbi_graph_t *g, const kb_schema_node_t *a, const char *today,
                       int warnings, kb_diags_t *diags)
 {
-    ctx_t cx = {diags, a->path ? a->path : "", warnings, 0}, *c = &cx;
+    ctx_t cx = {g, diags, a->path ? a->path : "", warnings, 0}, *c = &cx;
     check_own(c, a, today);
     if (a->escalation) {
-        const kb_schema_node_t *t = kbi_graph_get(g, a->escalation);
-        if (!t)
-            ERR(1, "unknown escalation id '%s'", a->escalation);
-        else if (!is_escalation(t))
-            ERR(1, "escalation '%s' is not an escalation article (category: %s)",
+        const kb_schema_node_t *t = check_ref(c, a, a->escalation, "escalation",
+                                              LINE(ESCALATION));
+        if (t && !is_escalation(t))
+            ERR(LINE(ESCALATION), "escalation '%s' is not an escalation article (category: %s)",
                 a->escalation, t->category ? t->category : "none");
     }
     for (size_t i = 0; i < a->n_links; i++)
-        if (!kbi_graph_get(g, a->links[i].target))
-            ERR(a->links[i].line, "broken link: no article with id '%s'", a->links[i].target);
+        check_ref(c, a, a->links[i].target, "link", a->links[i].line);
     if (is_escalation(a) && a->next) {
-        const kb_schema_node_t *t = kbi_graph_get(g, a->next);
-        if (!t)
-            ERR(1, "unknown next tier '%s'", a->next);
-        else if (!is_escalation(t))
-            ERR(1, "next tier '%s' is not an escalation article", a->next);
+        const kb_schema_node_t *t = check_ref(c, a, a->next, "next tier", LINE(NEXT));
+        if (t && !is_escalation(t))
+            ERR(LINE(NEXT), "next tier '%s' is not an escalation article", a->next);
     }
     long i = index_of(g, a->id);
     const char *min = i >= 0 && g->cycle_min ? g->cycle_min[i] : NULL;
@@ -230,7 +305,7 @@ size_t kbi_check_node(const kbi_graph_t *g, const kb_schema_node_t *a, const cha
             p = kbi_graph_get(g, p->next);
         } while (p && p != &g->nodes[i]);
         kb_buf_adds(&path, a->id);
-        ERR(1, "escalation cycle: %s", path.data ? path.data : "");
+        ERR(LINE(NEXT), "escalation cycle: %s", path.data ? path.data : "");
         kb_buf_free(&path);
     }
     return c->errors;

@@ -6,15 +6,22 @@
  * a parsed file or from the index's N: record), and the KB as a graph of
  * nodes by id.  kbi_check_node() reports every problem of one node:
  *
- *   errors    missing title; missing or unknown category; an escalation id
- *             that is no article, or no escalation article; a broken
- *             internal link; a tier without contact, sla or hours, or with
- *             hours that cannot be read; a next tier that is unknown or no
- *             tier; an escalation cycle (reported once, on its
- *             alphabetically first member)
- *   warnings  over KB_ARTICLE_MAX_QUESTIONS questions and phrases; no
+ *   errors    missing title; missing or unknown category; an unknown
+ *             status; no text (an empty body, or headings only); an
+ *             escalation id that is no article, or no escalation article; a
+ *             broken internal link; a tier without contact, sla or hours,
+ *             or with hours that cannot be read; a next tier that is
+ *             unknown or no tier; an escalation cycle (reported once, on
+ *             its alphabetically first member); a published article whose
+ *             escalation, next tier or link is a draft or archived; an id
+ *             named that is held back by its own errors (kbi_graph_hold)
+ *   warnings  a title over KBI_TITLE_MAX characters; over
+ *             KB_ARTICLE_MAX_QUESTIONS questions and phrases; no
  *             questions; a past review date; contact/hours/sla/next on an
  *             article that is no tier
+ *
+ * Each is said at the line of the key concerned (kb_schema_node_line: 1
+ * for a key that is missing).
  *
  * and returns its number of errors: non-zero means "this article is in
  * error".  A publish gate (an article in error is not published) asks this
@@ -38,6 +45,9 @@
 #include "kb/status.h"
 #include "schema/schema.h"
 
+/* Longer titles get a warning: a result line is about this wide. */
+#define KBI_TITLE_MAX 120
+
 typedef struct kbi_graph kbi_graph_t;
 
 kb_status_t kbi_graph_new(kbi_graph_t **out /* OUT */);
@@ -57,12 +67,23 @@ const kb_schema_node_t *kbi_graph_node(const kbi_graph_t *g, size_t i);
 const kb_schema_node_t *kbi_graph_get(const kbi_graph_t *g, const char *id);
 size_t kbi_graph_count(const kbi_graph_t *g);
 
+/* From now on G only borrows the nodes added (they are not moved, and not
+ * freed with G): the caller keeps them alive while G lives. */
+void kbi_graph_borrow(kbi_graph_t *g);
+
+/* Article PATH with ID is held back by its errors (not in the graph):
+ * what names ID says so instead of "unknown id".  KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kbi_graph_hold(kbi_graph_t *g, const char *id, const char *path);
+
 /* Done adding: work out the escalation cycles (once, in linear time).
  * KB_STATUS_OUT_OF_MEMORY. */
 kb_status_t kbi_graph_seal(kbi_graph_t *g);
 
-/* Every problem of node N in the sealed graph G into DIAGS (with
- * WARNINGS 0, the errors only), at N->path.  TODAY ("YYYY-MM-DD") dates the
+/* What kbi_check_node() reports. */
+enum { KBI_CHECK_ERRORS = 0, KBI_CHECK_ALL = 1, KBI_CHECK_WARNINGS = 2 };
+
+/* Every problem of node N in the sealed graph G into DIAGS (WARNINGS is
+ * KBI_CHECK_ERRORS, _ALL or _WARNINGS: what is added), at N->path.  TODAY ("YYYY-MM-DD") dates the
  * review warning.  Returns the number of errors found for N. */
 size_t kbi_check_node(const kbi_graph_t *g, const kb_schema_node_t *n, const char *today,
                       int warnings, kb_diags_t *diags);

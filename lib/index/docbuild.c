@@ -214,6 +214,8 @@ static kb_status_t add_common(kb_xdoc_t *doc, const kb_article_t *a, const char 
     }
     if (st == KB_STATUS_SUCCESS)
         st = add_boolean(doc, KB_PREFIX_ESCALATION, a->escalation);
+    if (st == KB_STATUS_SUCCESS && !kb_schema_published(a->status))
+        st = add_boolean(doc, KB_PREFIX_STATUS, a->status);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdoc_add_value(doc, KB_SLOT_ARTICLE, a->id, strlen(a->id));
     if (st == KB_STATUS_SUCCESS && a->category)

@@ -14,6 +14,7 @@
 
 #include "base/strmap.h"
 #include "base/buf.h"
+#include "yamlhelp.h"
 
 /* Deeper values are certainly not front matter; stop before libyaml's own
  * stacks grow. */
@@ -41,6 +42,7 @@ typedef struct fm_parser {
     yaml_event_t ev;
     int have_event;
     int first_line;
+    kbi_yaml_src_t src;      /* the text, to explain errors in plain words */
     const char *path;
     kb_diags_t *diags;
     /* Key -> index in the entries, and room in them: front matter of a
@@ -64,20 +66,13 @@ static int next_event(fm_parser_t *p)
     }
     if (!yaml_parser_parse(&p->yp, &p->ev)) {
         const char *problem = p->yp.problem ? p->yp.problem : "invalid YAML";
-        int line = line_of(p, p->yp.problem_mark);
-        int start = line_of(p, p->yp.context_mark);
-        /* libyaml notices an unclosed [ or { where the front matter ends:
-         * say where it was opened, the line the editor has to fix. */
-        if (p->yp.context && start < line)
-            kb_diags_add(p->diags, KB_DIAG_ERROR, p->path, line,
-                         "front matter: %s %s started at line %d", problem, p->yp.context,
-                         start);
-        else if (p->yp.context)
-            kb_diags_add(p->diags, KB_DIAG_ERROR, p->path, line,
-                         "front matter: %s %s", problem, p->yp.context);
-        else
-            kb_diags_add(p->diags, KB_DIAG_ERROR, p->path, line, "front matter: %s",
-                         problem);
+        kb_buf_t msg = KB_BUF_INIT;
+        int line = kbi_yaml_explain(&p->src, problem, p->yp.context, p->yp.problem_mark.line,
+                                    p->yp.context ? p->yp.context_mark.line
+                                                  : p->yp.problem_mark.line, &msg);
+        kb_diags_add(p->diags, KB_DIAG_ERROR, p->path, line, "front matter: %s",
+                     msg.data ? msg.data : problem);
+        kb_buf_free(&msg);
         return 0;
     }
     p->have_event = 1;
@@ -128,6 +123,78 @@ static int skip_collection(fm_parser_t *p, int depth)
     return 1;
 }
 
+/* Plain-word warnings about scalar P->ev, the value of KEY: YAML took
+ * part of it for something else (a list item indented under another, a
+ * comment, an anchor or a tag). */
+static void check_scalar(fm_parser_t *p, const char *key)
+{
+    const yaml_event_t *ev = &p->ev;
+    int line = line_of(p, ev->start_mark);
+    if (ev->data.scalar.anchor)
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, line,
+                     "'%s': '&%s' was read as a YAML anchor and left out of the value: put "
+                     "the value in quotes", key, (const char *)ev->data.scalar.anchor);
+    if (ev->data.scalar.tag)
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, line,
+                     "'%s': '%s' was read as a YAML tag and left out of the value: put the "
+                     "value in quotes", key, (const char *)ev->data.scalar.tag);
+    if (ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+        return;
+    int swallowed = kbi_yaml_swallowed(&p->src, ev->start_mark.index, ev->end_mark.index);
+    if (swallowed)
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, swallowed,
+                     "'%s': this '- ' item is indented deeper than the line above, so YAML "
+                     "joins the two into one (\"%.60s\"): put every '- ' of the list at the "
+                     "same indentation", key, (const char *)ev->data.scalar.value);
+    if (kbi_yaml_cut_by_comment(&p->src, ev->end_mark.index))
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, line_of(p, ev->end_mark),
+                     "'%s' stops at ' #', which starts a YAML comment (it reads \"%.60s\"): "
+                     "put the value in quotes to keep the rest", key,
+                     (const char *)ev->data.scalar.value);
+}
+
+/* A mapping inside a list ("- What now: my card is gone"): one key and
+ * one value are taken back as the text "key: value", with a warning; any
+ * other shape is skipped.  The mapping's start event was just read. */
+static int list_mapping(fm_parser_t *p, kbi_fm_entry_t *e)
+{
+    int line = line_of(p, p->ev.start_mark);
+    kb_buf_t text = KB_BUF_INIT;
+    int pieces = 0, ok = 1;
+    for (;;) {
+        if (!next_event(p)) {
+            ok = 0;
+            break;
+        }
+        if (p->ev.type == YAML_MAPPING_END_EVENT)
+            break;
+        if (p->ev.type != YAML_SCALAR_EVENT || pieces >= 2) {
+            pieces = 3;
+            if ((p->ev.type == YAML_SEQUENCE_START_EVENT ||
+                 p->ev.type == YAML_MAPPING_START_EVENT) && !skip_collection(p, 3)) {
+                ok = 0;
+                break;
+            }
+            continue;
+        }
+        if (pieces++)
+            kb_buf_adds(&text, ": ");
+        kb_buf_add(&text, (const char *)p->ev.data.scalar.value, p->ev.data.scalar.length);
+    }
+    if (ok && pieces == 2 && text.data) {
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, line,
+                     "'%s': this item holds ': ', so YAML reads it as 'key: value'; it is "
+                     "taken as \"%.60s\", but put it in quotes", e->key, text.data);
+        ok = kb_strlist_push(&e->list, text.data, text.len);
+    } else if (ok) {
+        kb_diags_add(p->diags, KB_DIAG_WARNING, p->path, line,
+                     "'%s': this item is not plain text and is left out: put it in quotes",
+                     e->key);
+    }
+    kb_buf_free(&text);
+    return ok;
+}
+
 /* Read a value (the event after a key) into E. */
 static int read_value(fm_parser_t *p, kbi_fm_entry_t *e)
 {
@@ -135,6 +202,7 @@ static int read_value(fm_parser_t *p, kbi_fm_entry_t *e)
         return 0;
     switch (p->ev.type) {
     case YAML_SCALAR_EVENT:
+        check_scalar(p, e->key);
         if (is_null_scalar(&p->ev)) {
             e->kind = KBI_FM_NULL;
             return 1;
@@ -151,13 +219,16 @@ static int read_value(fm_parser_t *p, kbi_fm_entry_t *e)
             if (p->ev.type == YAML_SEQUENCE_END_EVENT)
                 return 1;
             if (p->ev.type == YAML_SCALAR_EVENT) {
+                check_scalar(p, e->key);
                 if (is_null_scalar(&p->ev))
                     continue;
                 if (!kb_strlist_push(&e->list, (const char *)p->ev.data.scalar.value,
                                       p->ev.data.scalar.length))
                     return 0;
-            } else if (p->ev.type == YAML_SEQUENCE_START_EVENT ||
-                       p->ev.type == YAML_MAPPING_START_EVENT) {
+            } else if (p->ev.type == YAML_MAPPING_START_EVENT) {
+                if (!list_mapping(p, e))
+                    return 0;
+            } else if (p->ev.type == YAML_SEQUENCE_START_EVENT) {
                 e->kind = KBI_FM_OTHER;
                 if (!skip_collection(p, 2))
                     return 0;
@@ -209,6 +280,7 @@ kb_status_t kbi_fm_parse(const char *yaml, size_t len, int first_line, const cha
     fm_parser_t p;
     memset(&p, 0, sizeof p);
     p.first_line = first_line;
+    p.src = (kbi_yaml_src_t){yaml, len, first_line};
     p.path = path;
     p.diags = diags;
     if (kb_strmap_new(&p.keys) != KB_STATUS_SUCCESS)

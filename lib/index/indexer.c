@@ -61,6 +61,8 @@ static kb_status_t apply_synonyms(run_t *r)
             st = kb_xdb_set_metadata(r->db, KB_META_SYNONYMS, hash, strlen(hash));
         r->dirty++;
     }
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_pins_store(r, &syn);
     free(old);
     kbi_synonyms_free(&syn);
     return st;
@@ -306,7 +308,11 @@ static kb_status_t remove_deleted(run_t *r)
         kb_strmap_get(r->present, rel, &found);
         if (found)
             continue;
-        st = kbi_remove_record(r, rel, rec);
+        kb_schema_file_t f;
+        if (kb_schema_file_decode(rec, &f))
+            st = kbi_moves_note(r, rel, f.id, NULL, f.hash);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbi_remove_record(r, rel, rec);
         r->graph_changed = 1;   /* an id is gone */
         if (st == KB_STATUS_SUCCESS) {
             r->stats->removed++;
@@ -327,6 +333,9 @@ static void run_free(run_t *r)
     kbi_keep_close(r);
     kb_strmap_free(r->old_records);
     kb_strmap_free(r->nodes);
+    kb_strmap_free(r->held);
+    kb_strmap_free(r->moves);
+    kb_strmap_free(r->fresh);
     free(r->deferred);
     kb_strmap_free(r->tiers);
     kb_xstem_free(r->stem);
@@ -374,7 +383,10 @@ static kb_status_t start_generation(run_t *r, unsigned cur, unsigned *gen, kb_bu
 /* Everything a run writes, up to (not including) the final commit. */
 static kb_status_t write_run(run_t *r)
 {
-    kb_status_t st = kbi_begin_batch(r);
+    /* Everything changed is parsed and gated before anything is written. */
+    kb_status_t st = kbi_parse_jobs(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_begin_batch(r);
     if (st == KB_STATUS_SUCCESS)
         st = remove_deleted(r);
     if (st == KB_STATUS_SUCCESS && r->full && r->n_shards > 1) {

@@ -1,11 +1,13 @@
 /* parse.c - an article file into a kb_article_t: encoding checks, front
  * matter fields, then the Markdown body (sections.c). */
 #include "parse.h"
+#include "kb/index.h"
 
 #include <errno.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "frontmatter.h"
 #include "sections.h"
@@ -64,7 +66,7 @@ static int is_marker_line(const char *s, const char *end, const char *mark)
 }
 
 /* Where a front-matter value goes. */
-typedef enum { F_STRING, F_LIST, F_DATE, F_ID } field_kind_t;
+typedef enum { F_STRING, F_LIST, F_DATE, F_ID, F_STATUS } field_kind_t;
 
 typedef struct field {
     const char *key;
@@ -92,6 +94,22 @@ static const field_t fields[] = {
     FIELD("next", F_STRING, next),
     LIST("triggers", triggers),
     FIELD("alert", F_STRING, alert),
+    FIELD("status", F_STATUS, status),
+};
+
+/* Keys editors coming from other tools write for one of ours. */
+static const struct {
+    const char *key, *means;
+} aliases[] = {
+    {"review_date", "review_by"}, {"review-by", "review_by"}, {"review-date", "review_by"},
+    {"reviewby", "review_by"},    {"review", "review_by"},    {"expires", "review_by"},
+    {"question", "questions"},    {"faq", "questions"},       {"keywords", "tags"},
+    {"labels", "tags"},           {"tag", "tags"},            {"phrase", "phrases"},
+    {"author", "owner"},          {"team", "owner"},          {"escalate", "escalation"},
+    {"escalation_path", "escalation"}, {"state", "status"},   {"published", "status"},
+    {"name", "title"},            {"heading", "title"},       {"section", "category"},
+    {"type", "category"},         {"trigger", "triggers"},    {"last_updated", "updated"},
+    {"modified", "updated"},      {"date", "updated"},
 };
 
 /* The length of S's longest prefix of at most MAX bytes that does not cut
@@ -193,10 +211,108 @@ static int set_field(kb_article_t *a, const field_t *f, kbi_fm_entry_t *e,
         free(v);
         return 1;
     }
+    if (f->kind == F_STATUS) {
+        kb_ascii_lower(v);
+        if (strcmp(v, "published") == 0) {
+            free(v);
+            v = NULL;   /* the default */
+        }
+    }
     free(*str);
     *str = v;
     if (strcmp(f->key, "title") == 0)
         a->title_line = e->line;
+    return 1;
+}
+
+/* Edits (insert, delete, change, swap two neighbours) from A to B, at
+ * most 3 counted; keys are short. */
+static unsigned key_edits(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    if (n > 30 || m > 30)
+        return 3;
+    unsigned d[31][31];
+    for (size_t i = 0; i <= n; i++)
+        d[i][0] = (unsigned)i;
+    for (size_t j = 0; j <= m; j++)
+        d[0][j] = (unsigned)j;
+    for (size_t i = 1; i <= n; i++) {
+        for (size_t j = 1; j <= m; j++) {
+            unsigned ca = (unsigned char)a[i - 1] | 0x20, cb = (unsigned char)b[j - 1] | 0x20;
+            unsigned v = d[i - 1][j - 1] + (ca != cb);
+            if (d[i - 1][j] + 1 < v)
+                v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[n][m] > 3 ? 3 : d[n][m];
+}
+
+/* The known key an unknown KEY most likely means, or NULL. */
+static const char *did_you_mean(const char *key)
+{
+    for (size_t k = 0; k < sizeof aliases / sizeof aliases[0]; k++)
+        if (strcasecmp(aliases[k].key, key) == 0)
+            return aliases[k].means;
+    const char *best = NULL;
+    unsigned best_d = 3;
+    size_t n = strlen(key);
+    for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+        unsigned d = key_edits(key, fields[k].key);
+        /* Two edits are a typo only in a longer word ("quesitons"). */
+        if (d < best_d && (d == 1 || (d == 2 && n >= 6))) {
+            best = fields[k].key;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* An unknown key E: kept, not used, with what it probably means. */
+static void unknown_key(kb_article_t *a, const kbi_fm_entry_t *e, kb_diags_t *diags, int *oom)
+{
+    if (strcasecmp(e->key, "draft") == 0 && e->kind == KBI_FM_SCALAR) {
+        /* "draft: true" must not go live: read as the status it means. */
+        int yes = !strcasecmp(e->scalar, "true") || !strcasecmp(e->scalar, "yes");
+        if (yes && !a->status && !(a->status = kb_strdup("draft")))
+            *oom = 1;
+        kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
+                     "'draft: %s' is read as 'status: %s'; write that instead",
+                     yes ? "true" : "false", yes ? "draft" : "published");
+        return;
+    }
+    const char *means = did_you_mean(e->key);
+    if (means)
+        kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
+                     "unknown front-matter key '%.*s' (kept, not used): did you mean '%s'?",
+                     clip(e->key, 60), e->key, means);
+    else
+        kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
+                     "unknown front-matter key '%.*s' (kept, not used)", clip(e->key, 60),
+                     e->key);
+}
+
+/* Remember that KEY is at LINE (kb_article_t.keys). */
+static int note_key(kb_article_t *a, const char *key, int line)
+{
+    if (a->n_keys == 0 || (a->n_keys >= 16 && (a->n_keys & (a->n_keys - 1)) == 0)) {
+        /* Room for 16, then doubled at each power of two. */
+        size_t cap = a->n_keys < 16 ? 16 : 2 * a->n_keys;
+        kb_key_line_t *k = realloc(a->keys, cap * sizeof *k);
+        if (!k)
+            return 0;
+        a->keys = k;
+    }
+    char *c = kb_strdup(key);
+    if (!c)
+        return 0;
+    a->keys[a->n_keys++] = (kb_key_line_t){c, line};
     return 1;
 }
 
@@ -209,10 +325,10 @@ static kb_status_t apply_front_matter(kb_article_t *a, kbi_fm_t *fm, kb_diags_t 
         for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++)
             if (strcmp(fields[k].key, e->key) == 0)
                 f = &fields[k];
+        if (!note_key(a, e->key, e->line))
+            oom = 1;
         if (!f) {
-            kb_diags_add(diags, KB_DIAG_WARNING, a->path, e->line,
-                         "unknown front-matter key '%.*s' (kept, not used)", clip(e->key, 60),
-                         e->key);
+            unknown_key(a, e, diags, &oom);
             continue;
         }
         if (!set_field(a, f, e, diags, &oom))
@@ -353,4 +469,9 @@ kb_status_t kb_article_load(const char *path, kb_diags_t *diags, kb_article_t **
     st = kb_article_parse(path, buf, len, diags, out);
     free(buf);
     return st;
+}
+
+kb_status_t kb_article_read(const char *path, kb_diags_t *diags, kb_article_t **out)
+{
+    return kb_article_load(path, diags, out);
 }

@@ -1,7 +1,11 @@
 /* run.h - what the files of an indexing run share (internal to libkb).
  *
  *   indexer.c  kb_index_run: scan, plan, open or create the shards, finish
- *   jobs.c     the worker threads: read, hash, parse, build documents
+ *   jobs.c     the worker threads, in two passes: read, hash and parse
+ *              every changed file; then build the documents of those the
+ *              gate lets through, which the calling thread applies
+ *   indexgate.c  the publish gate (gate.c) over the jobs: which new
+ *              versions are held back
  *   apply.c    what a job's result does to the index
  *   write.c    writing documents, records and nodes, in batches
  *   settle.c   ids moving between files: jobs deferred, then settled
@@ -21,7 +25,10 @@
 #include "docbuild.h"
 #include "kb/index.h"
 #include "layout.h"
+#include "schema/schema.h"
+#include "check.h"
 #include "scan.h"
+#include "synonyms.h"
 #include "writers.h"
 #include "xapian/xapian.h"
 
@@ -29,6 +36,9 @@
 #define KBI_BATCH 1000
 /* How far workers may run ahead of the writer, in articles. */
 #define KBI_WINDOW 512
+/* Runs with more changed files than this parse them twice (before and
+ * after the gate) rather than hold every parsed article in memory. */
+#define KBI_KEEP_PARSED 2000
 #define KBI_MAX_THREADS 8
 
 typedef enum outcome {
@@ -45,6 +55,7 @@ typedef struct job {
     uint64_t hash;
     kb_article_t *article;
     kbi_docset_t docs;
+    kb_schema_node_t *node;  /* what the gate checks of ARTICLE (OUT_PARSED) */
     kb_diags_t *diags;
     kb_status_t status;      /* a failure that stops the run (memory) */
     int ready;
@@ -82,6 +93,9 @@ typedef struct run {
     int settling;            /* applying the deferred jobs: one batch */
     /* Lint of the indexed KB (audit.c). */
     kb_strmap_t *nodes;      /* rel -> lint node JSON (N:) of this run's files */
+    kb_strmap_t *held;       /* rel -> NULL: new versions the gate held back */
+    kb_strmap_t *moves;      /* rel -> "old id\nnew id\nhash": ids given up (idmoves.c) */
+    kb_strmap_t *fresh;      /* contents hash -> rel of a file new in this run */
     int graph_changed;       /* what other articles' checks see has changed */
     /* A full run: the previous generation, read-only (keep.c). */
     kb_xdb_t *old[KBI_MAX_SHARDS];
@@ -94,6 +108,7 @@ typedef struct run {
     size_t next;
     size_t consumed;
     int stop;
+    int pass;                /* 1: parse for the gate; 2: build and apply */
 } run_t;
 
 /* write.c */
@@ -127,8 +142,15 @@ void kbi_job_clear(job_t *j);
 job_t *kbi_job_of(const run_t *r, const char *rel);
 
 /* jobs.c */
-/* Run the jobs: in worker threads when there are enough of them. */
+/* Pass 1: read, hash and parse every job (no writing); then the gate. */
+kb_status_t kbi_parse_jobs(run_t *r);
+/* Pass 2: build the documents of the jobs and apply them in file order. */
 kb_status_t kbi_run_jobs(run_t *r);
+
+/* indexgate.c */
+/* Hold back the new versions in error (gate.c), after kbi_parse_jobs:
+ * their jobs become OUT_REJECTED, with the errors in their diags. */
+kb_status_t kbi_gate_jobs(run_t *r);
 
 /* Add DOCS (documents, spelling, tier of article ID) for file REL: to the
  * writer of its shard, or straight into it. */
@@ -175,6 +197,28 @@ kb_status_t kbi_audit_begin(run_t *r);
 kb_status_t kbi_audit_changed(run_t *r, const char *rel, const char *node);
 /* Lint the KB as indexed (check.c), errors into R->diags; stores the count. */
 kb_status_t kbi_audit_end(run_t *r);
+/* The lint node of file REL: from this run, else from the index; decoded
+ * into *OUT with its path (caller clears).  0 if there is none (*ST says
+ * whether that was a failure). */
+int kbi_node_of(run_t *r, const char *rel, kb_schema_node_t *out, kb_status_t *st);
+
+/* pinstore.c */
+/* Read pins.txt (with the synonym groups of SYN, may be NULL), drop the
+ * pins to articles the index does not hold or does not publish (errors),
+ * and store the rest as KB_META_PINS when they changed. */
+kb_status_t kbi_pins_store(run_t *r, const kbi_synonyms_t *syn);
+
+/* idmoves.c */
+/* File REL gave up OLD_ID for NEW_ID (NULL: it was deleted); HASH: its
+ * contents (the deleted file's, to recognise a rename). */
+kb_status_t kbi_moves_note(run_t *r, const char *rel, const char *old_id, const char *new_id,
+                           uint64_t hash);
+/* File REL is new in this run, with contents HASH. */
+kb_status_t kbi_moves_fresh(run_t *r, const char *rel, uint64_t hash);
+/* A warning at each file whose id left the index (changed, renamed,
+ * deleted), naming the articles of G (the whole KB as indexed) that still
+ * name it.  A full run works the moves out from the previous generation. */
+kb_status_t kbi_moves_report(run_t *r, const kbi_graph_t *g);
 
 /* indexer.c */
 /* After the writers of a full build: the metadata kept back, into shard 0. */

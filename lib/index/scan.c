@@ -4,14 +4,19 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "base/buf.h"
+#include "base/file.h"
 
 #define SCAN_MAX_DEPTH 64
+/* A .kbignore larger than this is not a list of patterns. */
+#define KBIGNORE_MAX_BYTES (256u * 1024u)
 
 typedef struct dirid {
     dev_t dev;
@@ -27,6 +32,7 @@ typedef struct walker {
     size_t cap;
     dirid_t *seen;           /* directories entered, for loop detection */
     size_t n_seen, cap_seen;
+    kb_strlist_t ignore;     /* the patterns of .kbignore */
     int oom;
 } walker_t;
 
@@ -39,6 +45,7 @@ void kbi_scan_free(kbi_scan_t *s)
     if (s) {
         free(s->files);
         free(s->synonyms);
+        free(s->pins);
         memset(s, 0, sizeof *s);
     }
 }
@@ -107,6 +114,61 @@ static int ends_with_md(const char *name)
     return n > 3 && strcmp(name + n - 3, ".md") == 0;
 }
 
+/* Read KB_DIR/.kbignore into W->ignore (no file: no patterns). */
+static void load_ignore(walker_t *w)
+{
+    kb_buf_t path = KB_BUF_INIT;
+    kb_buf_printf(&path, "%s/.kbignore", w->root);
+    char *buf = NULL;
+    size_t len = 0;
+    if (path.oom) {
+        w->oom = 1;
+    } else if (kb_file_read(path.data, KBIGNORE_MAX_BYTES, &buf, &len) == KB_STATUS_SUCCESS) {
+        for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l && !w->oom;
+             l = strtok_r(NULL, "\n", &save)) {
+            size_t n = strlen(l);
+            while (n && (l[n - 1] == ' ' || l[n - 1] == '\t' || l[n - 1] == '\r'))
+                l[--n] = '\0';
+            while (*l == ' ' || *l == '\t')
+                l++, n--;
+            if (n && *l != '#' && !kb_strlist_push(&w->ignore, l, n))
+                w->oom = 1;
+        }
+    } else if (errno != ENOENT) {
+        kb_diags_add(w->diags, KB_DIAG_WARNING, path.data, 0, "cannot read: %s; nothing "
+                     "is ignored", strerror(errno));
+    }
+    free(buf);
+    kb_buf_free(&path);
+}
+
+/* Is the entry NAME (path REL from the root, a folder when DIR) no
+ * article: README.md, a name starting with '.' or '_', or a .kbignore
+ * pattern? */
+static int ignored(const walker_t *w, const char *rel, const char *name, int dir)
+{
+    if (name[0] == '.' || name[0] == '_' || (!dir && strcasecmp(name, "readme.md") == 0))
+        return 1;
+    for (size_t i = 0; i < w->ignore.n; i++) {
+        const char *p = w->ignore.items[i];
+        size_t n = strlen(p);
+        char pat[PATH_MAX];
+        if (n >= sizeof pat)
+            continue;
+        memcpy(pat, p, n + 1);
+        if (n > 1 && pat[n - 1] == '/') {
+            if (!dir)
+                continue;
+            pat[--n] = '\0';
+        }
+        int anchored = pat[0] == '/';
+        const char *q = anchored ? pat + 1 : pat;
+        if ((anchored || strchr(q, '/')) ? fnmatch(q, rel, 0) == 0 : fnmatch(q, name, 0) == 0)
+            return 1;
+    }
+    return 0;
+}
+
 static void walk(walker_t *w, const char *rel, int depth)
 {
     kb_buf_t dirpath = KB_BUF_INIT;
@@ -129,13 +191,19 @@ static void walk(walker_t *w, const char *rel, int depth)
     kb_buf_t child_rel = KB_BUF_INIT, child = KB_BUF_INIT;
     struct dirent *e;
     while (!w->oom && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
+        if (e->d_name[0] == '.' || e->d_name[0] == '_') {
+            /* No article, and not looked into (.git, _drafts): counted. */
+            if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+                (e->d_type == DT_DIR || ends_with_md(e->d_name)))
+                w->out->ignored++;
             continue;
+        }
         /* Files that cannot matter are skipped without a stat: a KB folder
          * may hold images and PDFs beside the articles. */
         if (e->d_type == DT_REG && !ends_with_md(e->d_name) &&
             !(depth == 0 && (!strcmp(e->d_name, "synonyms.txt") ||
-                             !strcmp(e->d_name, "synonyms.yaml"))))
+                             !strcmp(e->d_name, "synonyms.yaml") ||
+                             !strcmp(e->d_name, "pins.txt"))))
             continue;
         kb_buf_clear(&child_rel);
         kb_buf_clear(&child);
@@ -172,7 +240,12 @@ static void walk(walker_t *w, const char *rel, int depth)
         } else {
             st = lst;
         }
-        if (S_ISDIR(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        if ((dir || ends_with_md(e->d_name)) && ignored(w, child_rel.data, e->d_name, dir)) {
+            w->out->ignored++;
+            continue;
+        }
+        if (dir) {
             if (depth >= SCAN_MAX_DEPTH) {
                 kb_diags_add(w->diags, KB_DIAG_WARNING, child.data, 0,
                              "folders nested deeper than %d levels; skipped", SCAN_MAX_DEPTH);
@@ -193,6 +266,10 @@ static void walk(walker_t *w, const char *rel, int depth)
                         !strcmp(e->d_name, "synonyms.yaml"))) {
                 w->out->synonyms = kb_strdup(child.data);
                 if (!w->out->synonyms)
+                    w->oom = 1;
+            } else if (depth == 0 && !strcmp(e->d_name, "pins.txt")) {
+                w->out->pins = kb_strdup(child.data);
+                if (!w->out->pins)
                     w->oom = 1;
             }
         }
@@ -228,7 +305,10 @@ kb_status_t kbi_scan(const char *kb_dir, kb_diags_t *diags, kbi_scan_t *out)
         return KB_STATUS_FILE_ERROR;
     w.root_real_len = strlen(w.root_real);
     mark_seen(&w, &st);
-    walk(&w, "", 0);
+    load_ignore(&w);
+    if (!w.oom)
+        walk(&w, "", 0);
+    kb_strlist_clear(&w.ignore);
     free(w.root_real);
     free(w.seen);
     if (w.oom) {

@@ -11,6 +11,8 @@
 #include "base/buf.h"
 #include "base/utf8.h"
 #include "base/file.h"
+#include "base/strmap.h"
+#include <stdio.h>
 
 #define SYNONYMS_MAX_BYTES (4u * 1024u * 1024u)
 
@@ -323,4 +325,34 @@ kb_status_t kbi_synonyms_apply(kb_xdb_t *db, kb_xstem_t *stem, const kbi_synonym
     }
     kb_buf_free(&zkey);
     return st;
+}
+
+void kbi_synonyms_overlap(const char *path, const kbi_synonyms_t *s, kb_diags_t *diags)
+{
+    kb_strmap_t *seen = NULL;   /* item's words -> line of its first group */
+    if (!s || kb_strmap_new(&seen) != KB_STATUS_SUCCESS)
+        return;
+    for (size_t g = 0; g < s->n; g++) {
+        const kb_strlist_t *grp = &s->groups[g];
+        for (size_t i = 0; i < grp->n; i++) {
+            char *key = NULL;
+            if (kb_text_stem_key(NULL, grp->items[i], &key) != KB_STATUS_SUCCESS || !key[0]) {
+                free(key);
+                continue;
+            }
+            const char *first = kb_strmap_get(seen, key, NULL);
+            char line[24];
+            snprintf(line, sizeof line, "%d", s->lines[g]);
+            if (first && strcmp(first, line) != 0)
+                kb_diags_add(diags, KB_DIAG_WARNING, path, s->lines[g],
+                             "'%s' is also in the group at line %s: searched, it mixes the "
+                             "two groups' words (a few of them only); merge the groups or keep "
+                             "it in one",
+                             grp->items[i], first);
+            else if (!first)
+                kb_strmap_set(seen, key, line);
+            free(key);
+        }
+    }
+    kb_strmap_free(seen);
 }

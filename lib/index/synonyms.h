@@ -39,6 +39,10 @@ typedef struct kbi_synonyms {
 kb_status_t kbi_synonyms_load(const char *path, kb_diags_t *diags, kbi_synonyms_t *out);
 void kbi_synonyms_free(kbi_synonyms_t *s);
 
+/* A warning in DIAGS (at PATH, the later group's line) for each word or
+ * phrase of S in two groups: a query finds only the first group's words. */
+void kbi_synonyms_overlap(const char *path, const kbi_synonyms_t *s, kb_diags_t *diags);
+
 /* Replace every synonym in the writable DB by S (S may be NULL: none).
  * Keys are the words of an item ("top up") and, for phrases, "Z" + their
  * stems ("Ztop up", which "topping up" also gives); values are the other

@@ -3,7 +3,9 @@
  * Editors define warnings in front matter: an article with `alert: KIND`
  * and `triggers:` (a guidance article, or an escalation tier) raises an
  * alert of KIND when one of its triggers matches what the customer said
- * (triggers.h: stems, word order, a few words between).  Every article that
+ * (triggers.h: stems, word order, a few words between), or when it is the
+ * top answer with a confidence of ANSWER_ALERT or more (the customer put
+ * it in words no trigger holds).  Every article that
  * matches raises its own alert, with the words that raised it, the
  * guidance to read and the path to call; the alerts are ordered most
  * urgent first (money at risk now, then a vulnerable customer, then the
@@ -22,6 +24,12 @@
 
 /* Most alerts reported for one query. */
 #define MAX_ALERTS 6
+/* The confidence from which a guidance article that is the top answer
+ * raises its alert without a trigger (a scam told in words no trigger
+ * holds); tuned on the routine questions' false alarms. */
+#define ANSWER_ALERT 0.8
+/* Words of the customer's quoted for such an alert. */
+#define ANSWER_WORDS 14
 
 /* Urgency of the kinds kb knows; an article's own kind ranks after
  * "vulnerable" and before "complaint". */
@@ -115,7 +123,10 @@ static kb_status_t make_alert(kb_search_t *s, const found_t *f, kb_alert_t *out)
     int is_tier = t->category && strcmp(t->category, "escalation") == 0;
     const char *lead = lead_for(t->alert);
     kb_buf_t why = KB_BUF_INIT;
-    kb_buf_printf(&why, "the customer said \"%s\": ", f->words);
+    if (f->trigger)
+        kb_buf_printf(&why, "the customer said \"%s\": ", f->words);
+    else
+        kb_buf_printf(&why, "the question reads like \"%s\": ", t->title ? t->title : t->id);
     if (lead)
         kb_buf_adds(&why, lead);
     else
@@ -141,7 +152,7 @@ static kb_status_t make_alert(kb_search_t *s, const found_t *f, kb_alert_t *out)
             st = KB_STATUS_OUT_OF_MEMORY;
     }
     kb_buf_free(&why);
-    if (st == KB_STATUS_SUCCESS && !(e->trigger = kb_strdup(f->trigger)))
+    if (st == KB_STATUS_SUCCESS && f->trigger && !(e->trigger = kb_strdup(f->trigger)))
         st = KB_STATUS_OUT_OF_MEMORY;
     if (st == KB_STATUS_SUCCESS && !is_tier &&
         (!(e->guidance = kb_strdup(t->id)) ||
@@ -155,16 +166,42 @@ static kb_status_t make_alert(kb_search_t *s, const found_t *f, kb_alert_t *out)
     return st;
 }
 
-/* Every alert-raising article whose trigger M holds, most urgent first. */
-static kb_status_t find_alerts(kb_search_t *s, const kbs_mtext_t *m, found_t *found,
-                               size_t *n_found)
+/* The customer's words of M, at most ANSWER_WORDS of them ("..." after). */
+static char *some_words(const kbs_mtext_t *m)
+{
+    if (!m->n_orig)
+        return kb_strdup("");
+    size_t last = m->n_orig > ANSWER_WORDS ? ANSWER_WORDS - 1 : m->n_orig - 1;
+    char *w = kbs_mtext_words(m, 0, last);
+    if (!w || m->n_orig <= ANSWER_WORDS)
+        return w;
+    kb_buf_t b = KB_BUF_INIT;
+    kb_buf_printf(&b, "%s ...", w);
+    free(w);
+    return kb_buf_take(&b);
+}
+
+/* Every alert-raising article whose trigger M holds, and the one that is
+ * TOP's confident answer, most urgent first. */
+static kb_status_t find_alerts(kb_search_t *s, const kbs_mtext_t *m, const kb_hit_t *top,
+                               found_t *found, size_t *n_found)
 {
     *n_found = 0;
     for (size_t i = 0; i < s->tiers.n; i++) {
         const kbs_tier_t *t = &s->tiers.items[i];
         size_t first, last;
         const char *text = NULL;
-        if (!t->alert || !best_match(t, m, &text, &first, &last))
+        if (t->alert && !best_match(t, m, &text, &first, &last) && top &&
+            top->confidence >= ANSWER_ALERT && strcmp(top->id, t->id) == 0) {
+            /* No trigger, but the question reads like one of the guidance
+             * article's own: it is the answer, with confidence. */
+            found_t *f = &found[(*n_found)++];
+            *f = (found_t){t, NULL, some_words(m), 0};
+            if (!f->words)
+                return KB_STATUS_OUT_OF_MEMORY;
+            continue;
+        }
+        if (!t->alert || !text)
             continue;
         found_t *f = &found[(*n_found)++];
         f->t = t;
@@ -257,11 +294,95 @@ static kb_status_t copy_escalation(kb_search_t *s, const kb_escalation_t *e,
     return st;
 }
 
+/* 1 if W is one of P's words. */
+static int in_pattern(const kbs_pattern_t *p, const char *w)
+{
+    for (size_t k = 0; k < p->n; k++)
+        if (strcmp(p->w[k], w) == 0)
+            return 1;
+    return 0;
+}
+
+/* Mark in CUE (one flag per original word of M) the words of M that a
+ * frustration trigger holds; the number marked. */
+static size_t mark_cues(const kb_search_t *s, const kbs_mtext_t *m, unsigned char *cue)
+{
+    size_t marked = 0;
+    for (size_t i = 0; i < s->tiers.n; i++) {
+        const kbs_tier_t *t = &s->tiers.items[i];
+        if (!t->alert || strcmp(t->alert, "frustration") != 0)
+            continue;
+        for (size_t k = 0; k < t->n_patterns; k++) {
+            size_t first, last;
+            if (!kbs_pattern_match(&t->patterns[k], m, &first, &last))
+                continue;
+            for (size_t p = 0; p < m->n; p++)
+                if (m->word[p] >= first && m->word[p] <= last && !cue[m->word[p]] &&
+                    in_pattern(&t->patterns[k], m->w[p])) {
+                    cue[m->word[p]] = 1;
+                    marked++;
+                }
+        }
+    }
+    return marked;
+}
+
+kb_status_t kbs_drop_cue_words(kb_search_t *s, kbs_prepared_t *prep)
+{
+    kbs_mtext_t m;
+    kb_status_t st = kbs_mtext_of_query(s, prep, 0, &m);
+    if (st != KB_STATUS_SUCCESS)
+        return st;
+    unsigned char *cue = calloc(m.n_orig ? m.n_orig : 1, 1);
+    if (!cue) {
+        kbs_mtext_clear(&m);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    /* The words that stay searched when the cue's are dropped: the
+     * tokens in kbs_mtext_of_query()'s order, one original word each. */
+    size_t left = 0;
+    if (mark_cues(s, &m, cue)) {
+        for (size_t i = 0, k = 0; i < prep->n; i++) {
+            const kbs_item_t *it = &prep->items[i];
+            for (size_t j = 0; !it->src->exclude && j < it->n; j++, k++)
+                left += !it->tokens[j].stop && !cue[k] && it->src->kind == KB_QITEM_TEXT;
+        }
+    }
+    for (size_t i = 0, k = 0; left && i < prep->n; i++) {
+        kbs_item_t *it = &prep->items[i];
+        for (size_t j = 0; !it->src->exclude && j < it->n; j++, k++) {
+            kbs_token_t *t = &it->tokens[j];
+            if (!cue[k] || t->stop || it->src->kind != KB_QITEM_TEXT)
+                continue;
+            t->stop = 1;
+            prep->words--;
+            prep->stopwords++;
+            if (t->fixed)
+                prep->corrections--;
+        }
+    }
+    if (left) {
+        /* Number the content words again, without the cue's. */
+        prep->n_content = 0;
+        for (size_t i = 0; i < prep->n; i++)
+            for (size_t j = 0; j < prep->items[i].n; j++) {
+                kbs_token_t *t = &prep->items[i].tokens[j];
+                t->content = -1;
+                if (!t->stop && !prep->items[i].src->exclude && prep->n_content < KBS_MAX_CONTENT)
+                    t->content = (int)prep->n_content++;
+            }
+    }
+    free(cue);
+    kbs_mtext_clear(&m);
+    return KB_STATUS_SUCCESS;
+}
+
 kb_status_t kbs_alerts(kb_search_t *s, const kbs_mtext_t *m, kb_results_t *r)
 {
     found_t *found = calloc(s->tiers.n ? s->tiers.n : 1, sizeof *found);
     size_t n = 0;
-    kb_status_t st = found ? find_alerts(s, m, found, &n) : KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = found ? find_alerts(s, m, r->n ? &r->hits[0] : NULL, found, &n)
+                           : KB_STATUS_OUT_OF_MEMORY;
     size_t keep = n < MAX_ALERTS ? n : MAX_ALERTS;
     if (st == KB_STATUS_SUCCESS && keep && !(r->alerts = calloc(keep, sizeof *r->alerts)))
         st = KB_STATUS_OUT_OF_MEMORY;

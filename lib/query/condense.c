@@ -392,12 +392,14 @@ static kb_status_t known_words(kb_search_t *s, const char *text, size_t len, uns
     return st;
 }
 
-/* The confidence of the best answer to TEXT (0 when nothing answers), with
- * REQ's filters, and its article id (*ID, caller frees; NULL when none). */
-static kb_status_t best_confidence(kb_search_t *s, const kb_request_t *req, const char *text,
-                                   double *conf, char **id)
+/* The evidence for the best answer to TEXT (0 when nothing answers), with
+ * REQ's filters, and its article id (*ID, caller frees; NULL when none).
+ * The evidence, not the confidence: the confidence grows with the words
+ * asked, and would favour the longest passage. */
+static kb_status_t best_evidence(kb_search_t *s, const kb_request_t *req, const char *text,
+                                   double *evidence, char **id)
 {
-    *conf = 0;
+    *evidence = 0;
     *id = NULL;
     kb_qparsed_t q;
     kb_status_t st = kb_query_parse(text, strlen(text), &q);
@@ -422,9 +424,8 @@ static kb_status_t best_confidence(kb_search_t *s, const kb_request_t *req, cons
         if (!(r = calloc(1, sizeof *r)))
             st = KB_STATUS_OUT_OF_MEMORY;
         else
-            st = kbs_fetch(s, &built, &one, 1, r);
+            st = kbs_fetch_evidence(s, &built, &one, r, evidence);
         if (st == KB_STATUS_SUCCESS && r->n) {
-            *conf = r->hits[0].confidence;
             if (!(*id = kb_strdup(r->hits[0].id)))
                 st = KB_STATUS_OUT_OF_MEMORY;
         }
@@ -461,7 +462,7 @@ static int asks(const char *t, size_t n)
 }
 
 /* Most passages tried (each is one search). */
-/* How much a passage must tell before its confidence counts in full: the
+/* How much a passage must tell before its evidence counts in full: the
  * inverse document frequencies of its words, summed (about three telling
  * words). */
 #define INFO_SCALE 8.0
@@ -485,7 +486,7 @@ static int by_words(const void *a, const void *b)
 /* The passage of PART (LEN bytes) whose best answer is the most confident:
  * each sentence and each two in a row with a word the index knows, the
  * MAX_TRIED with most such words tried (most first: they win ties).  Each
- * is scored by its best answer's confidence, weighed by what it tells and
+ * is scored by its best answer's evidence, weighed by what it tells and
  * whether it asks, plus VOTE_WEIGHT of the scores of the other passages
  * with the same best answer.  *OUT is its text (caller frees), or NULL
  * when no passage has a known word. */
@@ -531,7 +532,7 @@ static kb_status_t best_passage(kb_search_t *s, const kb_request_t *req, const c
         char *top[MAX_TRIED] = {NULL};
         for (size_t i = 0; i < tried && st == KB_STATUS_SUCCESS; i++) {
             char *t = passage_text(part, &p[i]);
-            st = t ? best_confidence(s, req, t, &score[i], &top[i]) : KB_STATUS_OUT_OF_MEMORY;
+            st = t ? best_evidence(s, req, t, &score[i], &top[i]) : KB_STATUS_OUT_OF_MEMORY;
             free(t);
             /* A passage that says little ("I hope someone can help") is
              * easily covered: what it tells weighs in. */

@@ -114,6 +114,13 @@ kb_status_t kb_search_open_flags(const char *db_path, unsigned flags, kb_search_
     return KB_STATUS_SUCCESS;
 }
 
+void kbs_pins_clear(kb_search_t *s)
+{
+    kb_schema_pins_clear(&s->pins);
+    free(s->pins_raw);
+    s->pins_raw = NULL;
+}
+
 void kb_search_close(kb_search_t *s)
 {
     if (!s)
@@ -123,6 +130,7 @@ void kb_search_close(kb_search_t *s)
     kbs_tiers_clear(&s->tiers);
     kb_wordlist_clear(&s->words);
     s->words_loaded = 0;
+    kbs_pins_clear(s);
     free(s->path);
     free(s);
 }

@@ -17,6 +17,8 @@
  *   alerts.c      every warning the customer's words raise; the escalation
  *   lookup.c      article, escalation path, related, health, lists
  *   results.c     freeing results; snippet.c: snippet text and highlights
+ *   hidden.c      drafts and archived articles left out of answers
+ *   pins.c        pinned answers (kb/pins.txt) put first
  */
 #ifndef KB_QUERY_INTERNAL_H
 #define KB_QUERY_INTERNAL_H
@@ -26,6 +28,7 @@
 #include <time.h>
 
 #include "schema/hours.h"
+#include "schema/pins.h"
 #include "query/syntax.h"
 #include "schema/wordlist.h"
 #include "triggers.h"
@@ -104,6 +107,8 @@ struct kb_search {
     kb_wordlist_t words;
     int words_loaded;
     time_t now;                /* 0: kb_hours_now() */
+    kb_schema_pins_t pins;     /* pinned answers (pins.c), as last read */
+    char *pins_raw;            /* ... from this KB_META_PINS value */
     char err[512];
 };
 
@@ -229,6 +234,12 @@ const kbs_tier_t *kbs_tier_find(const kb_search_t *s, const char *id);
  * first) and R's escalation (the first alert's path, else a tier's routing
  * trigger, else the top answer's path). */
 kb_status_t kbs_alerts(kb_search_t *s, const kbs_mtext_t *m, kb_results_t *r);
+/* Make the words of PREP that a frustration cue holds ("on hold for an
+ * hour", "third time", "fed up") conversation words, not searched: they
+ * say how the customer feels about the call, not what it is about (the
+ * cue still raises its alert).  Nothing changes when they are all the
+ * query has.  KB_STATUS_OUT_OF_MEMORY (PREP unchanged). */
+kb_status_t kbs_drop_cue_words(kb_search_t *s, kbs_prepared_t *prep);
 /* M: the words of PREP (corrected where CORRECTED), one piece per item. */
 kb_status_t kbs_mtext_of_query(kb_search_t *s, const kbs_prepared_t *prep, int corrected,
                                kbs_mtext_t *m /* OUT */);
@@ -241,6 +252,11 @@ time_t kbs_now(const kb_search_t *s);
 /* Run BUILT for REQ and fill R's hits (LIMIT of them) and total. */
 kb_status_t kbs_fetch(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
                       unsigned limit, kb_results_t *r);
+/* kbs_fetch() of the first answer only, with the evidence its confidence
+ * is made of (0..1; 0 when nothing matches) in *EVIDENCE: comparable
+ * between texts of different length, as the confidence is not. */
+kb_status_t kbs_fetch_evidence(kb_search_t *s, const kbs_built_t *built, const kb_request_t *req,
+                               kb_results_t *r, double *evidence /* OUT */);
 /* The first document holding PREFIX + VALUE.  KB_STATUS_NOT_FOUND if none. */
 kb_status_t kbs_first_doc(kb_search_t *s, const char *prefix, const char *value,
                           kb_xdoc_t **doc /* OUT */);
@@ -259,6 +275,20 @@ kb_results_t *kbs_new_results(const char *q);
  * into plain text and highlight offsets.  Caller frees *TEXT and *HL. */
 kb_status_t kbs_snippet_clean(const char *raw, char **text, kb_highlight_t **hl,
                               size_t *n_hl);
+
+/* hidden.c */
+/* B's query without draft and archived articles, unless DRAFTS. */
+kb_status_t kbs_hide_unpublished(kbs_built_t *b, int drafts);
+
+/* pins.c */
+/* Put the article pinned to the query's words first in R, marked pinned
+ * (the first page only; not for the plain baseline).  PREP and BUILT are
+ * the query as searched, CORRECTED whether spelling was applied. */
+kb_status_t kbs_pins_apply(kb_search_t *s, const kb_request_t *req, const kbs_prepared_t *prep,
+                           const kbs_built_t *built, int corrected, unsigned limit,
+                           kb_results_t *r);
+/* Forget the pins read (handle.c, which frees the handle). */
+void kbs_pins_clear(kb_search_t *s);
 
 /* results.c */
 void kbs_hit_clear(kb_hit_t *h);

@@ -119,6 +119,8 @@ kb_status_t kb_search_related(kb_search_t *s, const char *id, unsigned limit,
     st = r ? kbs_prepare(s, &q, &req, &prep) : KB_STATUS_OUT_OF_MEMORY;
     if (st == KB_STATUS_SUCCESS) {
         st = kbs_build(s, &prep, 0, 0, &built);
+        if (st == KB_STATUS_SUCCESS)
+            st = kbs_hide_unpublished(&built, 0);
         kbs_prepared_clear(&prep);
     }
     if (st == KB_STATUS_SUCCESS && built.query) {

@@ -16,6 +16,7 @@ void kbs_hit_clear(kb_hit_t *h)
     free(h->highlights);
     free(h->escalation);
     free(h->question);
+    free(h->status);
     for (size_t i = 0; i < h->n_explain; i++) {
         free(h->explain[i].term);
         free(h->explain[i].word);
@@ -64,6 +65,7 @@ void kbs_hit_take_section(kb_hit_t *h, kb_schema_section_t *sec, char **text)
     h->section = sec->section;
     h->section_path = sec->section_path;
     h->escalation = sec->escalation;
+    h->status = sec->status;
     h->section_index = sec->n;
     h->steps = sec->steps;
     *text = sec->text;

@@ -53,6 +53,19 @@ static kb_status_t list_corrections(const kbs_prepared_t *prep, kb_results_t *r)
     return KB_STATUS_SUCCESS;
 }
 
+/* The category and tag filters that applied, into R. */
+static kb_status_t list_filters(const kbs_prepared_t *prep, kb_results_t *r)
+{
+    for (size_t i = 0; i < prep->categories.n; i++)
+        if (!kb_strv_push(&r->categories, &r->n_categories, prep->categories.items[i],
+                          strlen(prep->categories.items[i])))
+            return KB_STATUS_OUT_OF_MEMORY;
+    for (size_t i = 0; i < prep->tags.n; i++)
+        if (!kb_strv_push(&r->tags, &r->n_tags, prep->tags.items[i], strlen(prep->tags.items[i])))
+            return KB_STATUS_OUT_OF_MEMORY;
+    return KB_STATUS_SUCCESS;
+}
+
 /* One attempt at REQ on the current database.  PART is the customer's
  * part of a long paste (the alerts scan it rather than Q), or NULL. */
 static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qparsed_t *q,
@@ -62,13 +75,10 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     kb_status_t st = kbs_prepare(s, q, req, &prep);
     if (st != KB_STATUS_SUCCESS)
         return st;
-    for (size_t i = 0; i < prep.categories.n && st == KB_STATUS_SUCCESS; i++)
-        if (!kb_strv_push(&r->categories, &r->n_categories, prep.categories.items[i],
-                          strlen(prep.categories.items[i])))
-            st = KB_STATUS_OUT_OF_MEMORY;
-    for (size_t i = 0; i < prep.tags.n && st == KB_STATUS_SUCCESS; i++)
-        if (!kb_strv_push(&r->tags, &r->n_tags, prep.tags.items[i], strlen(prep.tags.items[i])))
-            st = KB_STATUS_OUT_OF_MEMORY;
+    if (!req->plain)
+        st = kbs_drop_cue_words(s, &prep);
+    if (st == KB_STATUS_SUCCESS)
+        st = list_filters(&prep, r);
     int corrected = prep.corrections > 0;
     char *corrected_q = NULL;
     if (st == KB_STATUS_SUCCESS && corrected) {
@@ -84,6 +94,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
     memset(&built, 0, sizeof built);
     if (st == KB_STATUS_SUCCESS)
         st = kbs_build(s, &prep, req->plain, corrected, &built);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_hide_unpublished(&built, req->drafts);
     if (st == KB_STATUS_SUCCESS && built.query && !prep.words && !prep.categories.n &&
         !prep.tags.n) {
         /* Only stopwords: nothing the customer needs is named yet. */
@@ -103,6 +115,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
             kbs_built_clear(&built);
             clear_hits(r);
             st = kbs_build(s, &prep, req->plain, 0, &built);
+            if (st == KB_STATUS_SUCCESS)
+                st = kbs_hide_unpublished(&built, req->drafts);
             if (st == KB_STATUS_SUCCESS && built.query)
                 st = kbs_fetch(s, &built, req, limit, r);
         }
@@ -121,6 +135,8 @@ static kb_status_t run_once(kb_search_t *s, const kb_request_t *req, const kb_qp
         }
     }
     free(corrected_q);
+    if (st == KB_STATUS_SUCCESS && built.query)
+        st = kbs_pins_apply(s, req, &prep, &built, corrected, limit, r);
     if (st == KB_STATUS_SUCCESS && !req->plain) {
         kbs_mtext_t m;
         if (part) {
@@ -304,7 +320,8 @@ kb_status_t kb_search_run(kb_search_t *s, const kb_request_t *req, kb_results_t 
         kb_results_free(r);
         return st;
     }
-    r->covered = r->n > 0 && r->hits[0].confidence >= KB_CONFIDENT;
+    /* A confident answer among the best candidates, on this page or not. */
+    r->covered = r->total > 0;
     r->took_ms = kb_now_ms() - t0;
     *out = r;
     return KB_STATUS_SUCCESS;

@@ -15,6 +15,13 @@ const char *const *kb_article_categories(void)
     return categories;
 }
 
+static const char *const statuses[] = {"published", "draft", "archived", NULL};
+
+const char *const *kb_article_statuses(void)
+{
+    return statuses;
+}
+
 void kb_article_free(kb_article_t *a)
 {
     if (!a)
@@ -47,5 +54,9 @@ void kb_article_free(kb_article_t *a)
     for (size_t i = 0; i < a->n_links; i++)
         free(a->links[i].target);
     free(a->links);
+    free(a->status);
+    for (size_t i = 0; i < a->n_keys; i++)
+        free(a->keys[i].key);
+    free(a->keys);
     free(a);
 }

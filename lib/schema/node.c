@@ -20,6 +20,7 @@ void kb_schema_node_clear(kb_schema_node_t *n)
     free(n->escalation);
     free(n->hours);
     free(n->next);
+    free(n->status);
     for (size_t i = 0; i < n->n_links; i++)
         free(n->links[i].target);
     free(n->links);
@@ -35,6 +36,48 @@ static char *dup_opt(const char *s, int *oom)
     if (!c)
         *oom = 1;
     return c;
+}
+
+/* The front-matter key names of kb_node_key_t, in order. */
+static const char *const node_keys[KB_NODE_KEYS] = {
+    "title", "category", "escalation", "next", "hours", "contact", "sla", "review_by",
+    "status", "questions", "id",
+};
+
+int kb_schema_published(const char *status)
+{
+    return !status || (strcmp(status, "draft") != 0 && strcmp(status, "archived") != 0);
+}
+
+int kb_schema_node_published(const kb_schema_node_t *n)
+{
+    return kb_schema_published(n->status);
+}
+
+int kb_schema_node_line(const kb_schema_node_t *n, kb_node_key_t k)
+{
+    return k < KB_NODE_KEYS && n->lines[k] > 0 ? n->lines[k] : 1;
+}
+
+/* Does A's body hold any text (not only headings: an H1 that repeats the
+ * title is kept as text by the parser, and is not)? */
+static int has_text(const kb_article_t *a)
+{
+    for (size_t i = 0; i < a->n_sections; i++) {
+        const char *t = a->sections[i].text;
+        if (t && t[0] && !(a->title && strcmp(t, a->title) == 0))
+            return 1;
+    }
+    return 0;
+}
+
+/* Characters (code points) in S. */
+static unsigned chars(const char *s)
+{
+    unsigned n = 0;
+    for (; s && *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
 }
 
 kb_status_t kb_schema_node_of(const kb_article_t *a, kb_schema_node_t *out)
@@ -53,6 +96,15 @@ kb_status_t kb_schema_node_of(const kb_article_t *a, kb_schema_node_t *out)
     out->has_sla = a->sla != NULL;
     out->hours = dup_opt(a->hours, &oom);
     out->next = dup_opt(a->next, &oom);
+    out->status = dup_opt(a->status, &oom);
+    out->title_len = chars(a->title);
+    out->no_text = !has_text(a);
+    for (size_t i = 0; i < a->n_keys; i++)
+        for (int k = 0; k < KB_NODE_KEYS; k++)
+            if (strcmp(a->keys[i].key, node_keys[k]) == 0)
+                out->lines[k] = a->keys[i].line;
+    if (!out->lines[KB_NODE_TITLE] && a->title_line)
+        out->lines[KB_NODE_TITLE] = a->title_line;
     if (a->n_links && !(out->links = calloc(a->n_links, sizeof *out->links)))
         oom = 1;
     for (size_t i = 0; !oom && i < a->n_links; i++) {
@@ -89,6 +141,12 @@ char *kb_schema_node_encode(const kb_schema_node_t *n)
     cJSON_AddNumberToObject(o, "s", n->has_sla);
     put_str(o, "hours", n->hours);
     put_str(o, "next", n->next);
+    put_str(o, "status", n->status);
+    cJSON_AddNumberToObject(o, "tl", n->title_len);
+    cJSON_AddNumberToObject(o, "e", n->no_text);
+    cJSON *lines = cJSON_AddArrayToObject(o, "L");
+    for (int k = 0; lines && k < KB_NODE_KEYS; k++)
+        cJSON_AddItemToArray(lines, cJSON_CreateNumber(n->lines[k]));
     cJSON *links = cJSON_AddArrayToObject(o, "links");
     for (size_t i = 0; links && i < n->n_links; i++) {
         cJSON *l = cJSON_CreateArray();
@@ -133,6 +191,18 @@ kb_status_t kb_schema_node_decode(const char *data, size_t len, kb_schema_node_t
     out->has_sla = get_num(o, "s") != 0;
     out->hours = get_opt(o, "hours", &oom);
     out->next = get_opt(o, "next", &oom);
+    out->status = get_opt(o, "status", &oom);
+    out->title_len = get_num(o, "tl");
+    out->no_text = get_num(o, "e") != 0;
+    const cJSON *ln;
+    int key = 0;
+    cJSON_ArrayForEach(ln, cJSON_GetObjectItemCaseSensitive(o, "L"))
+    {
+        if (key < KB_NODE_KEYS && cJSON_IsNumber(ln) && ln->valuedouble >= 0 &&
+            ln->valuedouble < 1e9)
+            out->lines[key] = (int)ln->valuedouble;
+        key++;
+    }
     const cJSON *links = cJSON_GetObjectItemCaseSensitive(o, "links");
     size_t n = (size_t)cJSON_GetArraySize(links);
     if (n && !(out->links = calloc(n, sizeof *out->links)))

@@ -111,6 +111,8 @@ char *kb_schema_section_encode(const kb_article_t *a, size_t i)
     cJSON_AddNumberToObject(o, "steps", (double)s->n_steps);
     add_str(o, "escalation", a->escalation);
     add_str(o, "text", s->text);
+    if (a->status)
+        add_str(o, "status", a->status);
     return print_free(o);
 }
 
@@ -126,6 +128,7 @@ void kb_schema_section_clear(kb_schema_section_t *s)
     free(s->section_path);
     free(s->escalation);
     free(s->text);
+    free(s->status);
     memset(s, 0, sizeof *s);
 }
 
@@ -139,7 +142,8 @@ kb_status_t kb_schema_section_decode(const char *data, size_t len, kb_schema_sec
              get_str(o, "category", &out->category) && get_str(o, "path", &out->path) &&
              get_str(o, "section", &out->section) &&
              get_str(o, "section_path", &out->section_path) &&
-             get_str(o, "escalation", &out->escalation) && get_str(o, "text", &out->text);
+             get_str(o, "escalation", &out->escalation) && get_str(o, "text", &out->text) &&
+             get_str(o, "status", &out->status);
     out->n = get_num(o, "n");
     out->steps = get_num(o, "steps");
     cJSON_Delete(o);
@@ -225,6 +229,8 @@ char *kb_schema_article_encode(const kb_article_t *a)
         add_strv(x, "steps", s->steps, s->n_steps);
     }
     add_str(o, "body", a->body);
+    if (a->status)
+        add_str(o, "status", a->status);
     return print_free(o);
 }
 
@@ -272,7 +278,7 @@ kb_status_t kb_schema_article_decode(const char *data, size_t len, kb_article_t 
              get_str(o, "next", &a->next) &&
              get_strv(o, "triggers", &a->triggers, &a->n_triggers) &&
              get_str(o, "alert", &a->alert) && decode_sections(cJSON_GetObjectItemCaseSensitive(o, "sections"), a) &&
-             get_str(o, "body", &a->body);
+             get_str(o, "body", &a->body) && get_str(o, "status", &a->status);
     cJSON_Delete(o);
     kb_status_t st = !ok ? KB_STATUS_OUT_OF_MEMORY
                    : (!a->id || !a->title || !a->path || !a->body) ? KB_STATUS_DB_CORRUPT
@@ -291,7 +297,8 @@ kb_status_t kb_schema_article_decode(const char *data, size_t len, kb_article_t 
 
 int kb_schema_is_tier(const kb_article_t *a)
 {
-    return (a->category && strcmp(a->category, "escalation") == 0) || a->n_triggers;
+    return kb_schema_published(a->status) &&
+           ((a->category && strcmp(a->category, "escalation") == 0) || a->n_triggers);
 }
 
 char *kb_schema_tier_encode(const kb_article_t *a)

@@ -51,7 +51,9 @@
  *                       :open, related and the escalation op.
  *
  *   Every document carries the boolean terms Q<id> and XP<path> (the path
- *   relative to the KB folder, hashed when long); section and question
+ *   relative to the KB folder, hashed when long), and XS<status> when the
+ *   article is not published (XSdraft, XSarchived: the query pipeline
+ *   leaves these out unless asked, kb_request_t.drafts); section and question
  *   documents also XC<category>, K<tag> per tag and XE<escalation>, and
  *   section 0 XL<id>.  Value KB_SLOT_ARTICLE is the article id: collapsing
  *   on it gives one hit per article with its best document.  Values
@@ -75,13 +77,17 @@
  *   kb:dictionary    hash of the English word list; kb:words the list
  *                    itself (wordlist.h)
  *   F:<rel>          file record of each article file (kb_schema_file_t)
- *   E:<id>           every escalation tier and every article with triggers
- *                    (kb_schema_tier_t), loaded whole when a reader opens
- *                    the index
+ *   E:<id>           every published escalation tier and every published
+ *                    article with triggers (kb_schema_tier_t), loaded whole
+ *                    when a reader opens the index (a draft tier's triggers
+ *                    must not fire, and no article may escalate to it)
  *   N:<rel>          what lint checks of each article (kb_schema_node_t),
  *                    so that an incremental run checks unchanged articles
  *                    against the changed ones without reading their files
  *   kb:lint          the files in lint error after the last run (audit.c)
+ *   kb:pins          the pinned answers of pins.txt and the synonym groups
+ *                    their words keys need (schema/pins.h), JSON; absent
+ *                    when there are none
  *
  * Spelling data: the words of section documents (words.h decides which),
  * each counted once per article, all in shard 0.
@@ -103,7 +109,7 @@
 
 /* The index format this build writes; a different stored version forces a
  * full rebuild. */
-#define KB_INDEX_FORMAT "kb-index-12"
+#define KB_INDEX_FORMAT "kb-index-14"
 
 /* Value slots. */
 enum {
@@ -122,6 +128,7 @@ enum {
 #define KB_PREFIX_CATEGORY "XC"
 #define KB_PREFIX_TAG "K"
 #define KB_PREFIX_ESCALATION "XE" /* the article's escalation tier id */
+#define KB_PREFIX_STATUS "XS"     /* "draft" or "archived": not published */
 #define KB_PREFIX_TITLE "S"       /* "ZS" + stem: words of the title */
 #define KB_PREFIX_QUESTION "XQ"   /* "ZXQ" + stem: words of the questions and phrases */
 #define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
@@ -141,6 +148,7 @@ enum {
 #define KB_META_TIER "E:"               /* + article id */
 #define KB_META_NODE "N:"               /* + relative path: what lint needs (node.c) */
 #define KB_META_LINT "kb:lint"          /* the files in error after the last run (audit.c) */
+#define KB_META_PINS "kb:pins"          /* pinned answers (schema/pins.h) */
 
 /* ---------------------------------------------------------------- */
 /* Shards                                                             */
@@ -177,6 +185,7 @@ typedef struct kb_schema_section {
     unsigned steps;        /* numbered steps in the section */
     char *escalation;      /* may be NULL */
     char *text;
+    char *status;          /* NULL: published; "draft", "archived" */
 } kb_schema_section_t;
 
 /* The data of section I of A.  Caller frees; NULL when out of memory. */
@@ -221,7 +230,8 @@ typedef struct kb_schema_tier {
     char *alert;           /* the kind of warning the triggers raise, or NULL */
 } kb_schema_tier_t;
 
-/* 1 if A is stored as a tier: an escalation article, or one with triggers. */
+/* 1 if A is stored as a tier: a published escalation article, or a
+ * published article with triggers. */
 int kb_schema_is_tier(const kb_article_t *a);
 char *kb_schema_tier_encode(const kb_article_t *a);
 kb_status_t kb_schema_tier_decode(const char *data, size_t len, kb_schema_tier_t *out /* OUT */);
@@ -235,6 +245,23 @@ typedef struct kb_schema_link {
     char *target;
     int line;
 } kb_schema_link_t;
+
+/* The front-matter keys a node remembers the line of, so that lint points
+ * at the key concerned (kb_schema_node_t.lines). */
+typedef enum kb_node_key {
+    KB_NODE_TITLE = 0,
+    KB_NODE_CATEGORY,
+    KB_NODE_ESCALATION,
+    KB_NODE_NEXT,
+    KB_NODE_HOURS,
+    KB_NODE_CONTACT,
+    KB_NODE_SLA,
+    KB_NODE_REVIEW_BY,
+    KB_NODE_STATUS,
+    KB_NODE_QUESTIONS,
+    KB_NODE_ID,
+    KB_NODE_KEYS
+} kb_node_key_t;
 
 /* What lint needs of one article: every field it checks, and no text. */
 typedef struct kb_schema_node {
@@ -250,7 +277,20 @@ typedef struct kb_schema_node {
     char *next;            /* may be NULL */
     kb_schema_link_t *links;
     size_t n_links;
+    char *status;          /* as kb_article_t.status: NULL is published */
+    unsigned title_len;    /* the title's length in characters */
+    int no_text;           /* the body has no text (nothing, or headings only) */
+    int lines[KB_NODE_KEYS]; /* the line of each key, 0 when absent */
 } kb_schema_node_t;
+
+/* 1 if an article with STATUS (kb_article_t.status) is published. */
+int kb_schema_published(const char *status);
+/* 1 if N is published (no status, or one that is not draft or archived:
+ * an unknown status is an error of its own and hides nothing). */
+int kb_schema_node_published(const kb_schema_node_t *n);
+/* The line of key K in N, or 1 when N has no such key (the front matter's
+ * first line: a missing key is said there). */
+int kb_schema_node_line(const kb_schema_node_t *n, kb_node_key_t k);
 
 /* The node of A (PATH is copied from A->path).  KB_STATUS_OUT_OF_MEMORY
  * (OUT is then empty).  Clear with kb_schema_node_clear(). */

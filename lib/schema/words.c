@@ -104,6 +104,16 @@ static const struct {
 } stem_exceptions[] = {
     {"activity", "activity"},           {"activities", "activity"},
     {"international", "international"}, {"internationally", "international"},
+    /* Robbed is not a cup ("my card was declined buying a mug"). */
+    {"mugged", "mugged"},               {"mugging", "mugged"},
+    {"muggings", "mugged"},             {"mugger", "mugged"},
+    /* A pensioner is a person, not a pension. */
+    {"pensioner", "pensioner"},         {"pensioners", "pensioner"},
+    /* Mobility (a disability) is not a mobile. */
+    {"mobility", "mobility"},
+    /* Someone targeted is not a shop called Target. */
+    {"targeted", "targeted"},           {"targeting", "targeted"},
+    {"targetted", "targeted"},
 };
 
 kb_status_t kb_text_stemmer(kb_xstem_t **out)

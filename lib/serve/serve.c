@@ -172,17 +172,18 @@ static cJSON *op_search(kb_server_t *srv, const cJSON *req)
     req_err_t e = {""};
     kb_request_t r = KB_REQUEST_INIT;
     const char *cats[32], *tags[32];
-    int explain = 0, plain = 0;
+    int explain = 0, plain = 0, drafts = 0;
     if (!get_string(req, "q", 1, &r.q, &e) || !get_uint(req, "limit", 1, KB_LIMIT_MAX, &r.limit, &e) ||
         !get_uint(req, "offset", 0, 10000, &r.offset, &e) ||
         !get_strings(req, "category", cats, &r.n_categories, &e) ||
         !get_strings(req, "tags", tags, &r.n_tags, &e) || !get_bool(req, "explain", &explain, &e) ||
-        !get_bool(req, "plain", &plain, &e))
+        !get_bool(req, "plain", &plain, &e) || !get_bool(req, "drafts", &drafts, &e))
         return error_body("bad_request", "%s", e.msg);
     r.categories = cats;
     r.tags = tags;
     r.explain = explain;
     r.plain = plain;
+    r.drafts = drafts;
     kb_results_t *res;
     kb_status_t st = kb_search_run(srv->s, &r, &res);
     if (st != KB_STATUS_SUCCESS)

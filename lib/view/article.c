@@ -139,6 +139,11 @@ char *kb_render_article(const kb_article_t *a, const char *section, const kb_esc
     kb_buf_adds(&b, "  ");
     kbv_cleans(&b, a->path);
     kb_buf_printf(&b, "%s\n", STY(c, OFF));
+    if (a->status) {
+        kb_buf_printf(&b, "%s", STY(c, BOLD_YELLOW));
+        kbv_cleans(&b, a->status);
+        kb_buf_printf(&b, ": not shown to officers%s\n", STY(c, OFF));
+    }
     if (section && section[0])
         wrap_plain(&b, section, width, "Best section for the question: ", "  ");
     kb_buf_addc(&b, '\n');

@@ -62,6 +62,7 @@ cJSON *kb_json_article(const kb_article_t *a)
         cJSON_AddItemToArray(secs, x);
     }
     add_str(o, "body", a->body);
+    add_str(o, "status", a->status ? a->status : "published");
     return o;
 }
 
@@ -176,6 +177,8 @@ static cJSON *hit_json(const kb_hit_t *h)
         }
     }
     cJSON_AddNumberToObject(o, "confidence", rounded(h->confidence, 3));
+    cJSON_AddBoolToObject(o, "pinned", h->pinned);
+    add_str(o, "status", h->status ? h->status : "published");
     return o;
 }
 

@@ -95,20 +95,23 @@ if [ "$n" -ge 1 ] && [ "$n" -le 2 ]; then ok "at most two generations kept ($n)"
 lint=$(fixture kb-lint)
 KB_TODAY=2026-11-22 expect_code "lint finds errors: exit 1" 1 kb_index --check "$lint"
 cp "$T/err" "$T/lint.err"
-expect_match "lint: duplicate id" "$T/lint.err" "dup-b\.md:1: error: duplicate id 'same-id'"
+expect_match "lint: duplicate id, at its line, naming the file that keeps it" "$T/lint.err" "dup-b\.md:2: error: duplicate id 'same-id': [^ ]*dup-a\.md has it"
 expect_match "lint: missing title" "$T/lint.err" 'no-title\.md:1: error: missing title'
 expect_match "lint: missing category" "$T/lint.err" 'no-title\.md:1: error: missing category'
-expect_match "lint: unknown category" "$T/lint.err" "stale\.md:1: error: unknown category 'wrongcat'"
-expect_match "lint: unknown escalation id" "$T/lint.err" "bad-escalation\.md:1: error: unknown escalation id 'no-such-team'"
+expect_match "lint: unknown category" "$T/lint.err" "stale\.md:3: error: unknown category 'wrongcat'"
+expect_match "lint: unknown escalation id" "$T/lint.err" "bad-escalation\.md:5: error: unknown escalation id 'no-such-team'"
 expect_match "lint: broken kb: link" "$T/lint.err" "bad-escalation\.md:[0-9]+: error: broken link: no article with id 'not-an-article'"
 expect_match "lint: broken .md link" "$T/lint.err" "broken link: no article with id 'gone'"
 expect_no_match "lint: external links are not checked" "$T/lint.err" "id 'x'"
 expect_match "lint: escalation cycle" "$T/lint.err" 'error: escalation cycle: loop-a -> loop-b -> loop-a'
-expect_match "lint: malformed hours" "$T/lint.err" "loop-b\.md:1: error: malformed hours"
-expect_match "lint: review date passed (warning)" "$T/lint.err" 'stale\.md:1: warning: review date 2020-01-01 has passed'
+expect_match "lint: malformed hours" "$T/lint.err" "loop-b\.md:5: error: malformed hours"
+expect_match "lint: review date passed: on the worklist with its date and file" "$T/out" '^  past 2020-01-01 .*stale\.md'
+KB_TODAY=2026-11-22 kb_index --check --json "$lint" >"$T/lint.json"
+expect_eq "lint --json: the review warning at its key's line" \
+    "$(json "$T/lint.json" '[w["line"] for w in j["warnings"] if "review date 2020-01-01 has passed" in w["message"]]')" "[4]"
 expect_match "lint: no questions (warning)" "$T/lint.err" 'stale\.md:1: warning: no questions'
 expect_match "lint: unknown key (warning)" "$T/lint.err" "warning: unknown front-matter key 'mood'"
-expect_match "lint: summary line" "$T/out" 'checked 6 articles'
+expect_match "lint: summary line" "$T/out" 'checked 7 articles'
 
 clean=$(fixture kb-small clean)
 expect_code "lint passes on the fixture" 0 kb_index --check "$clean"

@@ -263,7 +263,7 @@ def future_fields(c, url, a):
         esc = j.get("escalation") or {"reason": "", "path": []}
         j["covered"] = False
         for k, r in enumerate(j["results"]):
-            r["confidence"] = round(0.3 - 0.05 * k, 2)
+            r["confidence"] = round(0.45 - 0.05 * k, 2)
         j["alerts"] = [
             dict(esc, alert="scam", words="asked me to move my money",
                  reason="The customer may be being scammed right now: stop the payment and "
@@ -287,7 +287,7 @@ def future_fields(c, url, a):
     kinds = c.js("[...document.querySelectorAll('#alerts .alert .kind')].map(e => e.textContent)")
     check(ok_ and kinds == ["Scam", "Vulnerable customer"],
           "alerts from the \"alerts\" list, most urgent first, then \"not covered\" (%s)" % kinds)
-    check(c.js("document.querySelector('.card .meta').textContent.includes('confidence 30%')"),
+    check(c.js("document.querySelector('.card .meta').textContent.includes('confidence 45%')"),
           "a card shows its confidence")
     time.sleep(0.3)
     c.shot(os.path.join(a.shots, "panel-alerts-400.png"), full=False)

@@ -124,10 +124,12 @@ static void test_broken_yaml(void)
     OK(x && x->line >= 3 && x->line <= 5, "error has a file line near the problem (%d)",
        x ? x->line : -1);
     STR_CONTAINS(x ? x->message : NULL, "front matter", "message says where");
-    /* libyaml finds the unclosed [ only at the next key: the message names
-     * the line where it was opened, the one to fix. */
-    STR_CONTAINS(x ? x->message : NULL, "flow sequence started at line 3",
-                 "message names the line of the unclosed bracket");
+    /* libyaml finds the unclosed [ only at the next key: the message is at
+     * the line where it was opened, the one to fix, and says what to do. */
+    OK(x && x->line == 3, "the error is at the key whose list is not closed (%d)",
+       x ? x->line : -1);
+    STR_CONTAINS(x ? x->message : NULL, "the list opened with '[' is not closed",
+                 "message says what is wrong in plain words");
     kb_diags_free(d);
 }
 

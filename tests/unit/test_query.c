@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "base/file.h"
 #include "harness.h"
 #include "kb/index.h"
@@ -164,7 +166,49 @@ static void test_triggers(void)
     INT_EQ(fires(stem, "mum card", "my mum's card"), 1, "a possessive is the word");
     INT_EQ(fires(stem, "can not log in", "i can't log in"), 1, "\"can't\" is \"can not\"");
     INT_EQ(fires(stem, "will not let me", "it won't let me"), 1, "\"won't\" is \"will not\"");
+    INT_EQ(fires(stem, "mugged", "i was mugging"), 1, "mugged and mugging are one word");
+    INT_EQ(fires(stem, "mugged", "declined when i bought a mug"), 0, "a mug is not a mugging");
+    INT_EQ(fires(stem, "pensioner", "my pension payment"), 0, "a pension is not a pensioner");
+    INT_EQ(fires(stem, "targeted", "i was targetted by scammers"), 1, "targetted is targeted");
+    INT_EQ(fires(stem, "targeted", "i paid at target"), 0, "a shop called Target is not targeted");
     kb_xstem_free(stem);
+}
+
+/* Hours that cannot be read never reach an index through kb-index (the
+ * publish gate holds such a tier back), but a stored tier is still read
+ * fail-closed: its hours written unreadable straight into the index (as
+ * an older kb-index, or a damaged index, would leave them), the path says
+ * "hours unknown" and never "open". */
+static void test_unknown_hours(const char *db)
+{
+    char shard[128];
+    snprintf(shard, sizeof shard, "%s/gen-000001/s0", db);
+    kb_xdb_t *x = NULL;
+    char *tier = NULL;
+    INT_EQ(kb_xdb_open(shard, KB_XDB_OPEN, &x, NULL), KB_STATUS_SUCCESS, "open the shard");
+    INT_EQ(kb_xdb_get_metadata(x, "E:card-ops", &tier, NULL), KB_STATUS_SUCCESS, "read the tier");
+    cJSON *o = tier ? cJSON_Parse(tier) : NULL;
+    OK(o != NULL, "the tier is JSON");
+    if (o) {
+        cJSON_ReplaceItemInObject(o, "hours", cJSON_CreateString("Mon-Sun 07:00-31:00"));
+        char *t = cJSON_PrintUnformatted(o);
+        INT_EQ(kb_xdb_set_metadata(x, "E:card-ops", t, strlen(t)), KB_STATUS_SUCCESS, "write it");
+        INT_EQ(kb_xdb_commit(x), KB_STATUS_SUCCESS, "commit");
+        free(t);
+        cJSON_Delete(o);
+    }
+    free(tier);
+    kb_xdb_close(x);
+    kb_search_t *s = NULL;
+    kb_escalation_t *e = NULL;
+    INT_EQ(kb_search_open(db, &s, NULL), KB_STATUS_SUCCESS, "open the index");
+    kb_search_set_time(s, 1764072000);   /* a Wednesday at noon */
+    INT_EQ(kb_search_escalation(s, "card-delivery", &e), KB_STATUS_SUCCESS, "its path");
+    OK(e && e->n_path && !e->path[0].known_hours && !e->path[0].open,
+       "unreadable hours: unknown, never open");
+    STR_CONTAINS(e ? e->advice : NULL, "opening hours unknown", "the advice says so");
+    kb_escalation_free(e);
+    kb_search_close(s);
 }
 
 int main(void)
@@ -192,6 +236,7 @@ int main(void)
     if (s)
         test_prepare(s);
     kb_search_close(s);
+    test_unknown_hours(db);
     kb_remove_tree(dir);
     return HARNESS_DONE();
 }

@@ -6,7 +6,10 @@
 
 #include "harness.h"
 #include "index/parse.h"
+#include "schema/pins.h"
 #include "schema/schema.h"
+#include "schema/words.h"
+#include "base/date.h"
 
 static const char md[] =
     "---\n"
@@ -161,8 +164,75 @@ static void test_file_records_and_terms(void)
     free(t);
 }
 
+/* The words key pins are matched by (schema/pins.h). */
+static void test_words_key(void)
+{
+    kb_xstem_t *stem = NULL;
+    INT_EQ(kb_text_stemmer(&stem), KB_STATUS_SUCCESS, "stemmer");
+    kb_strmap_t *syn = NULL;
+    kb_strmap_new(&syn);
+    kb_strmap_set(syn, "top up", "top up");
+    kb_strmap_set(syn, "add money", "top up");
+    const char *same[][2] = {
+        {"Where is my card?", "hi, where is my cards please"},
+        {"WHERE IS MY CARD", "where is my card"},
+        {"top up failed", "add money failed"},
+        {"topping up failed", "top up failed"},
+    };
+    for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+        char *a = NULL, *b = NULL;
+        kb_schema_words_key(stem, same[i][0], syn, &a);
+        kb_schema_words_key(stem, same[i][1], syn, &b);
+        OK(a && b && strcmp(a, b) == 0, "'%s' and '%s' are one phrase ('%s', '%s')", same[i][0],
+           same[i][1], a ? a : "", b ? b : "");
+        free(a);
+        free(b);
+    }
+    const char *other[][2] = {
+        {"where is my card", "card"},
+        {"where is my card", "where is the card"},
+        {"where is my card", "my card is where"},
+        {"card not arrived", "card arrived"},
+    };
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        char *a = NULL, *b = NULL;
+        kb_schema_words_key(stem, other[i][0], syn, &a);
+        kb_schema_words_key(stem, other[i][1], syn, &b);
+        OK(a && b && strcmp(a, b) != 0, "'%s' and '%s' are two phrases", other[i][0], other[i][1]);
+        free(a);
+        free(b);
+    }
+    char *k = NULL;
+    kb_schema_words_key(stem, "hi, please", syn, &k);
+    STR_EQ(k, "", "only conversation words: no key");
+    free(k);
+    kb_schema_pins_t p = {0};
+    kb_schema_pins_add(&p, "where is my card", "card-delivery", 3, "where be my card");
+    p.syn = syn;
+    char *enc = kb_schema_pins_encode(&p);
+    kb_schema_pins_t back;
+    INT_EQ(kb_schema_pins_decode(enc, strlen(enc), &back), KB_STATUS_SUCCESS, "pins round trip");
+    OK(back.n == 1 && back.items[0].line == 3 && !strcmp(back.items[0].id, "card-delivery") &&
+       !strcmp(kb_strmap_get(back.syn, "add money", NULL), "top up"), "pins and synonyms kept");
+    kb_schema_pins_clear(&back);
+    kb_schema_pins_clear(&p);
+    free(enc);
+    INT_EQ(kb_schema_pins_decode("[1,2]", 5, &back), KB_STATUS_DB_CORRUPT, "damaged pins refused");
+    kb_xstem_free(stem);
+}
+
+static void test_dates(void)
+{
+    INT_EQ(kb_date_days("2026-12-03", "2026-12-20"), 17, "days ahead");
+    INT_EQ(kb_date_days("2026-12-03", "2026-01-15"), -322, "days past");
+    INT_EQ(kb_date_days("2028-02-28", "2028-03-01"), 2, "a leap day counts");
+    INT_EQ(kb_date_days("2026-02-30", "2026-03-01"), 0, "a date that is none: 0");
+}
+
 int main(void)
 {
+    test_words_key();
+    test_dates();
     test_article_round_trip();
     test_section_and_question();
     test_damaged();
