@@ -265,4 +265,28 @@ expect_eq "stalled mid-search: answered partial, shard 2 named, no error" \
 expect_eq "... within twice the timeout (the search, then the reopen), and at once after" \
     "$(json "$T/stall.out" '(j["stalled"][2] < 3.5, j["next"][1] < 0.5)' 2>&1)" "(True, True)"
 
+# --- a server that closes an idle connection: reconnected to, no word ------
+port=$(free_port)
+setsid xapian-tcpsrv --quiet --idle-timeout 200 --interface 127.0.0.1 --port "$port" "$db/shard-1" >/dev/null 2>&1 &
+pids="$pids $!"
+sleep 0.5
+printf 'auto %s/shard-0\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "$db" "$port" "$p2" >"$T/idle"
+/usr/bin/python3 - "$B/kb-search" "$T/idle" >"$T/idle.out" 2>&1 <<'EOF'
+import json, subprocess, sys, time
+p = subprocess.Popen([sys.argv[1], "--db", sys.argv[2], "--serve"], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE, text=True)
+got = []
+for i in range(2):
+    p.stdin.write(json.dumps({"id": i, "q": "lost card"}) + "\n")
+    p.stdin.flush()
+    j = json.loads(p.stdout.readline())
+    got.append((j.get("partial", False), "error" in j, len(j.get("results", [])) > 0))
+    time.sleep(0.8)
+p.stdin.close()
+p.wait(10)
+print(got)
+EOF
+expect_eq "a shard server closing an idle connection: the next search reconnects, whole" \
+    "$(cat "$T/idle.out")" "[(False, False, True), (False, False, True)]"
+
 finish
