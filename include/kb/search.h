@@ -41,10 +41,11 @@ typedef struct kb_search kb_search_t;
  * section 6). */
 #define KB_QUERY_MAX_BYTES 1024
 /* Longest text kb_search_run() takes, in bytes after trimming: a pasted
- * chat or email.  A text over KB_QUERY_MAX_BYTES is not searched as typed:
- * kb searches the most telling words of the customer's part of it (at most
- * 24, under KB_QUERY_MAX_BYTES; kb_results_t.searched), and scans all of
- * the customer's part for alerts. */
+ * chat or email.  A text over KB_QUERY_MAX_BYTES, or one of several lines
+ * read as a chat or email (speaker labels, headers, quotes, a sign-off), is
+ * not searched as typed: kb searches the customer's sentence, or two
+ * sentences in a row, that the KB answers best (kb_results_t.searched),
+ * and scans all of the customer's part for alerts. */
 #define KB_INPUT_MAX_BYTES 16384
 
 /* Most results one request may ask for (DESIGN.md section 6). */
