@@ -121,22 +121,6 @@ static void progress(void *ctx, size_t done, size_t total)
     kb_progress_update(ctx, done, total);
 }
 
-static cJSON *diags_json(const kb_diags_t *d, kb_diag_level_t level)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; arr && i < kb_diags_count(d); i++) {
-        const kb_diag_t *x = kb_diags_get(d, i);
-        if (x->level != level)
-            continue;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "path", x->path);
-        cJSON_AddNumberToObject(o, "line", x->line);
-        cJSON_AddStringToObject(o, "message", x->message);
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
-}
-
 static void print_json(cJSON *o)
 {
     char *s = kb_json_print(o);
@@ -225,8 +209,8 @@ static int run_index(const char *db, const char *kb_dir, int full, int shards,
         cJSON_AddNumberToObject(j, "rejected", (double)s.rejected);
         cJSON_AddNumberToObject(j, "seconds", s.seconds);
         cJSON_AddNumberToObject(j, "shards", (double)s.shards);
-        cJSON_AddItemToObject(j, "errors", diags_json(d, KB_DIAG_ERROR));
-        cJSON_AddItemToObject(j, "warnings", diags_json(d, KB_DIAG_WARNING));
+        cJSON_AddItemToObject(j, "errors", kbi_diags_json(d, KB_DIAG_ERROR));
+        cJSON_AddItemToObject(j, "warnings", kbi_diags_json(d, KB_DIAG_WARNING));
         print_json(j);
     } else {
         kb_term_print_diags(stderr, PROG, d, !quiet);
