@@ -187,7 +187,10 @@ void kba_ask(kba_session_t *S, const char *q)
     cJSON *ev = kba_event(KB_EVENT_QUERY);
     /* A pasted chat or email is not recorded: it holds the customer's
      * personal details.  What was searched in it is. */
-    size_t pasted = strlen(q) > KB_QUERY_MAX_BYTES ? strlen(q) : 0;
+    size_t pasted = strlen(q) > KB_QUERY_MAX_BYTES || strchr(q, '\n') ||
+                            (st == KB_STATUS_SUCCESS && r->searched)
+                        ? strlen(q)
+                        : 0;
     if (pasted) {
         cJSON_AddNumberToObject(ev, "pasted_bytes", (double)pasted);
         cJSON_AddStringToObject(ev, "q", st == KB_STATUS_SUCCESS && r->searched ? r->searched : "");
@@ -215,8 +218,8 @@ void kba_ask(kba_session_t *S, const char *q)
      * in it (it holds the customer's personal details). */
     if (pasted || r->searched) {
         kb_buf_t issue = KB_BUF_INIT;
-        kb_buf_printf(&issue, "pasted text (%zu bytes), searched as \"%s\"",
-                      pasted ? pasted : strlen(q), r->searched ? r->searched : "");
+        kb_buf_printf(&issue, "pasted text (%zu bytes), searched as \"%s\"", pasted,
+                      r->searched ? r->searched : "");
         kba_call_add(&S->call.asked, issue.data, 0);
         kb_buf_free(&issue);
     } else {

@@ -302,6 +302,22 @@ cJSON *kba_print_cards(kba_session_t *S, const kb_results_t *r, unsigned after, 
     }
     if (first)
         banners(&b, S, r, width);
+    if (first && r->partial) {
+        /* Shards of the index left out: answers may be missing. */
+        kb_buf_t d = KB_BUF_INIT;
+        kb_buf_printf(&d, "%sPartial answers:%s %zu shard%s of the index did not answer (",
+                      sty(c, KB_STYLE_BOLD), sty(c, KB_STYLE_OFF), r->n_missing,
+                      r->n_missing == 1 ? "" : "s");
+        for (size_t i = 0; i < r->n_missing; i++) {
+            if (i)
+                kb_buf_adds(&d, ", ");
+            kba_buf_clean(&d, r->missing[i].name);
+        }
+        kb_buf_adds(&d, "); the best answer may be in one of them.");
+        kba_wrap_styled(&b, d.data, width, "", "  ");
+        kb_buf_addc(&b, '\n');
+        kb_buf_free(&d);
+    }
     if (first && r->n && !r->covered)
         kba_wrap(&b, "No confident answer: the KB may not cover this. The closest articles:",
                  NULL, 0, 0, width, "", "", 0);

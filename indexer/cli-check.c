@@ -13,7 +13,7 @@
 #define PROG "kb-index"
 enum { EXIT_CONTENT = 1, EXIT_IO = 3 };
 
-static cJSON *diags_json(const kb_diags_t *d, kb_diag_level_t level)
+cJSON *kbi_diags_json(const kb_diags_t *d, kb_diag_level_t level)
 {
     cJSON *arr = cJSON_CreateArray();
     for (size_t i = 0; arr && i < kb_diags_count(d); i++) {
@@ -157,8 +157,8 @@ int kbi_check(const char *kb_dir, int strict, int quiet, int json, const char *o
         cJSON *j = cJSON_CreateObject();
         cJSON_AddStringToObject(j, "kb", kb_dir);
         cJSON_AddNumberToObject(j, "articles", (double)r->articles);
-        cJSON_AddItemToObject(j, "errors", diags_json(d, KB_DIAG_ERROR));
-        cJSON_AddItemToObject(j, "warnings", diags_json(d, KB_DIAG_WARNING));
+        cJSON_AddItemToObject(j, "errors", kbi_diags_json(d, KB_DIAG_ERROR));
+        cJSON_AddItemToObject(j, "warnings", kbi_diags_json(d, KB_DIAG_WARNING));
         cJSON_AddBoolToObject(j, "ok", !failed);
         cJSON_AddItemToObject(j, "reviews", reviews_json(r));
         cJSON_AddNumberToObject(j, "ignored", (double)r->ignored);

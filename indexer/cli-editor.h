@@ -5,6 +5,13 @@
 #ifndef KB_CLI_EDITOR_H
 #define KB_CLI_EDITOR_H
 
+#include <cjson/cJSON.h>
+
+#include "kb/diag.h"
+
+/* The diagnostics of D at LEVEL as a JSON array of {path, line, message}
+ * (what --check and an indexing run print with --json); caller frees. */
+cJSON *kbi_diags_json(const kb_diags_t *d, kb_diag_level_t level);
 
 /* kb-index --check: lint KB_DIR; the review worklist of articles past or
  * within WITHIN days (< 0: 30) of their review date, of OWNER (NULL:

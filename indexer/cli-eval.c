@@ -135,7 +135,7 @@ static kb_status_t build(const char *kb_dir, const char *dir, char **db, size_t 
     *db = kb_buf_take(&path);
     kb_diags_t *d = NULL;
     kb_status_t st = *db ? kb_diags_new(&d) : KB_STATUS_OUT_OF_MEMORY;
-    kb_index_opts_t o = {*db, kb_dir, 1, 0, NULL, NULL, 1, NULL};
+    kb_index_opts_t o = {*db, kb_dir, 1, 0, NULL, NULL, 1, NULL, 0};
     kb_index_stats_t stats;
     char *msg = NULL;
     if (st == KB_STATUS_SUCCESS)

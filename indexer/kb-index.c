@@ -1,6 +1,6 @@
 /* kb-index - build, update or check the index of a knowledge base.
  *
- *   kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]
+ *   kb-index [--db PATH] [--full] [--shards N|auto] [--allow-removals] [--quiet] [--json] [KB_DIR]
  *   kb-index --check [--strict] [--owner NAME] [--within DAYS] [--json] [KB_DIR]
  *   kb-index --preview FILE [--db PATH] [KB_DIR]
  *   kb-index --new ID --category C [KB_DIR]
@@ -59,7 +59,8 @@ static int finish_output(int rc)
 static void usage(FILE *fp)
 {
     fprintf(fp,
-            "Usage: kb-index [--db PATH] [--full] [--allow-removals] [--quiet] [--json] [KB_DIR]\n"
+            "Usage: kb-index [--db PATH] [--full] [--shards N|auto] [--allow-removals] [--quiet]\n"
+            "                [--json] [KB_DIR]\n"
             "       kb-index --check [--strict] [--owner NAME] [--within DAYS] [--json] [KB_DIR]\n"
             "       kb-index --preview FILE [--db PATH] [KB_DIR]\n"
             "       kb-index --new ID --category C [KB_DIR]\n"
@@ -73,6 +74,9 @@ static void usage(FILE *fp)
             "  --db PATH   the index directory (default: $KB_DB, else\n"
             "              $XDG_DATA_HOME/kb/index, i.e. ~/.local/share/kb/index)\n"
             "  --full      rebuild everything into a new index and swap it in\n"
+            "  --shards N  spread the articles over N shards (1-32, by a hash of their id),\n"
+            "              searched as one; a new N rebuilds the index, later runs keep it;\n"
+            "              auto lets kb-index choose again at the next full rebuild\n"
             "  --allow-removals  remove articles even when that empties the index or\n"
             "              removes more than half of it (refused otherwise: an empty or\n"
             "              mistyped folder, an unmounted share); --allow-empty is the same\n"
@@ -117,22 +121,6 @@ static void progress(void *ctx, size_t done, size_t total)
     kb_progress_update(ctx, done, total);
 }
 
-static cJSON *diags_json(const kb_diags_t *d, kb_diag_level_t level)
-{
-    cJSON *arr = cJSON_CreateArray();
-    for (size_t i = 0; arr && i < kb_diags_count(d); i++) {
-        const kb_diag_t *x = kb_diags_get(d, i);
-        if (x->level != level)
-            continue;
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "path", x->path);
-        cJSON_AddNumberToObject(o, "line", x->line);
-        cJSON_AddStringToObject(o, "message", x->message);
-        cJSON_AddItemToArray(arr, o);
-    }
-    return arr;
-}
-
 static void print_json(cJSON *o)
 {
     char *s = kb_json_print(o);
@@ -165,8 +153,28 @@ static void catch_stops(void)
     sigaction(SIGHUP, &sa, NULL);
 }
 
-static int run_index(const char *db, const char *kb_dir, int full, int allow_removals, int quiet,
-                     int json)
+/* " on N shards" when there are several. */
+static const char *shards_note(unsigned n)
+{
+    static char b[32];
+    b[0] = '\0';
+    if (n > 1)
+        snprintf(b, sizeof b, " on %u shards", n);
+    return b;
+}
+
+/* N of --shards N (1..KB_INDEX_SHARDS_MAX) or "auto"; 0 when S is neither. */
+static int parse_shards(const char *s)
+{
+    if (!strcmp(s, "auto"))
+        return KB_INDEX_SHARDS_AUTO;
+    char *end;
+    long n = strtol(s, &end, 10);
+    return (*s >= '0' && *s <= '9' && !*end && n >= 1 && n <= KB_INDEX_SHARDS_MAX) ? (int)n : 0;
+}
+
+static int run_index(const char *db, const char *kb_dir, int full, int shards,
+                     int allow_removals, int quiet, int json)
 {
     kb_diags_t *d;
     if (kb_diags_new(&d) != KB_STATUS_SUCCESS) {
@@ -176,7 +184,8 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
     kb_progress_t bar;
     kb_progress_init(&bar, "indexing", !quiet && !json);
     catch_stops();
-    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar, allow_removals, &stop_signal};
+    kb_index_opts_t o = {db, kb_dir, full, 0, progress, &bar, allow_removals, &stop_signal,
+                         shards};
     kb_index_stats_t s;
     char *msg = NULL;
     kb_status_t st = kb_index_run(&o, d, &s, &msg);
@@ -199,8 +208,9 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
         cJSON_AddNumberToObject(j, "unchanged", (double)s.unchanged);
         cJSON_AddNumberToObject(j, "rejected", (double)s.rejected);
         cJSON_AddNumberToObject(j, "seconds", s.seconds);
-        cJSON_AddItemToObject(j, "errors", diags_json(d, KB_DIAG_ERROR));
-        cJSON_AddItemToObject(j, "warnings", diags_json(d, KB_DIAG_WARNING));
+        cJSON_AddNumberToObject(j, "shards", (double)s.shards);
+        cJSON_AddItemToObject(j, "errors", kbi_diags_json(d, KB_DIAG_ERROR));
+        cJSON_AddItemToObject(j, "warnings", kbi_diags_json(d, KB_DIAG_WARNING));
         print_json(j);
     } else {
         kb_term_print_diags(stderr, PROG, d, !quiet);
@@ -212,9 +222,10 @@ static int run_index(const char *db, const char *kb_dir, int full, int allow_rem
             say_failure(msg, st);
         else if (!quiet)
             printf(PROG ": %zu articles (%zu added, %zu updated, %zu removed, %zu unchanged, "
-                   "%zu rejected), %zu sections written, %s, %.2f s\n",
+                   "%zu rejected), %zu sections written, %s%s, %.2f s\n",
                    s.articles, s.added, s.updated, s.removed, s.unchanged, s.rejected,
-                   s.sections, s.full ? "full rebuild" : "incremental", s.seconds);
+                   s.sections, s.full ? "full rebuild" : "incremental",
+                   shards_note(s.shards), s.seconds);
     }
     free(msg);
     /* Errors that reject no article (an unreadable folder, a broken synonyms
@@ -325,6 +336,7 @@ int main(int argc, char **argv)
         {"report", no_argument, NULL, 'r'},     {"since", required_argument, NULL, 'S'},
         {"calls", required_argument, NULL, 'C'}, {"feedback-log", required_argument, NULL, 'F'},
         {"allow-removals", no_argument, NULL, 'A'}, {"allow-empty", no_argument, NULL, 'A'},
+        {"shards", required_argument, NULL, 'N'},
         {"owner", required_argument, NULL, O_OWNER}, {"within", required_argument, NULL, O_WITHIN},
         {"preview", required_argument, NULL, O_PREVIEW}, {"new", required_argument, NULL, O_NEW},
         {"category", required_argument, NULL, O_CATEGORY},
@@ -339,7 +351,7 @@ int main(int argc, char **argv)
     const char *db_opt = NULL, *since = NULL, *calls = NULL, *feedback_log = NULL;
     const char *search_log = NULL, *html = NULL;
     int full = 0, check = 0, strict = 0, quiet = 0, json = 0, report = 0, allow = 0, c;
-    int learn = 0, dry_run = 0;
+    int learn = 0, dry_run = 0, shards = 0;
     /* Past a file-size limit (ulimit -f) a write must fail with EFBIG and be
      * reported like a full disk, not kill the indexer with SIGXFSZ. */
     signal(SIGXFSZ, SIG_IGN);
@@ -348,6 +360,14 @@ int main(int argc, char **argv)
         case 'd': db_opt = optarg; break;
         case 'f': full = 1; break;
         case 'A': allow = 1; break;
+        case 'N':
+            shards = parse_shards(optarg);
+            if (!shards) {
+                fprintf(stderr, PROG ": --shards takes a number from 1 to %d, or auto\n",
+                        KB_INDEX_SHARDS_MAX);
+                return EXIT_USAGE;
+            }
+            break;
         case 'c': check = 1; break;
         case 's': strict = 1; break;
         case 'q': quiet = 1; break;
@@ -387,7 +407,7 @@ int main(int argc, char **argv)
                          report || full || check || strict || allow, argc - optind,
                          argv + optind);
     if (report) {
-        if (full || check || strict || allow || argc - optind > 1) {
+        if (full || check || strict || allow || shards || argc - optind > 1) {
             fprintf(stderr, PROG ": --report reads the records; it takes [--db PATH] [KB_DIR] "
                             "but no --full or --check\n");
             return EXIT_USAGE;
@@ -413,9 +433,9 @@ int main(int argc, char **argv)
         fprintf(stderr, PROG ": --strict goes with --check\n");
         return EXIT_USAGE;
     }
-    if (check && (full || allow)) {
-        fprintf(stderr, PROG ": --check does not write; --full and --allow-removals make no "
-                        "sense with it\n");
+    if (check && (full || allow || shards)) {
+        fprintf(stderr, PROG ": --check does not write; --full, --shards and --allow-removals "
+                        "make no sense with it\n");
         return EXIT_USAGE;
     }
     const char *kb_dir = optind < argc ? argv[optind] : getenv("KB_DIR");
@@ -430,7 +450,7 @@ int main(int argc, char **argv)
         free(db);
         return EXIT_USAGE;
     }
-    int rc = run_index(db, kb_dir, full, allow, quiet, json);
+    int rc = run_index(db, kb_dir, full, shards, allow, quiet, json);
     free(db);
     return finish_output(rc);
 }

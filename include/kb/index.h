@@ -36,7 +36,18 @@ typedef struct kb_index_opts {
     /* May be NULL.  When *STOP becomes non-zero (a signal handler sets it)
      * the run stops at the next article: KB_STATUS_INTERRUPTED. */
     volatile sig_atomic_t *stop;
+    /* How many shards (Xapian databases, searched as one) to spread the
+     * articles over, by a stable hash of each article's id: 1 to
+     * KB_INDEX_SHARDS_MAX.  A number other than the index has rebuilds it
+     * (a full run); the choice is kept by later runs.  0: as the index is
+     * (chosen with an earlier N, else by kb-index: one shard, or one per
+     * core on a KB of 2,000 files or more).  KB_INDEX_SHARDS_AUTO: forget
+     * an earlier N, let kb-index choose at the next full run. */
+    int shards;
 } kb_index_opts_t;
+
+#define KB_INDEX_SHARDS_MAX 32
+#define KB_INDEX_SHARDS_AUTO (-1)
 
 typedef struct kb_index_stats {
     size_t files;       /* Markdown files found */
@@ -45,6 +56,7 @@ typedef struct kb_index_stats {
     size_t added, updated, removed, unchanged, rejected;
     int full;           /* 1 if this run rebuilt everything */
     double seconds;
+    unsigned shards;    /* shards of the index written */
 } kb_index_stats_t;
 
 /* Bring the index at OPTS->db_path up to date with OPTS->kb_dir.

@@ -24,6 +24,12 @@ KB_API cJSON *kb_json_escalation(const kb_escalation_t *e);
 KB_API cJSON *kb_json_article(const kb_article_t *a);
 /* {"error": {"code": CODE, "message": MESSAGE}} */
 KB_API cJSON *kb_json_error(const char *code, const char *message);
+/* Add to O what a sharded index says of itself: "shards": SHARDS (unless
+ * 0), and when N shards are left out, "partial": true and "missing_shards":
+ * [{"name", "shard", "error"}] (kb_missing_shard_t).  Used by search
+ * responses (without "shards") and the health op. */
+KB_API void kb_json_add_shards(cJSON *o, unsigned shards, const kb_missing_shard_t *missing,
+                               size_t n);
 /* O printed on one line (no newline), always valid UTF-8: invalid
  * sequences in its strings (a file name that is not UTF-8) become U+FFFD.
  * Caller frees; NULL when O is NULL or out of memory.  Every JSON kb writes

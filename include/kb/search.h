@@ -41,10 +41,11 @@ typedef struct kb_search kb_search_t;
  * section 6). */
 #define KB_QUERY_MAX_BYTES 1024
 /* Longest text kb_search_run() takes, in bytes after trimming: a pasted
- * chat or email.  A text over KB_QUERY_MAX_BYTES is not searched as typed:
- * kb searches the most telling words of the customer's part of it (at most
- * 24, under KB_QUERY_MAX_BYTES; kb_results_t.searched), and scans all of
- * the customer's part for alerts. */
+ * chat or email.  A text over KB_QUERY_MAX_BYTES, or one of several lines
+ * read as a chat or email (speaker labels, headers, quotes, a sign-off), is
+ * not searched as typed: kb searches the customer's sentence, or two
+ * sentences in a row, that the KB answers best (kb_results_t.searched),
+ * and scans all of the customer's part for alerts. */
 #define KB_INPUT_MAX_BYTES 16384
 
 /* Most results one request may ask for (DESIGN.md section 6). */
@@ -144,6 +145,17 @@ typedef struct kb_alert {
     kb_escalation_t *escalation; /* reason, guidance article and path */
 } kb_alert_t;
 
+/* A shard of a sharded index that an answer leaves out: a remote one that
+ * refused the connection or did not answer within the timeout
+ * ($KB_REMOTE_TIMEOUT), one of another generation, or one the stub does
+ * not list.  Left out for $KB_REMOTE_RETRY seconds, then tried again. */
+typedef struct kb_missing_shard {
+    char *name;             /* as the stub names it ("remote 10.0.0.2:33331"),
+                               or "shard K" when the stub does not list it */
+    int shard;              /* its number K (0..N-1), or -1 when unknown */
+    char *error;            /* why it is left out */
+} kb_missing_shard_t;
+
 /* A word spelling correction changed. */
 typedef struct kb_correction {
     char *from;             /* as typed */
@@ -173,9 +185,20 @@ typedef struct kb_results {
     size_t n_corrections;
     char *searched;         /* for a query over KB_QUERY_MAX_BYTES (a pasted
                                chat or email), the words searched; else NULL */
+    int partial;            /* 1 when shards of the index were left out: the
+                               answers are those of the others (MISSING) */
+    kb_missing_shard_t *missing;
+    size_t n_missing;
 } kb_results_t;
 
-/* Open the index at DB_PATH read-only.  KB_STATUS_DB_OPENING when it does
+/* Open the index at DB_PATH read-only: an index folder, or a Xapian stub
+ * file listing its shards, local ("glass PATH", "auto PATH") or served by
+ * xapian-tcpsrv ("remote HOST:PORT").  Each shard is opened by kb itself
+ * (lib/query/shards.c), a remote one with a timeout of $KB_REMOTE_TIMEOUT
+ * seconds (default 2) on the connection and on every exchange.  A remote
+ * shard that does not answer is left out (kb_results_t.partial); shard 0,
+ * which holds the KB's metadata, spelling data and synonyms, cannot be:
+ * without it the open fails.  KB_STATUS_DB_OPENING when it does
  * not exist or cannot be read (then *MESSAGE, if MESSAGE is not NULL, says
  * how to build it; caller frees), or when its stub file would start a
  * program (see KB_SEARCH_ALLOW_PROGRAMS below), KB_STATUS_DB_CORRUPT,
@@ -235,6 +258,12 @@ typedef struct kb_health {
     char *built;            /* ISO time of the last index commit */
     char *format;
     char *kb_dir;
+    unsigned shards;        /* shards of the index (1 when not sharded) */
+    int partial;            /* 1 when some are left out (MISSING) */
+    kb_missing_shard_t *missing;
+    size_t n_missing;
+    char *notice;           /* what the operator should know about how the
+                               index is reached (shard 0 remote), or NULL */
 } kb_health_t;
 
 KB_API kb_status_t kb_search_health(kb_search_t *s, kb_health_t *h /* OUT */);

@@ -301,6 +301,8 @@ static kb_status_t build_question(kbi_builder_t *b, const kb_article_t *a, const
         st = kb_xdoc_add_value(doc, KB_SLOT_SECTION, "q", 1);
     if (st == KB_STATUS_SUCCESS && learned)
         st = kb_xdoc_add_value(doc, KB_SLOT_LEARNED, "1", 1);
+    if (st == KB_STATUS_SUCCESS && learned)
+        st = kb_xdoc_add_term(doc, KB_TERM_LEARNED_DOC, 0);
     char *data = st != KB_STATUS_SUCCESS ? NULL
                  : learned               ? kb_schema_learned_encode(a)
                                          : kb_schema_question_encode(a, text);

@@ -70,6 +70,23 @@ static kb_status_t apply_synonyms(run_t *r)
     return st;
 }
 
+/* The shard count chosen with --shards, stored as kb:shards on shard 0:
+ * set by --shards N, forgotten by --shards auto, else kept (a full build
+ * starts empty, so it writes the kept value again). */
+static kb_status_t store_shard_choice(run_t *r)
+{
+    int want = r->opts->shards;
+    char value[16] = "";
+    if (want > 0)
+        snprintf(value, sizeof value, "%d", want);
+    else if (want == 0 && r->kept_shards)
+        snprintf(value, sizeof value, "%u", r->kept_shards);
+    if (!r->full && (unsigned)atoi(value) == r->kept_shards)
+        return KB_STATUS_SUCCESS;
+    r->dirty++;
+    return kb_xdb_set_metadata(r->db, KB_META_SHARDS, value, strlen(value));
+}
+
 static kb_status_t finish_metadata(run_t *r)
 {
     char when[32];
@@ -84,6 +101,19 @@ static kb_status_t finish_metadata(run_t *r)
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdb_set_metadata(r->db, KB_META_BUILT, when, strlen(when));
     return st;
+}
+
+/* The kb:shards value of DB (0 when none). */
+static unsigned read_shard_choice(kb_xdb_t *db)
+{
+    char *v = NULL;
+    unsigned n = 0;
+    if (kb_xdb_get_metadata(db, KB_META_SHARDS, &v, NULL) == KB_STATUS_SUCCESS) {
+        long k = atol(v);
+        n = k > 0 && k <= KBI_MAX_SHARDS ? (unsigned)k : 0;
+    }
+    free(v);
+    return n;
 }
 
 static void close_shards(run_t *r)
@@ -136,8 +166,13 @@ static kb_status_t open_incremental(run_t *r, unsigned cur, unsigned shards)
     st = kb_xdb_get_metadata(r->db, KB_META_FORMAT, &format, NULL);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdb_get_metadata(r->db, KB_META_ROOT, &root, NULL);
+    if (st == KB_STATUS_SUCCESS)
+        r->kept_shards = read_shard_choice(r->db);
+    /* Another format, another folder, or another number of shards asked
+     * for: rebuild. */
     if (st == KB_STATUS_SUCCESS &&
-        (strcmp(format, KB_INDEX_FORMAT) != 0 || strcmp(root, r->root) != 0)) {
+        (strcmp(format, KB_INDEX_FORMAT) != 0 || strcmp(root, r->root) != 0 ||
+         (r->opts->shards > 0 && (unsigned)r->opts->shards != shards))) {
         close_shards(r);
         r->full = 1;
     }
@@ -163,10 +198,16 @@ static kb_status_t store_learned(run_t *r)
     return kbi_learned_store(r->db, &r->learned);
 }
 
-/* How many shards a full build writes: one per core on a KB big enough to
- * gain from it ($KB_INDEX_SHARDS overrides). */
-static unsigned shards_for(size_t files)
+/* How many shards a full build writes: as many as --shards says, or as the
+ * index was built with --shards before; else one per core on a KB big
+ * enough to gain from it ($KB_INDEX_SHARDS overrides). */
+static unsigned shards_for(const run_t *r, size_t files)
 {
+    if (r->opts->shards > 0)
+        return (unsigned)r->opts->shards > KBI_MAX_SHARDS ? KBI_MAX_SHARDS
+                                                          : (unsigned)r->opts->shards;
+    if (r->opts->shards == 0 && r->kept_shards)
+        return r->kept_shards;
     const char *env = getenv("KB_INDEX_SHARDS");
     long n = env && *env ? atol(env) : (files >= 2000 ? sysconf(_SC_NPROCESSORS_ONLN) : 1);
     if (n < 1)
@@ -174,6 +215,22 @@ static unsigned shards_for(size_t files)
     if (n > KBI_MAX_SHARDS)
         n = KBI_MAX_SHARDS;
     return (unsigned)n;
+}
+
+/* What every shard of generation GEN says of itself: format, "K/N",
+ * generation (schema.h). */
+static kb_status_t label_shard(kb_xdb_t *db, unsigned gen, unsigned k, unsigned n)
+{
+    char shard[32], g[16];
+    snprintf(shard, sizeof shard, "%u/%u", k, n);
+    snprintf(g, sizeof g, "%u", gen);
+    kb_status_t st = kb_xdb_set_metadata(db, KB_META_FORMAT, KB_INDEX_FORMAT,
+                                         strlen(KB_INDEX_FORMAT));
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_set_metadata(db, KB_META_SHARD, shard, strlen(shard));
+    if (st == KB_STATUS_SUCCESS)
+        st = kb_xdb_set_metadata(db, KB_META_GENERATION, g, strlen(g));
+    return st;
 }
 
 /* Create the shards of generation GEN for a full build. */
@@ -190,10 +247,12 @@ static kb_status_t create_shards(run_t *r, unsigned gen, unsigned shards)
         }
         char *err = NULL;
         st = kb_xdb_open(path.data, KB_XDB_CREATE_OR_OVERWRITE, &r->shards[k], &err);
-        if (st == KB_STATUS_SUCCESS)
+        if (st == KB_STATUS_SUCCESS) {
             r->n_shards++;
-        else
+            st = label_shard(r->shards[k], gen, k, shards);
+        } else {
             kb_buf_printf(&r->msg, "cannot create %s: %s", path.data, err ? err : "");
+        }
         free(err);
     }
     kb_buf_free(&path);
@@ -326,7 +385,7 @@ static kb_status_t start_generation(run_t *r, unsigned cur, unsigned *gen, kb_bu
         kb_buf_printf(&r->msg, "cannot create %s: %s", genpath->data, strerror(errno));
         return KB_STATUS_FILE_ERROR;
     }
-    kb_status_t st = create_shards(r, *gen, shards_for(r->scan.n));
+    kb_status_t st = create_shards(r, *gen, shards_for(r, r->scan.n));
     if (st != KB_STATUS_SUCCESS)
         return st;
     kb_strmap_free(r->records);
@@ -376,6 +435,8 @@ static kb_status_t write_run(run_t *r)
         st = kb_wordlist_store(r->db, r->full, &changed);
         r->dirty += (size_t)changed;
     }
+    if (st == KB_STATUS_SUCCESS)
+        st = store_shard_choice(r);
     if (st == KB_STATUS_SUCCESS)
         st = kbi_model_update(r);
     return st;
@@ -442,6 +503,14 @@ static kb_status_t switch_generation(run_t *r, unsigned gen, unsigned cur)
                                "intact", r->opts->db_path, strerror(errno));
         return st;
     }
+    /* The index is switched: a shard stub that cannot be written leaves
+     * only a xapian-tcpsrv serving it on the previous generation. */
+    kb_buf_t why = KB_BUF_INIT;
+    if (kbi_layout_shard_stubs(r->opts->db_path, gen, shards, &why) != KB_STATUS_SUCCESS)
+        kb_diags_add(r->diags, KB_DIAG_WARNING, r->opts->db_path, 0,
+                     "%s; a xapian-tcpsrv serving that shard stays on the previous index",
+                     why.len ? why.data : "cannot write the shard stubs");
+    kb_buf_free(&why);
     kbi_layout_prune(r->opts->db_path, gen, cur);
     return KB_STATUS_SUCCESS;
 }
@@ -465,6 +534,8 @@ static kb_status_t open_and_plan(run_t *r, unsigned *cur)
     }
     if (r->full && *cur)
         st = kbi_keep_open(r, *cur, cur_shards);
+    if (st == KB_STATUS_SUCCESS && r->full && r->n_old)
+        r->kept_shards = read_shard_choice(r->old[0]);
     if (st == KB_STATUS_SUCCESS)
         st = plan_jobs(r);
     if (st == KB_STATUS_SUCCESS)
@@ -533,6 +604,7 @@ kb_status_t kb_index_run(const kb_index_opts_t *opts, kb_diags_t *diags,
         goto out;
     }
     stats->articles = kb_strmap_count(r.ids);
+    stats->shards = r.n_shards;
     if (r.full) {
         st = switch_generation(&r, gen, cur);
         if (st == KB_STATUS_SUCCESS)

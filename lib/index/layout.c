@@ -13,12 +13,25 @@
 #include "base/file.h"
 
 #define STUB "XAPIANDB"
+#define SHARD_STUB "shard-"
 
 /* Is NAME something kb puts in an index directory? */
 static int ours(const char *name)
 {
     return !strcmp(name, STUB) || !strcmp(name, ".lock") || !strncmp(name, "gen-", 4) ||
-           !strncmp(name, STUB ".tmp.", sizeof STUB ".tmp." - 1);
+           !strncmp(name, STUB ".tmp.", sizeof STUB ".tmp." - 1) ||
+           !strncmp(name, SHARD_STUB, sizeof SHARD_STUB - 1);
+}
+
+/* K if NAME is the stub of shard K ("shard-K"), else -1. */
+static long shard_stub_number(const char *name)
+{
+    if (strncmp(name, SHARD_STUB, sizeof SHARD_STUB - 1) != 0)
+        return -1;
+    const char *d = name + sizeof SHARD_STUB - 1;
+    char *end;
+    long k = strtol(d, &end, 10);
+    return (*d >= '0' && *d <= '9' && !*end && k >= 0) ? k : -1;
 }
 
 /* Refuse to write into a directory holding other things: --db pointing at
@@ -57,7 +70,9 @@ static void remove_stale_stubs(const char *db_path)
     struct dirent *e;
     kb_buf_t p = KB_BUF_INIT;
     while ((e = readdir(d)) != NULL) {
-        if (strncmp(e->d_name, STUB ".tmp.", sizeof STUB ".tmp." - 1) != 0)
+        if (strncmp(e->d_name, STUB ".tmp.", sizeof STUB ".tmp." - 1) != 0 &&
+            !(strncmp(e->d_name, SHARD_STUB, sizeof SHARD_STUB - 1) == 0 &&
+              strstr(e->d_name, ".tmp.")))
             continue;
         kb_buf_clear(&p);
         kb_buf_printf(&p, "%s/%s", db_path, e->d_name);
@@ -197,6 +212,27 @@ void kbi_layout_shard_path(kb_buf_t *b, const char *db_path, unsigned gen, unsig
     kb_buf_printf(b, "%s/gen-%06u/s%u", db_path, gen, k);
 }
 
+/* Remove the stubs of shards K >= SHARDS (left by a build on more). */
+static void remove_shard_stubs(const char *db_path, unsigned shards)
+{
+    DIR *d = opendir(db_path);
+    if (!d)
+        return;
+    struct dirent *e;
+    kb_buf_t p = KB_BUF_INIT;
+    while ((e = readdir(d)) != NULL) {
+        long k = shard_stub_number(e->d_name);
+        if (k < (long)shards)
+            continue;
+        kb_buf_clear(&p);
+        kb_buf_printf(&p, "%s/%s", db_path, e->d_name);
+        if (!p.oom)
+            unlink(p.data);
+    }
+    closedir(d);
+    kb_buf_free(&p);
+}
+
 kb_status_t kbi_layout_switch(const char *db_path, unsigned gen, unsigned shards)
 {
     kb_buf_t stub = KB_BUF_INIT, lines = KB_BUF_INIT;
@@ -208,6 +244,28 @@ kb_status_t kbi_layout_switch(const char *db_path, unsigned gen, unsigned shards
         st = kb_file_write_atomic(stub.data, lines.data, lines.len, 0644);
     kb_buf_free(&stub);
     kb_buf_free(&lines);
+    return st;
+}
+
+kb_status_t kbi_layout_shard_stubs(const char *db_path, unsigned gen, unsigned shards,
+                                   kb_buf_t *msg)
+{
+    kb_buf_t stub = KB_BUF_INIT, line = KB_BUF_INIT;
+    kb_status_t st = KB_STATUS_SUCCESS;
+    for (unsigned k = 0; k < shards && st == KB_STATUS_SUCCESS; k++) {
+        kb_buf_clear(&stub);
+        kb_buf_clear(&line);
+        kb_buf_printf(&stub, "%s/" SHARD_STUB "%u", db_path, k);
+        kb_buf_printf(&line, "glass gen-%06u/s%u\n", gen, k);
+        st = stub.oom || line.oom ? KB_STATUS_OUT_OF_MEMORY
+                                  : kb_file_write_atomic(stub.data, line.data, line.len, 0644);
+        if (st != KB_STATUS_SUCCESS && !stub.oom)
+            kb_buf_printf(msg, "cannot write %s: %s", stub.data, strerror(errno));
+    }
+    if (st == KB_STATUS_SUCCESS)
+        remove_shard_stubs(db_path, shards);
+    kb_buf_free(&stub);
+    kb_buf_free(&line);
     return st;
 }
 

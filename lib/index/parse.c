@@ -11,6 +11,7 @@
 
 #include "frontmatter.h"
 #include "sections.h"
+#include "base/edits.h"
 #include "base/buf.h"
 #include "base/date.h"
 #include "base/utf8.h"
@@ -225,35 +226,6 @@ static int set_field(kb_article_t *a, const field_t *f, kbi_fm_entry_t *e,
     return 1;
 }
 
-/* Edits (insert, delete, change, swap two neighbours) from A to B, at
- * most 3 counted; keys are short. */
-static unsigned key_edits(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 30 || m > 30)
-        return 3;
-    unsigned d[31][31];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            unsigned ca = (unsigned char)a[i - 1] | 0x20, cb = (unsigned char)b[j - 1] | 0x20;
-            unsigned v = d[i - 1][j - 1] + (ca != cb);
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m] > 3 ? 3 : d[n][m];
-}
-
 /* The known key an unknown KEY most likely means, or NULL. */
 static const char *did_you_mean(const char *key)
 {
@@ -264,7 +236,7 @@ static const char *did_you_mean(const char *key)
     unsigned best_d = 3;
     size_t n = strlen(key);
     for (size_t k = 0; k < sizeof fields / sizeof fields[0]; k++) {
-        unsigned d = key_edits(key, fields[k].key);
+        unsigned d = kb_edits(key, fields[k].key, 1);
         /* Two edits are a typo only in a longer word ("quesitons"). */
         if (d < best_d && (d == 1 || (d == 2 && n >= 6))) {
             best = fields[k].key;

@@ -76,6 +76,7 @@ typedef struct run {
     kb_xdb_t *db;            /* shard 0: it also holds all the metadata */
     kb_xdb_t *shards[KBI_MAX_SHARDS];
     unsigned n_shards;
+    unsigned kept_shards;    /* kb:shards of the current generation (0: none) */
     kbi_writers_t *writers;  /* full builds on several shards */
     kb_strmap_t *tiers;      /* id -> tier JSON, written after the writers */
     kb_xstem_t *stem;

@@ -90,16 +90,9 @@ static int cmp_str(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* The shard an article's documents live in: its path decides, so a
- * changed file lands where its old documents were. */
-static unsigned shard_of(const run_t *r, const char *rel)
-{
-    return r->n_shards > 1 ? (unsigned)(kb_hash64(rel, strlen(rel)) % r->n_shards) : 0;
-}
-
-/* Remove the documents of the file REL from DB (and their words from its
- * spelling data, mirroring what adding them did). */
-static kb_status_t remove_docs_in(kb_xdb_t *db, const char *term)
+/* Remove the documents holding TERM from DB, and their words from the
+ * spelling data (in shard 0, HOME), mirroring what adding them did. */
+static kb_status_t remove_docs_in(kb_xdb_t *db, kb_xdb_t *home, const char *term)
 {
     words_ctx_t c = {db, {0}, KB_STATUS_SUCCESS};
     kb_status_t st = kb_xdb_postlist(db, term, collect_doc_words, &c);
@@ -109,7 +102,7 @@ static kb_status_t remove_docs_in(kb_xdb_t *db, const char *term)
         qsort(c.words.items, c.words.n, sizeof *c.words.items, cmp_str);
         for (size_t i = 0; i < c.words.n && st == KB_STATUS_SUCCESS; i++)
             if (i == 0 || strcmp(c.words.items[i], c.words.items[i - 1]) != 0)
-                st = kb_xdb_remove_spelling(db, c.words.items[i], 1);
+                st = kb_xdb_remove_spelling(home, c.words.items[i], 1);
     }
     kb_strlist_clear(&c.words);
     if (st == KB_STATUS_SUCCESS)
@@ -126,7 +119,7 @@ kb_status_t kbi_remove_file_docs(run_t *r, const char *rel)
         return KB_STATUS_OUT_OF_MEMORY;
     kb_status_t st = KB_STATUS_SUCCESS;
     for (unsigned k = 0; k < r->n_shards && st == KB_STATUS_SUCCESS; k++)
-        st = remove_docs_in(r->shards[k], term);
+        st = remove_docs_in(r->shards[k], r->db, term);
     free(term);
     return st;
 }
@@ -228,13 +221,23 @@ kb_status_t kbi_release_id(run_t *r, const char *rel, const char *old_id)
 kb_status_t kbi_add_docset(run_t *r, const char *rel, const char *id, kbi_docset_t *docs,
                            int had)
 {
+    (void)rel;
     kb_status_t st = KB_STATUS_SUCCESS;
-    unsigned shard = shard_of(r, rel);
+    unsigned shard = kb_schema_shard_of(id, r->n_shards);
     if (r->writers) {
         /* Shard 0 belongs to its writer until the end: the tier and the
-         * record are written afterwards (kbi_finish_deferred). */
+         * record are written afterwards (kbi_finish_deferred); the
+         * spelling words go to it too, as their own docset. */
         if (docs->tier)
             st = kb_strmap_set(r->tiers, id, docs->tier);
+        if (st == KB_STATUS_SUCCESS && shard != 0 && docs->spelling.n) {
+            kbi_docset_t words;
+            memset(&words, 0, sizeof words);
+            words.spelling = docs->spelling;
+            memset(&docs->spelling, 0, sizeof docs->spelling);
+            st = kbi_writers_submit(r->writers, 0, &words);
+            kbi_docset_free(&words);
+        }
         if (st == KB_STATUS_SUCCESS)
             st = kbi_writers_submit(r->writers, shard, docs);
         return st;
@@ -243,7 +246,7 @@ kb_status_t kbi_add_docset(run_t *r, const char *rel, const char *id, kbi_docset
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < docs->n; i++)
         st = kb_xdb_add_document(db, docs->docs[i], NULL);
     for (size_t i = 0; st == KB_STATUS_SUCCESS && i < docs->spelling.n; i++)
-        st = kb_xdb_add_spelling(db, docs->spelling.items[i], 1);
+        st = kb_xdb_add_spelling(r->db, docs->spelling.items[i], 1);
     /* A full build starts empty: there is no old tier entry to delete. */
     if (st == KB_STATUS_SUCCESS && (docs->tier || had || !r->full))
         st = kbi_set_meta(r, KB_META_TIER, id, docs->tier);

@@ -5,7 +5,8 @@
  * takes one writer at a time.  A full build therefore writes N shards side
  * by side, each owned by one thread; the stub file lists them all and
  * readers search them as one database.  The calling thread hands each
- * article's documents to the shard its path hashes to.
+ * article's documents to the shard its id hashes to (schema.h), and its
+ * spelling words to shard 0's writer.
  */
 #ifndef KB_INDEXER_WRITERS_H
 #define KB_INDEXER_WRITERS_H

@@ -73,6 +73,10 @@ void kbs_set_weighting(kb_xenquire_t *enq, kb_status_t *st)
         *st = kb_xenquire_set_collapse_key(enq, KB_SLOT_ARTICLE, 1);
     if (*st == KB_STATUS_SUCCESS)
         *st = kb_xenquire_set_bm25(enq, BM25_K1, 0, 1, BM25_B, 0.5);
+    /* Ties by article id: which articles make the candidates must not
+     * depend on how the index is sharded. */
+    if (*st == KB_STATUS_SUCCESS)
+        *st = kb_xenquire_set_tiebreak(enq, KB_SLOT_ARTICLE);
 }
 
 /* ---------------------------------------------------------------- */
@@ -184,10 +188,68 @@ static int add_explain(void *vctx, const char *term, size_t len, unsigned count)
     return 0;
 }
 
-typedef struct cover_ctx {
+/* The query's terms that stand for content words, sorted, each with the
+ * words it stands for (MASK) and those of them it says the article is
+ * about (ABOUT: a title or question term): merged with a document's
+ * termlist, which is sorted too, they give what the document covers in
+ * one pass over its terms, read in one round trip from a remote shard. */
+typedef struct qterm {
+    const char *term;
+    uint64_t mask;
+    uint64_t about;
+} qterm_t;
+
+typedef struct qterms {
     const kbs_built_t *built;
+    qterm_t *v;
+    size_t n;
+    int oom;
+} qterms_t;
+
+static int add_qterm(void *vctx, const char *term, size_t len, unsigned count)
+{
+    (void)len;
+    (void)count;
+    qterms_t *q = vctx;
+    qterm_t t = {NULL, 0, 0};
+    for (size_t i = 0; i < q->built->n_sources; i++)
+        if (strcmp(q->built->sources[i].term, term) == 0) {
+            t.term = q->built->sources[i].term;
+            t.mask |= q->built->sources[i].mask;
+        }
+    if (!t.mask)
+        return 0;
+    if (!strncmp(term, "ZXQ", 3) || !strncmp(term, "ZS", 2))
+        t.about = t.mask;
+    q->v[q->n++] = t;
+    return 0;
+}
+
+static int by_term(const void *x, const void *y)
+{
+    return strcmp(((const qterm_t *)x)->term, ((const qterm_t *)y)->term);
+}
+
+static kb_status_t qterms_of(const kbs_built_t *built, qterms_t *q)
+{
+    memset(q, 0, sizeof *q);
+    q->built = built;
+    q->v = calloc(built->n_sources ? built->n_sources : 1, sizeof *q->v);
+    if (!q->v)
+        return KB_STATUS_OUT_OF_MEMORY;
+    kb_status_t st = kb_xquery_terms(built->query, add_qterm, q);
+    if (st == KB_STATUS_SUCCESS)
+        qsort(q->v, q->n, sizeof *q->v, by_term);
+    return st;
+}
+
+typedef struct cover_ctx {
+    const qterms_t *q;
+    size_t at;                   /* merge position in Q */
     uint64_t mask;
     uint64_t about;              /* matched in a title or a question */
+    int question;                /* a question document */
+    int learned;                 /* a learned phrasing's document */
 } cover_ctx_t;
 
 static int add_cover(void *vctx, const char *term, size_t len, unsigned count)
@@ -195,12 +257,17 @@ static int add_cover(void *vctx, const char *term, size_t len, unsigned count)
     (void)len;
     (void)count;
     cover_ctx_t *c = vctx;
-    for (size_t i = 0; i < c->built->n_sources; i++)
-        if (strcmp(c->built->sources[i].term, term) == 0) {
-            c->mask |= c->built->sources[i].mask;
-            if (!strncmp(term, "ZXQ", 3) || !strncmp(term, "ZS", 2))
-                c->about |= c->built->sources[i].mask;
-        }
+    if (!strcmp(term, KB_TERM_QUESTION_DOC))
+        c->question = 1;
+    if (!strcmp(term, KB_TERM_LEARNED_DOC))
+        c->learned = 1;
+    int cmp = -1;
+    while (c->at < c->q->n && (cmp = strcmp(c->q->v[c->at].term, term)) < 0)
+        c->at++;
+    if (c->at < c->q->n && cmp == 0) {
+        c->mask |= c->q->v[c->at].mask;
+        c->about |= c->q->v[c->at].about;
+    }
     return 0;
 }
 
@@ -233,19 +300,10 @@ static double weight_of(const kbs_built_t *built, uint64_t mask)
  * matches as well wins. */
 #define LEARNED_WEIGHT 0.85
 
-/* LEARNED_WEIGHT for a learned document D, else 1. */
-static double learned_weight(kb_xdoc_t *d)
-{
-    const char *v;
-    size_t vl;
-    return d && kb_xdoc_get_value(d, KB_SLOT_LEARNED, &v, &vl) == KB_STATUS_SUCCESS && vl == 1 &&
-                   v[0] == '1'
-               ? LEARNED_WEIGHT
-               : 1.0;
-}
-
-static kb_status_t coverage(const kbs_built_t *built, kb_xenquire_t *enq, kb_xmset_t *m,
-                            unsigned at, double *out, double *weight)
+/* The evidence of the candidate AT (*OUT) and what its weight counts for
+ * (*WEIGHT: LEARNED_WEIGHT on a learned document, else 1). */
+static kb_status_t coverage(kb_search_t *s, const kbs_built_t *built, const qterms_t *q,
+                            kb_xmset_t *m, unsigned at, double *out, double *weight)
 {
     *out = 1.0;
     *weight = 1.0;
@@ -253,23 +311,14 @@ static kb_status_t coverage(const kbs_built_t *built, kb_xenquire_t *enq, kb_xms
         return KB_STATUS_SUCCESS;   /* filters only: every weight is 0 */
     cover_ctx_t c;
     memset(&c, 0, sizeof c);
-    c.built = built;
-    kb_status_t st = kb_xenquire_matching_terms(enq, kb_xmset_docid(m, at), add_cover, &c);
-    kb_xdoc_t *d = NULL;
-    const char *v;
-    size_t vl;
-    if (st == KB_STATUS_SUCCESS)
-        st = kb_xmset_document(m, at, &d);
-    /* On a question document every word is a question's. */
-    int question = st == KB_STATUS_SUCCESS &&
-                   kb_xdoc_get_value(d, KB_SLOT_SECTION, &v, &vl) == KB_STATUS_SUCCESS &&
-                   vl == 1 && v[0] == 'q';
-    if (question)
-        *weight = learned_weight(d);
-    kb_xdoc_free(d);
+    c.q = q;
+    kb_status_t st = kb_xdb_termlist(s->db, kb_xmset_docid(m, at), add_cover, &c);
+    if (c.learned)
+        *weight = LEARNED_WEIGHT;
     double all = weight_of(built, ~(uint64_t)0);
     double qcov = all > 0 ? weight_of(built, c.mask) / all : 1.0;
-    double acov = all > 0 ? weight_of(built, question ? c.mask : c.about) / all : 1.0;
+    /* On a question document every word is a question's. */
+    double acov = all > 0 ? weight_of(built, c.question ? c.mask : c.about) / all : 1.0;
     double pct = kb_xmset_percent(m, at) / 100.0;
     *out = CONF_PERCENT * pct + (1 - CONF_PERCENT) * (CONF_ABOUT * acov + (1 - CONF_ABOUT) * qcov);
     return st;
@@ -307,17 +356,24 @@ typedef struct cand {
     double cover;         /* the confidence */
     double evidence;      /* what the confidence is made of (coverage()) */
     double rank_weight;
+    char *id;             /* the article (collapse key) */
 } cand_t;
 
 /* Candidates looked at per query, at least: their confidence counts the
  * answers worth showing (total). */
 #define RERANK_DEPTH 30
 
+/* Equal weights go by article id, not by the order Xapian found them in
+ * (document numbers, which depend on how the index is sharded): the same
+ * KB gives the same ranking on one database or many. */
 static int by_rank_weight(const void *x, const void *y)
 {
     const cand_t *a = x, *b = y;
     if (a->rank_weight != b->rank_weight)
         return a->rank_weight > b->rank_weight ? -1 : 1;
+    int c = strcmp(a->id, b->id);
+    if (c)
+        return c;
     return a->at < b->at ? -1 : a->at > b->at;
 }
 
@@ -382,20 +438,24 @@ static kb_status_t learned_model(kb_search_t *s, const kbs_built_t *built, kb_xm
     return st;
 }
 
-static kb_status_t rank_candidates(kb_search_t *s, const kbs_built_t *built, kb_xenquire_t *enq,
-                                   kb_xmset_t *m, cand_t *c, unsigned n)
+static kb_status_t rank_candidates(kb_search_t *s, const kbs_built_t *built, kb_xmset_t *m,
+                                   cand_t *c, unsigned n)
 {
-    kb_status_t st = KB_STATUS_SUCCESS;
     double *raw = calloc(n ? n : 1, sizeof *raw);
     if (!raw)
         return KB_STATUS_OUT_OF_MEMORY;
+    qterms_t q;
+    kb_status_t st = qterms_of(built, &q);
     for (unsigned i = 0; i < n && st == KB_STATUS_SUCCESS; i++) {
         c[i].at = i;
         double w;
         c[i].weight = kb_xmset_weight(m, i);
-        st = coverage(built, enq, m, i, &raw[i], &w);
+        st = coverage(s, built, &q, m, i, &raw[i], &w);
         c[i].rank_weight = c[i].weight * w;
+        if (st == KB_STATUS_SUCCESS)
+            st = kb_xmset_collapse_key(m, i, &c[i].id);
     }
+    free(q.v);
     if (st == KB_STATUS_SUCCESS) {
         confidences(built, raw, c, n);
         st = learned_model(s, built, m, c, n, raw);
@@ -498,7 +558,7 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
     if (st == KB_STATUS_SUCCESS && !c)
         st = KB_STATUS_OUT_OF_MEMORY;
     if (st == KB_STATUS_SUCCESS)
-        st = rank_candidates(s, built, enq, m, c, n);
+        st = rank_candidates(s, built, m, c, n);
     unsigned from = req->offset < n ? req->offset : n;
     unsigned page = n - from < limit ? n - from : limit;
     item_t *items = calloc(page ? page : 1, sizeof *items);
@@ -516,11 +576,15 @@ static kb_status_t fetch(kb_search_t *s, const kbs_built_t *built, const kb_requ
         /* Covered: the first answer is confident, on this page or not. */
         r->covered = n > 0 && c[0].cover >= KB_CONFIDENT;
     }
+    if (st == KB_STATUS_SUCCESS && !r->partial)   /* shards left out (shards.c) */
+        st = kbs_shards_missing(&s->shards, &r->partial, &r->missing, &r->n_missing);
     if (evidence)
         *evidence = st == KB_STATUS_SUCCESS && n ? c[0].evidence : 0;
     if (st != KB_STATUS_SUCCESS && s->db && kb_xdb_last_error(s->db)[0])
         kbs_set_error(s, "%s", kb_xdb_last_error(s->db));
     items_free(items, page);
+    for (unsigned i = 0; c && i < n; i++)
+        free(c[i].id);
     free(c);
     kb_xmset_free(m);
     kb_xenquire_free(enq);

@@ -505,8 +505,17 @@ static kb_status_t best_passage(kb_search_t *s, const kb_request_t *req, const c
         passage_t one = {at, end, 0, 0};
         at = end;
         st = known_words(s, part + one.start, one.end - one.start, &one.words, &one.info);
-        if (st != KB_STATUS_SUCCESS || !one.words)
+        if (st != KB_STATUS_SUCCESS)
             continue;
+        if (!one.words) {
+            /* A pair is two sentences in a row: never one with a detail
+             * the index does not know (a date of birth, a number)
+             * between them. */
+            for (size_t i = one.start; i < one.end; i++)
+                if (isalnum((unsigned char)part[i]))
+                    prev = (size_t)-1;
+            continue;
+        }
         if (n + 2 > cap) {
             passage_t *g = realloc(p, (cap *= 2) * sizeof *p);
             if (!g) {

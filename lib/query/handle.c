@@ -1,64 +1,18 @@
-/* handle.c - a kb_search_t: open the index, follow it as kb-index changes
- * it (a new generation, new commits), and close it. */
+/* handle.c - a kb_search_t: open the index (its databases: shards.c),
+ * follow it as kb-index changes it (a new generation, new commits), and
+ * close it. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "base/buf.h"
-#include "base/stub.h"
 #include "internal.h"
 #include "schema/schema.h"
 #include "schema/words.h"
 
-void kbs_set_error(kb_search_t *s, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(s->err, sizeof s->err, fmt, ap);
-    va_end(ap);
-}
-
-const char *kb_search_last_error(const kb_search_t *s)
-{
-    return s ? s->err : "";
-}
-
-/* stat() of the stub file, to notice kb-index --full swapping it. */
-static int stub_stat(const kb_search_t *s, struct stat *st)
-{
-    kb_buf_t b = KB_BUF_INIT;
-    kb_buf_printf(&b, "%s/XAPIANDB", s->path);
-    int ok = !b.oom && stat(b.data, st) == 0;
-    kb_buf_free(&b);
-    return ok;
-}
-
-static void remember_stub(kb_search_t *s)
-{
-    struct stat st;
-    s->have_stub = stub_stat(s, &st);
-    if (s->have_stub) {
-        s->stub_ino = st.st_ino;
-        s->stub_mtime = st.st_mtim.tv_sec;
-        s->stub_mtime_ns = st.st_mtim.tv_nsec;
-        s->stub_size = st.st_size;
-    }
-}
-
-static int stub_moved(const kb_search_t *s)
-{
-    struct stat st;
-    int have = stub_stat(s, &st);
-    if (have != s->have_stub)
-        return 1;
-    return have && (st.st_ino != s->stub_ino || st.st_mtim.tv_sec != s->stub_mtime ||
-                    st.st_mtim.tv_nsec != s->stub_mtime_ns || st.st_size != s->stub_size);
-}
-
-/* Open S->path into a new handle, replacing S->db on success. */
+/* Open S->path's databases (shards.c), replacing S->db on success. */
 static kb_status_t open_db(kb_search_t *s)
 {
     struct stat st;
@@ -67,35 +21,29 @@ static kb_status_t open_db(kb_search_t *s)
                       s->path, strerror(errno), s->path);
         return KB_STATUS_DB_OPENING;
     }
-    remember_stub(s);
-    int allow = (s->flags & KB_SEARCH_ALLOW_PROGRAMS) != 0;
     char *msg = NULL;
-    kb_status_t rc = kb_stub_check(s->path, allow, &msg);
+    kbs_shards_t sh;
+    kb_status_t rc = kbs_shards_open(s, &sh, &msg);
     if (rc != KB_STATUS_SUCCESS) {
-        kbs_set_error(s, "refusing the index at %s: %s", s->path,
-                      msg ? msg : kb_status_to_string(rc));
-        free(msg);
-        return rc;
-    }
-    kb_xdb_t *db = NULL;
-    rc = kb_xdb_open(s->path, allow ? KB_XDB_READONLY | KB_XDB_ALLOW_PROGRAMS : KB_XDB_READONLY,
-                     &db, &msg);
-    if (rc != KB_STATUS_SUCCESS) {
+        /* Shards left out stay so until the next retry, not the next request. */
+        kbs_shards_retry_later(&s->shards);
+        if (!msg)
+            return rc;   /* S->err says why */
         if (rc == KB_STATUS_DB_OPENING)
             kbs_set_error(s, "cannot open the index at %s: %s; build it with: kb-index --db %s "
-                             "KB_DIR", s->path, msg ? msg : "", s->path);
+                             "KB_DIR", s->path, msg, s->path);
         else if (rc == KB_STATUS_DB_CORRUPT)
             kbs_set_error(s, "the index at %s is damaged: %s; rebuild it with: kb-index --full "
-                             "--db %s KB_DIR", s->path, msg ? msg : "", s->path);
+                             "--db %s KB_DIR", s->path, msg, s->path);
         else
-            kbs_set_error(s, "cannot open the index at %s: %s", s->path, msg ? msg : "");
+            kbs_set_error(s, "cannot open the index at %s: %s", s->path, msg);
         free(msg);
         return rc;
     }
     /* An index written by another version of kb-index holds other
      * documents: refuse it rather than answer wrongly. */
     char *format = NULL;
-    rc = kb_xdb_get_metadata(db, KB_META_FORMAT, &format, NULL);
+    rc = kb_xdb_get_metadata(sh.all, KB_META_FORMAT, &format, NULL);
     if (rc == KB_STATUS_SUCCESS && strcmp(format, KB_INDEX_FORMAT) != 0) {
         kbs_set_error(s, "the index at %s was built by another version of kb-index (format "
                          "'%s', this is '%s'); rebuild it with: kb-index --full --db %s KB_DIR",
@@ -104,11 +52,12 @@ static kb_status_t open_db(kb_search_t *s)
     }
     free(format);
     if (rc != KB_STATUS_SUCCESS) {
-        kb_xdb_close(db);
+        kbs_shards_clear(&sh);
         return rc;
     }
-    kb_xdb_close(s->db);
-    s->db = db;
+    kbs_shards_clear(&s->shards);
+    s->shards = sh;
+    s->db = sh.all;
     kb_wordlist_clear(&s->words);
     s->words_loaded = 0;
     kbs_model_forget(s);
@@ -120,7 +69,7 @@ static kb_status_t open_db(kb_search_t *s)
 
 kb_status_t kbs_refresh(kb_search_t *s, int force)
 {
-    if (force || stub_moved(s))
+    if (force || kbs_shards_stale(&s->shards))
         return open_db(s);
     int changed = 0;
     kb_status_t st = kb_xdb_reopen(s->db, &changed);
@@ -178,7 +127,7 @@ void kb_search_close(kb_search_t *s)
 {
     if (!s)
         return;
-    kb_xdb_close(s->db);
+    kbs_shards_clear(&s->shards);
     kb_xstem_free(s->stem);
     kbs_tiers_clear(&s->tiers);
     kb_wordlist_clear(&s->words);

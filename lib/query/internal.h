@@ -2,6 +2,9 @@
  *
  * The stages, one file each:
  *   handle.c      open the index and follow it (kb_search_open, refresh)
+ *   error.c       the last failure's message (kbs_set_error)
+ *   shards.c      the databases of the index, opened one by one and searched
+ *                 as one; shards that do not answer left out
  *   syntax.c      the query string: words, phrases, exclusions, filters
  *   prepare.c     tokens, stems, stopwords and spelling corrections
  *   build.c       the Xapian query (synonyms.c: synonym groups; terms.c:
@@ -59,17 +62,47 @@ typedef struct kbs_tiers {
     size_t n;
 } kbs_tiers_t;
 
+/* One database of the index (shards.c). */
+typedef struct kbs_shard {
+    char *name;                /* as the stub names it */
+    int remote;
+    kb_xdb_t *db;              /* NULL when left out */
+    char *error;               /* why it is left out */
+    int number;                /* its kb:shard K, or -1 when unknown */
+    unsigned of;               /* its kb:shard N */
+    char *generation;          /* its kb:generation */
+    char *format;              /* its kb:format */
+} kbs_shard_t;
+
+/* A stub file as it was when read. */
+typedef struct kbs_stamp {
+    char *path;
+    int exists;
+    ino_t ino;
+    time_t mtime;
+    long mtime_ns;
+    off_t size;
+} kbs_stamp_t;
+
+/* The databases of the index and the one that searches them all. */
+typedef struct kbs_shards {
+    kbs_shard_t *items;        /* what the stub lists, and shards it does not */
+    size_t n;
+    unsigned total;            /* N: the index's shards */
+    size_t missing;            /* items left out */
+    int remote_home;           /* shard 0 is remote: no spelling data, no synonyms */
+    double retry_at;           /* kb_now_ms() after which left-out ones are tried again */
+    kbs_stamp_t *stamps;       /* the stub files read, to notice a change */
+    size_t n_stamps;
+    kb_xdb_t *all;             /* the open shards as one database */
+} kbs_shards_t;
+
 struct kb_search {
     char *path;
     unsigned flags;            /* KB_SEARCH_* given to kb_search_open_flags() */
-    kb_xdb_t *db;
+    kb_xdb_t *db;              /* SHARDS.all */
     kb_xstem_t *stem;
-    /* The stub file as last seen, to notice a new generation. */
-    int have_stub;
-    ino_t stub_ino;
-    time_t stub_mtime;
-    long stub_mtime_ns;
-    off_t stub_size;
+    kbs_shards_t shards;
     kbs_tiers_t tiers;
     /* The English word list, loaded on first use (kbs_words()). */
     kb_wordlist_t words;
@@ -145,9 +178,28 @@ typedef struct kbs_built {
 /* Make sure S->db is the latest index (reopen when kb-index changed it;
  * FORCE: reopen anyway). */
 kb_status_t kbs_refresh(kb_search_t *s, int force);
+/* error.c */
 void kbs_set_error(kb_search_t *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The English word list of the index (loaded on first use). */
 const kb_wordlist_t *kbs_words(kb_search_t *s);
+
+/* shards.c */
+/* Open S->path's databases into OUT (kbs_shards_clear() it).  On failure
+ * either *MSG is Xapian's message on a local database (caller frees) or,
+ * *MSG NULL, S->err says why (a stub refused, shards that do not fit
+ * together, no shard 0).  Statuses of kb_xdb_open(). */
+kb_status_t kbs_shards_open(kb_search_t *s, kbs_shards_t *out /* OUT */, char **msg /* OUT */);
+void kbs_shards_clear(kbs_shards_t *sh);
+/* 1 when SH should be opened again: a stub file changed, or shards are
+ * left out and the retry interval ($KB_REMOTE_RETRY) has passed. */
+int kbs_shards_stale(const kbs_shards_t *sh);
+/* Try the left-out shards again only after the retry interval from now. */
+void kbs_shards_retry_later(kbs_shards_t *sh);
+/* The shards left out, as the public type (*PARTIAL 1 when there are any;
+ * free *OUT with kbs_missing_free()).  KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kbs_shards_missing(const kbs_shards_t *sh, int *partial /* OUT */,
+                               kb_missing_shard_t **out /* OUT */, size_t *n /* OUT */);
+void kbs_missing_free(kb_missing_shard_t *m, size_t n);
 
 /* prepare.c */
 /* 1 if W (lowercase) selects nothing: a stopword, a conversation word

@@ -22,7 +22,11 @@ static kb_status_t load_article(kb_search_t *s, const char *id, kb_article_t **o
         kb_xdoc_t *doc = NULL;
         st = kbs_first_doc(s, KB_PREFIX_ARTICLE, id, &doc);
         if (st == KB_STATUS_NOT_FOUND) {
-            kbs_set_error(s, "no article with id '%s'", id);
+            if (s->shards.missing)
+                kbs_set_error(s, "no article with id '%s' in the shards that answered (%zu "
+                                 "left out: it may be in one of them)", id, s->shards.missing);
+            else
+                kbs_set_error(s, "no article with id '%s'", id);
             break;
         }
         const char *data;
@@ -165,6 +169,8 @@ void kb_health_clear(kb_health_t *h)
     free(h->built);
     free(h->format);
     free(h->kb_dir);
+    free(h->notice);
+    kbs_missing_free(h->missing, h->n_missing);
     memset(h, 0, sizeof *h);
 }
 
@@ -183,6 +189,14 @@ kb_status_t kb_search_health(kb_search_t *s, kb_health_t *h)
         st = kb_xdb_get_metadata(s->db, KB_META_FORMAT, &h->format, NULL);
     if (st == KB_STATUS_SUCCESS)
         st = kb_xdb_get_metadata(s->db, KB_META_ROOT, &h->kb_dir, NULL);
+    h->shards = s->shards.total;
+    if (st == KB_STATUS_SUCCESS)
+        st = kbs_shards_missing(&s->shards, &h->partial, &h->missing, &h->n_missing);
+    if (st == KB_STATUS_SUCCESS && s->shards.remote_home &&
+        !(h->notice = kb_strdup("shard 0 is remote: Xapian's remote backend serves no spelling "
+                                "data or synonyms, so searches go without them; list it as a "
+                                "local database (glass or auto) first in the stub")))
+        st = KB_STATUS_OUT_OF_MEMORY;
     if (st != KB_STATUS_SUCCESS) {
         kbs_set_error(s, "%s", kb_xdb_last_error(s->db)[0] ? kb_xdb_last_error(s->db)
                                                               : kb_status_to_string(st));

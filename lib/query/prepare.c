@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/edits.h"
 #include "internal.h"
 #include "base/normalize.h"
 #include "base/utf8.h"
@@ -52,34 +53,6 @@ int kbs_word_is_stop(const char *w)
            (n > 3 && strcmp(w + n - 3, "n't") == 0);
 }
 
-/* Edits (insert, delete, change, swap two neighbours) from A to B, at
- * most 3 counted. */
-static unsigned edits(const char *a, const char *b)
-{
-    size_t n = strlen(a), m = strlen(b);
-    if (n > 40 || m > 40)
-        return 3;
-    unsigned d[41][41];
-    for (size_t i = 0; i <= n; i++)
-        d[i][0] = (unsigned)i;
-    for (size_t j = 0; j <= m; j++)
-        d[0][j] = (unsigned)j;
-    for (size_t i = 1; i <= n; i++) {
-        for (size_t j = 1; j <= m; j++) {
-            unsigned v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < v)
-                v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v)
-                v = d[i][j - 1] + 1;
-            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-                d[i - 2][j - 2] + 1 < v)
-                v = d[i - 2][j - 2] + 1;
-            d[i][j] = v;
-        }
-    }
-    return d[n][m] > 3 ? 3 : d[n][m];
-}
-
 /* A word the index has never seen, two edits or more from the nearest
  * word it has, is more often a name, a brand or slang ("currys",
  * "deliveroo") than a typo: it is corrected only when nothing else in the
@@ -90,13 +63,13 @@ static void keep_names(kbs_prepared_t *out)
     for (size_t i = 0; i < out->n; i++)
         for (size_t j = 0; j < out->items[i].n; j++) {
             const kbs_token_t *t = &out->items[i].tokens[j];
-            if (t->content >= 0 && (!t->unknown || (t->fixed && edits(t->word, t->fixed) <= 1)))
+            if (t->content >= 0 && (!t->unknown || (t->fixed && kb_edits(t->word, t->fixed, 0) <= 1)))
                 sure++;
         }
     for (size_t i = 0; i < out->n && sure; i++) {
         for (size_t j = 0; j < out->items[i].n; j++) {
             kbs_token_t *t = &out->items[i].tokens[j];
-            if (t->fixed && edits(t->word, t->fixed) >= 2) {
+            if (t->fixed && kb_edits(t->word, t->fixed, 0) >= 2) {
                 free(t->fixed);
                 free(t->fixed_stem);
                 t->fixed = t->fixed_stem = NULL;

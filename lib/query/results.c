@@ -52,6 +52,7 @@ void kb_results_free(kb_results_t *r)
     free(r->corrections);
     kb_strv_free(r->categories, r->n_categories);
     kb_strv_free(r->tags, r->n_tags);
+    kbs_missing_free(r->missing, r->n_missing);
     free(r);
 }
 

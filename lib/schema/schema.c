@@ -405,3 +405,27 @@ int kb_schema_file_decode(const char *s, kb_schema_file_t *r)
     memcpy(r->id, s, n + 1);
     return 1;
 }
+
+unsigned kb_schema_shard_of(const char *id, unsigned n)
+{
+    return n > 1 ? (unsigned)(kb_hash64(id, strlen(id)) % n) : 0;
+}
+
+int kb_schema_shard_decode(const char *s, unsigned *k, unsigned *n)
+{
+    *k = *n = 0;
+    if (!s)
+        return 0;
+    char *end;
+    unsigned long a = strtoul(s, &end, 10);
+    if (end == s || *end != '/' || !(s[0] >= '0' && s[0] <= '9'))
+        return 0;
+    const char *t = end + 1;
+    unsigned long b = strtoul(t, &end, 10);
+    if (end == t || *end || !(t[0] >= '0' && t[0] <= '9') || b < 1 || b > KB_SHARDS_MAX ||
+        a >= b)
+        return 0;
+    *k = (unsigned)a;
+    *n = (unsigned)b;
+    return 1;
+}

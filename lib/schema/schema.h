@@ -7,12 +7,24 @@
  *
  *     INDEX/XAPIANDB       a Xapian stub file naming the current generation's
  *                          shards ("glass gen-000007/s0" ...)
+ *     INDEX/shard-K        a stub naming shard K of the current generation
+ *                          alone ("glass gen-000007/sK"): what xapian-tcpsrv
+ *                          serves, and what a stub on another machine names
  *     INDEX/gen-000007/sK  the glass databases of the current generation
  *     INDEX/gen-000006/    the previous one, kept for readers still on it
  *     INDEX/.lock          held by the indexer while it runs
  *
- * Xapian opens INDEX directly (it follows the stub) and searches the
- * shards as one database.
+ * Shards.  An article's documents all live in shard
+ * kb_hash64(id) % N (a stable hash of its id), so the same KB gives the
+ * same shards on any machine.  Shard 0 is the home shard: besides its
+ * articles it holds everything that is the whole KB's (the metadata below,
+ * the spelling data, the synonyms), since a search over several databases
+ * reads metadata from the first one only and Xapian's remote backend
+ * serves neither spelling data nor synonyms; the other shards hold
+ * documents and their own kb:format, kb:shard and kb:generation.  Readers
+ * open the shards themselves (lib/query/shards.c) and search them as one
+ * database, home first, so that document and term frequencies are the
+ * whole KB's.
  *
  * Documents.  Each article gives three kinds:
  *
@@ -59,7 +71,12 @@
  * Metadata.
  *
  *   kb:format        KB_INDEX_FORMAT; another value makes readers refuse the
- *                    index and kb-index rebuild it
+ *                    index and kb-index rebuild it (on every shard)
+ *   kb:shard         "K/N": this database is shard K of N (on every shard)
+ *   kb:generation    the generation number the shard was built in (on every
+ *                    shard): a reader leaves out a shard of another one
+ *   kb:shards        N when it was chosen with kb-index --shards (kept by
+ *                    later runs); missing when kb-index chooses
  *   kb:root          the KB folder as given to kb-index
  *   kb:built         ISO 8601 time of the last commit
  *   kb:synonyms      hash of the synonyms file (the synonyms themselves are
@@ -84,7 +101,8 @@
  *                    (schema/model.h, lib/index/model.c); absent when the
  *                    KB has no learned phrasings
  *
- * Spelling data: the words of section documents (words.h decides which).
+ * Spelling data: the words of section documents (words.h decides which),
+ * each counted once per article, all in shard 0.
  *
  * Every decode function checks the shape of what it reads and returns
  * KB_STATUS_DB_CORRUPT when a field it needs is missing; strings it hands
@@ -98,6 +116,7 @@
 #include <stdint.h>
 
 #include "kb/article.h"
+#include "kb/index.h"
 #include "kb/status.h"
 
 /* The index format this build writes; a different stored version forces a
@@ -126,10 +145,14 @@ enum {
 #define KB_PREFIX_TITLE "S"       /* "ZS" + stem: words of the title */
 #define KB_PREFIX_QUESTION "XQ"   /* "ZXQ" + stem: words of the questions and phrases */
 #define KB_TERM_QUESTION_DOC "XKquestion" /* on question documents */
+#define KB_TERM_LEARNED_DOC "XKlearned"   /* on learned question documents too */
 #define KB_TERM_ARTICLE_DOC "XKarticle"   /* on article documents: counts articles */
 
 /* Metadata keys. */
 #define KB_META_FORMAT "kb:format"
+#define KB_META_SHARD "kb:shard"           /* "K/N" */
+#define KB_META_GENERATION "kb:generation"
+#define KB_META_SHARDS "kb:shards"
 #define KB_META_ROOT "kb:root"
 #define KB_META_BUILT "kb:built"
 #define KB_META_SYNONYMS "kb:synonyms"
@@ -142,6 +165,19 @@ enum {
 #define KB_META_PINS "kb:pins"          /* pinned answers (schema/pins.h) */
 #define KB_META_LEARNED "kb:learned"    /* hash of the learned phrasings indexed */
 #define KB_META_MODEL "kb:model"        /* the model learned from marks (schema/model.h) */
+
+/* ---------------------------------------------------------------- */
+/* Shards                                                             */
+
+/* Most shards an index is written in. */
+#define KB_SHARDS_MAX KB_INDEX_SHARDS_MAX
+
+/* The shard (0..N-1) holding article ID's documents in an index of N
+ * shards: a stable hash of the id (FNV-1a), the same on every machine. */
+unsigned kb_schema_shard_of(const char *id, unsigned n);
+/* 1 if S is a kb:shard value "K/N" (K < N <= KB_SHARDS_MAX); then *K and *N
+ * are set, else both are 0. */
+int kb_schema_shard_decode(const char *s, unsigned *k /* OUT */, unsigned *n /* OUT */);
 
 /* ---------------------------------------------------------------- */
 /* Terms                                                              */

@@ -394,6 +394,10 @@ static cJSON *op_health(kb_server_t *srv)
             cJSON_AddStringToObject(body, "search_log", srv->log_error);
         else
             cJSON_AddStringToObject(body, "search_log", srv->log ? "on" : "off");
+        /* Shards, and those left out (a sharded index over several machines). */
+        kb_json_add_shards(body, h.shards, h.missing, h.n_missing);
+        if (h.notice)
+            cJSON_AddStringToObject(body, "notice", h.notice);
     }
     kb_health_clear(&h);
     return body;

@@ -215,7 +215,32 @@ cJSON *kb_json_results(const kb_results_t *r)
     for (size_t i = 0; al && i < r->n_alerts; i++)
         cJSON_AddItemToArray(al, alert_json(&r->alerts[i]));
     add_str(o, "searched", r->searched);
+    kb_json_add_shards(o, 0, r->missing, r->n_missing);
     return o;
+}
+
+void kb_json_add_shards(cJSON *o, unsigned shards, const kb_missing_shard_t *missing, size_t n)
+{
+    if (!o)
+        return;
+    if (shards)
+        cJSON_AddNumberToObject(o, "shards", shards);
+    if (!n)
+        return;
+    cJSON_AddBoolToObject(o, "partial", 1);
+    cJSON *ms = cJSON_AddArrayToObject(o, "missing_shards");
+    for (size_t i = 0; ms && i < n; i++) {
+        cJSON *m = cJSON_CreateObject();
+        if (!m)
+            break;
+        add_str(m, "name", missing[i].name);
+        if (missing[i].shard >= 0)
+            cJSON_AddNumberToObject(m, "shard", missing[i].shard);
+        else
+            cJSON_AddNullToObject(m, "shard");
+        add_str(m, "error", missing[i].error);
+        cJSON_AddItemToArray(ms, m);
+    }
 }
 
 cJSON *kb_json_error(const char *code, const char *message)

@@ -63,6 +63,81 @@ kb_status_t kb_xdb_open(const char *path, kb_xdb_mode_t mode, kb_xdb_t **out,
     return KB_STATUS_SUCCESS;
 }
 
+kb_status_t kb_xdb_open_leaf(const kb_stub_leaf_t *leaf, unsigned timeout_ms, kb_xdb_t **out,
+                             char **message)
+{
+    if (out)
+        *out = nullptr;
+    if (message)
+        *message = nullptr;
+    if (!leaf || !out) {
+        if (message)
+            *message = strdup("kb_xdb_open_leaf: invalid argument (a leaf and an out-parameter)");
+        return KB_STATUS_BAD_ARGUMENT;
+    }
+    kb_xdb *db = static_cast<kb_xdb *>(std::calloc(1, sizeof *db));
+    if (!db) {
+        if (message)
+            *message = strdup("out of memory");
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
+    try {
+        switch (leaf->kind) {
+        case KB_STUB_LOCAL: {
+            int backend = !std::strcmp(leaf->backend, "glass") ? Xapian::DB_BACKEND_GLASS
+                        : !std::strcmp(leaf->backend, "chert") ? Xapian::DB_BACKEND_CHERT
+                        : 0;
+            db->db = new Xapian::Database(leaf->path, backend);
+            break;
+        }
+        case KB_STUB_INMEMORY:
+            db->db = new Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+            break;
+        case KB_STUB_TCP:
+            db->db = new Xapian::Database(
+                Xapian::Remote::open(leaf->path, leaf->port, timeout_ms, timeout_ms));
+            break;
+        case KB_STUB_PROGRAM:
+            db->db = new Xapian::Database(Xapian::Remote::open(leaf->path, leaf->args, timeout_ms));
+            break;
+        default:
+            throw Xapian::InvalidArgumentError("unknown kind of stub line");
+        }
+    } catch (...) {
+        kb_status_t st = kbx_classify(db->err, sizeof db->err);
+        if (message)
+            *message = strdup(db->err);
+        std::free(db);
+        return st;
+    }
+    *out = db;
+    return KB_STATUS_SUCCESS;
+}
+
+kb_status_t kb_xdb_combine(kb_xdb_t *const *parts, size_t n, kb_xdb_t **out)
+{
+    KB_ENTER(nullptr);
+    if (out)
+        *out = nullptr;
+    KB_CHECK(parts && n && out);
+    for (size_t i = 0; i < n; i++)
+        KB_CHECK(parts[i]);
+    kb_xdb *db = static_cast<kb_xdb *>(std::calloc(1, sizeof *db));
+    if (!db)
+        return KB_STATUS_OUT_OF_MEMORY;
+    try {
+        std::unique_ptr<Xapian::Database> all(new Xapian::Database());
+        for (size_t i = 0; i < n; i++)
+            all->add_database(*parts[i]->db);
+        db->db = all.release();
+    } catch (...) {
+        std::free(db);
+        return kbx_record(nullptr);
+    }
+    *out = db;
+    return KB_STATUS_SUCCESS;
+}
+
 void kb_xdb_close(kb_xdb_t *db)
 {
     if (!db)

@@ -513,6 +513,16 @@ kb_status_t kb_xenquire_set_boolean(kb_xenquire_t *enq)
     KB_CATCH(enq->db)
 }
 
+kb_status_t kb_xenquire_set_tiebreak(kb_xenquire_t *enq, unsigned slot)
+{
+    KB_ENTER(enq ? enq->db : nullptr);
+    KB_CHECK(enq);
+    KB_TRY
+        enq->enq.set_sort_by_relevance_then_value(slot, false);
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(enq->db)
+}
+
 kb_status_t kb_xenquire_get_mset(kb_xenquire_t *enq, unsigned first, unsigned maxitems,
                                  unsigned checkatleast, kb_xmset_t **mset)
 {
@@ -624,6 +634,28 @@ unsigned kb_xmset_collapse_count(const kb_xmset_t *mset, unsigned i)
     } catch (...) {
         return 0;
     }
+}
+
+kb_status_t kb_xmset_fetch(kb_xmset_t *mset)
+{
+    KB_ENTER(mset ? mset->db : nullptr);
+    KB_CHECK(mset);
+    KB_TRY
+        mset->mset.fetch();
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(mset->db)
+}
+
+kb_status_t kb_xmset_collapse_key(kb_xmset_t *mset, unsigned i, char **key)
+{
+    KB_ENTER(mset ? mset->db : nullptr);
+    if (key)
+        *key = nullptr;
+    KB_CHECK(mset && key && i < mset->mset.size());
+    KB_TRY
+        *key = kbx_dup_bytes(mset->mset[i].get_collapse_key());
+        return KB_STATUS_SUCCESS;
+    KB_CATCH(mset->db)
 }
 
 kb_status_t kb_xmset_document(kb_xmset_t *mset, unsigned i, kb_xdoc_t **doc)

@@ -50,6 +50,8 @@ typedef struct kb_xmset kb_xmset_t;
 
 typedef unsigned kb_xdocid_t;
 
+struct kb_stub_leaf;   /* base/stub.h */
+
 /* Longest term Xapian's glass backend accepts, in bytes. */
 #define KB_XTERM_MAX 245
 
@@ -82,6 +84,25 @@ typedef enum kb_xdb_mode {
 kb_status_t kb_xdb_open(const char *path, kb_xdb_mode_t mode,
                                kb_xdb_t **db /* OUT */,
                                char **message /* OUT, may be NULL */);
+
+/* Open one database a stub names (base/stub.h), read-only, without reading
+ * any stub: a local database, an in-memory one, xapian-tcpsrv at HOST:PORT
+ * or (only when the caller allowed it when listing the leaves) a program.
+ * TIMEOUT_MS bounds each operation on a remote database and the
+ * connection itself (Xapian::Remote::open's timeout and connect_timeout):
+ * past it the operation fails with KB_STATUS_XAPIAN_EXCEPTION (a
+ * Xapian::NetworkTimeoutError), never waits longer; a server that refuses
+ * the connection fails at once.  The same statuses and *MESSAGE as
+ * kb_xdb_open(). */
+kb_status_t kb_xdb_open_leaf(const struct kb_stub_leaf *leaf, unsigned timeout_ms,
+                             kb_xdb_t **db /* OUT */, char **message /* OUT, may be NULL */);
+
+/* A read-only database searching the N databases PARTS as one
+ * (Xapian::Database::add_database): metadata from PARTS[0], document and
+ * term statistics summed, spelling data and synonyms merged.  The parts
+ * stay the caller's (closing one later does not hurt *DB).
+ * KB_STATUS_BAD_ARGUMENT (N is 0), KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kb_xdb_combine(kb_xdb_t *const *parts, size_t n, kb_xdb_t **db /* OUT */);
 
 /* Close DB, releasing its lock and memory.  Uncommitted changes of a
  * writable database are discarded (not committed).  NULL is a no-op. */
@@ -379,6 +400,9 @@ kb_status_t kb_xenquire_set_collapse_key(kb_xenquire_t *enq, unsigned slot,
 /* BM25 with the given parameters (Xapian's defaults: 1, 0, 1, 0.5, 0.5). */
 kb_status_t kb_xenquire_set_bm25(kb_xenquire_t *enq, double k1, double k2,
                                         double k3, double b, double min_normlen);
+/* Rank by weight, and documents of equal weight by their value in SLOT
+ * (not by document number, which depends on how the database is split). */
+kb_status_t kb_xenquire_set_tiebreak(kb_xenquire_t *enq, unsigned slot);
 /* Boolean weighting: every match weighs 0, in document order. */
 kb_status_t kb_xenquire_set_boolean(kb_xenquire_t *enq);
 /* Run the query: results FIRST..FIRST+MAXITEMS-1, counting at least
@@ -407,6 +431,14 @@ int kb_xmset_percent(const kb_xmset_t *mset, unsigned i);
 /* How many more documents had the same collapse key as item I (a lower
  * bound). */
 unsigned kb_xmset_collapse_count(const kb_xmset_t *mset, unsigned i);
+/* Ask for the documents of the whole page at once: on remote databases
+ * the requests go out together (one wait, not one per document) and
+ * kb_xmset_document() then finds them read. */
+kb_status_t kb_xmset_fetch(kb_xmset_t *mset);
+/* Item I's collapse key (its value in the collapse slot), read from the
+ * page without fetching the document.  Caller frees *KEY ("" when there is
+ * none).  KB_STATUS_BAD_ARGUMENT when I is out of range. */
+kb_status_t kb_xmset_collapse_key(kb_xmset_t *mset, unsigned i, char **key /* OUT */);
 /* Item I's document; the caller frees *DOC. */
 kb_status_t kb_xmset_document(kb_xmset_t *mset, unsigned i,
                                      kb_xdoc_t **doc /* OUT */);

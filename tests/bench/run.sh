@@ -10,7 +10,9 @@
 # and build kb and build/tests/bench-xapian-floor first.  This script builds
 # the small C drivers of tests/bench/ into tests/bench/work/bin/, then runs
 # bench.py, which writes tests/bench/RESULTS.md (full) or RESULTS-quick.md
-# (quick), then httpbench.py, which adds their section "## HTTP".  Environment: BUILDDIR (default build), BENCH_CORPORA,
+# (quick), then httpbench.py, which adds their section "## HTTP", then
+# shardbench.py ("## Shards": 1, 2 and 4 shards, local and remote).
+# Environment: BUILDDIR (default build), BENCH_CORPORA,
 # BENCH_SKIP (see bench.py), CC.
 set -eu
 mode=${1:-quick}
@@ -69,3 +71,6 @@ if command -v wrk >/dev/null 2>&1; then
 else
     echo "run.sh: wrk is not installed (scripts/deps.sh bench); no HTTP figures" >&2
 fi
+# 1, 2 and 4 shards, local and over loopback xapian-tcpsrv: the section
+# "## Shards" (after "## HTTP", which httpbench.py rewrites from its start).
+"$py" "$here/shardbench.py" "$mode"

@@ -133,4 +133,24 @@ expect_no_match "assistant: the call record holds no card number from the paste"
 expect_match "assistant: the call record says how much was pasted" "$rec" '"pasted_bytes":[0-9]'
 expect_no_match "assistant: the history holds no line of the paste" "$XDG_STATE_HOME/kb/history" 'Quixleigh|Orchard'
 
+
+# A short chat (under 1,024 bytes) is a paste too: what is searched is a
+# sentence or two in a row, never with a detail between them (a date of
+# birth on its own line), and the call record keeps only what was searched.
+cat >"$T/short.txt" <<'EOF2'
+Agent: Can you confirm your date of birth?
+Customer: someone rang me saying they were the bank and told me to move my money and i did it
+Customer: 12/04/1961.
+Customer: can I get the money back?
+EOF2
+s "$(cat "$T/short.txt")"
+expect_eq "short chat: searched as a paste" "$(field 'j["searched"] is not None')" "True"
+expect_no_match "short chat: the date between two sentences is not searched" "$T/r.json" '"searched": *"[^"]*1961'
+export XDG_STATE_HOME="$T/state2"
+{ printf ':paste\n'; cat "$T/short.txt"; printf '.\n:quit\n'; } >"$T/in"
+kb_assistant --db "$db" <"$T/in" >"$T/out" 2>"$T/aerr"
+rec=$(ls "$XDG_STATE_HOME"/kb/calls/*.jsonl | head -1)
+expect_no_match "short chat: the call record holds no date of birth" "$rec" '1961'
+expect_match "short chat: the call record says it was a paste" "$rec" '"pasted_bytes":[0-9]'
+
 finish

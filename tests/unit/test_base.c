@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/edits.h"
 #include "base/strmap.h"
 #include "base/utf8.h"
 #include "harness.h"
@@ -143,8 +144,21 @@ static void test_terminal(void)
     STR_EQ(kb_term_style(1, KB_STYLE_BOLD), "\033[1m", "bold");
 }
 
+static void test_edits(void)
+{
+    INT_EQ(kb_edits("arived", "arrived", 0), 1, "one letter left out");
+    INT_EQ(kb_edits("recieve", "receive", 0), 1, "two neighbours swapped: one edit");
+    INT_EQ(kb_edits("currys", "carry", 0), 2, "a brand two edits from a word");
+    INT_EQ(kb_edits("Title", "title", 0), 1, "case counts unless folded");
+    INT_EQ(kb_edits("Title", "title", 1), 0, "folded: the same key");
+    INT_EQ(kb_edits("quesitons", "questions", 1), 1, "a swapped pair in a key");
+    INT_EQ(kb_edits("", "abcdef", 0), 3, "counted up to 3");
+    INT_EQ(kb_edits("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "a", 0), 3, "over 40 bytes: 3");
+}
+
 int main(void)
 {
+    test_edits();
     test_buf();
     test_lists();
     test_strmap();

@@ -225,7 +225,7 @@ int main(void)
     snprintf(db, sizeof db, "%s/index", dir);
     kb_diags_t *d;
     kb_diags_new(&d);
-    kb_index_opts_t o = {db, "tests/fixtures/kb-small", 1, 1, NULL, NULL, 0, NULL};
+    kb_index_opts_t o = {db, "tests/fixtures/kb-small", 1, 1, NULL, NULL, 0, NULL, 0};
     kb_index_stats_t stats;
     char *msg = NULL;
     INT_EQ(kb_index_run(&o, d, &stats, &msg), KB_STATUS_SUCCESS, "index the fixture KB");

@@ -174,6 +174,52 @@ static void test_stubs(void)
     stub_is("idx", 0, KB_STATUS_DB_OPENING, "XAPIANDB:1:", "a folder's XAPIANDB is read");
 }
 
+/* The databases a search opens itself (kb_stub_leaves). */
+static void test_leaves(void)
+{
+    kb_stub_list_t l;
+    char *msg = NULL;
+    stub("l-inner", "glass s0\nremote [::1]:33332\n");
+    stub("l-outer", "# shards\nauto l-inner\nremote 10.0.0.2:33331\r\ninmemory\n");
+    INT_EQ(kb_stub_leaves(in_dir("l-outer"), 0, &l, &msg), KB_STATUS_SUCCESS, "leaves of a stub");
+    INT_EQ((int)l.n, 4, "auto lines flattened: four leaves");
+    if (l.n == 4) {
+        INT_EQ(l.leaves[0].kind, KB_STUB_LOCAL, "glass: local");
+        STR_EQ(l.leaves[0].backend, "glass", "... its backend");
+        STR_EQ(l.leaves[0].path, in_dir("s0"), "... its path, relative to its stub");
+        INT_EQ(l.leaves[1].kind, KB_STUB_TCP, "remote [::1]:PORT: TCP");
+        STR_EQ(l.leaves[1].path, "::1", "... IPv6 host without brackets");
+        INT_EQ((int)l.leaves[1].port, 33332, "... its port");
+        STR_EQ(l.leaves[2].name, "remote 10.0.0.2:33331", "a name for messages, without CR");
+        INT_EQ(l.leaves[3].kind, KB_STUB_INMEMORY, "inmemory");
+    }
+    INT_EQ((int)l.n_files, 2, "both stub files remembered");
+    kb_stub_list_clear(&l);
+    stub("l-port", "remote host:70000\n");
+    INT_EQ(kb_stub_leaves(in_dir("l-port"), 0, &l, &msg), KB_STATUS_DB_OPENING, "port 70000 refused");
+    STR_CONTAINS(msg ? msg : "", "not HOST:PORT", "... saying what a remote line is");
+    free(msg);
+    msg = NULL;
+    stub("l-tcp", "remote tcp host 33333\n");
+    INT_EQ(kb_stub_leaves(in_dir("l-tcp"), 0, &l, &msg), KB_STATUS_DB_OPENING,
+           "'remote tcp HOST PORT' refused");
+    free(msg);
+    msg = NULL;
+    stub("l-prog", "remote :xapian-progsrv /x\n");
+    INT_EQ(kb_stub_leaves(in_dir("l-prog"), 0, &l, &msg), KB_STATUS_DB_OPENING, "a program refused");
+    INT_EQ((int)l.n, 0, "... nothing listed");
+    free(msg);
+    msg = NULL;
+    INT_EQ(kb_stub_leaves(in_dir("l-prog"), 1, &l, &msg), KB_STATUS_SUCCESS, "allowed when asked");
+    if (l.n == 1) {
+        INT_EQ(l.leaves[0].kind, KB_STUB_PROGRAM, "... a program leaf");
+        STR_EQ(l.leaves[0].args, "/x", "... with its arguments");
+    } else {
+        OK(0, "... one leaf");
+    }
+    kb_stub_list_clear(&l);
+}
+
 /* A node with ID, CATEGORY, ESCALATION and NEXT, the rest filled in. */
 static kb_schema_node_t node(const char *id, const char *category, const char *esc,
                              const char *next)
@@ -236,6 +282,7 @@ int main(void)
     test_dates();
     test_state_files();
     test_stubs();
+    test_leaves();
     test_checks();
     if (kb_remove_tree(dir) != KB_STATUS_SUCCESS)
         fprintf(stderr, "# could not remove %s\n", dir);
