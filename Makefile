@@ -128,7 +128,7 @@ $(BUILDDIR)/kb.pc: Makefile
 	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
 	    'Name: kb' 'Description: knowledge-base and FAQ search for customer-service desks' \
 	    'Version: $(VERSION)' 'Requires: libcjson' 'Requires.private: $(PKGS)' \
-	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lkb' >$@
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lkb' 'Libs.private: -lunistring -llinear' >$@
 
 $(BUILDDIR)/kb-search: $(SEARCH_OBJ) $(BUILDDIR)/libkb.a
 	@$(if $(Q),echo "  LD      $@")

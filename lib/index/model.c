@@ -55,6 +55,8 @@ static int by_str(const void *x, const void *y)
 
 static long class_of(const trainset_t *t, const char *id)
 {
+    if (!t->n_ids)
+        return -1;
     char *const *p = bsearch(&id, t->ids, t->n_ids, sizeof *t->ids, by_str);
     return p ? (long)(p - t->ids) : -1;
 }
