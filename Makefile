@@ -32,6 +32,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lreadline -lmicrohttpd")
 # libunistring (Unicode normalisation, lib/base/normalize.c) has no .pc file.
 PKG_LIBS += -lunistring
+# liblinear (the model learned from officers' marks, lib/index/model.c) has none either.
+PKG_LIBS += -llinear
 
 CC ?= cc
 CXX ?= c++
@@ -126,7 +128,7 @@ $(BUILDDIR)/kb.pc: Makefile
 	@printf '%s\n' 'prefix=$(PREFIX)' 'includedir=$${prefix}/include' 'libdir=$${prefix}/lib' '' \
 	    'Name: kb' 'Description: knowledge-base and FAQ search for customer-service desks' \
 	    'Version: $(VERSION)' 'Requires: libcjson' 'Requires.private: $(PKGS)' \
-	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lkb' >$@
+	    'Cflags: -I$${includedir}' 'Libs: -L$${libdir} -lkb' 'Libs.private: -lunistring -llinear' >$@
 
 $(BUILDDIR)/kb-search: $(SEARCH_OBJ) $(BUILDDIR)/libkb.a
 	@$(if $(Q),echo "  LD      $@")

@@ -8,7 +8,7 @@
 # Runs apt-get as root (or through sudo); prints what it installs.
 set -eu
 
-build="g++ make pkg-config libxapian-dev libcmark-dev libcjson-dev libreadline-dev libyaml-dev libunistring-dev libmicrohttpd-dev wbritish"
+build="g++ make pkg-config libxapian-dev libcmark-dev libcjson-dev libreadline-dev libyaml-dev libunistring-dev libmicrohttpd-dev liblinear-dev wbritish"
 test="$build python3 python3-jsonschema python3-yaml tmux less strace valgrind clang libclang-rt-14-dev xapian-tools chromium fonts-dejavu-core openssl"
 bench="$build python3 sqlite3 libsqlite3-dev xapian-omega xapian-tools ripgrep hyperfine linux-perf wrk"
 

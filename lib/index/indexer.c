@@ -24,6 +24,7 @@
 #include "frontmatter.h"
 #include "layout.h"
 #include "learned.h"
+#include "model.h"
 #include "scan.h"
 #include "synonyms.h"
 #include "writers.h"
@@ -436,6 +437,8 @@ static kb_status_t write_run(run_t *r)
     }
     if (st == KB_STATUS_SUCCESS)
         st = store_shard_choice(r);
+    if (st == KB_STATUS_SUCCESS)
+        st = kbi_model_update(r);
     return st;
 }
 

@@ -315,6 +315,7 @@ void kbs_built_clear(kbs_built_t *b)
     }
     free(b->sources);
     kb_strlist_clear(&b->exclude_ids);
+    free(b->text);
     memset(b, 0, sizeof *b);
 }
 
@@ -382,5 +383,10 @@ kb_status_t kbs_build(kb_search_t *s, const kbs_prepared_t *prep, int plain, int
         return b.t.st;
     }
     out->query = main;
+    out->text = kbs_model_text(prep, corrected);
+    if (!out->text) {
+        kbs_built_clear(out);
+        return KB_STATUS_OUT_OF_MEMORY;
+    }
     return KB_STATUS_SUCCESS;
 }

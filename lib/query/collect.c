@@ -413,6 +413,31 @@ static void confidences(const kbs_built_t *built, double *raw, cand_t *c, unsign
     }
 }
 
+/* The learned model's say (model.c) on the N candidates C of M (RANK is
+ * scratch room for N): the article it is sure of comes first, with the
+ * confidence of the answer it displaces (the model reorders answers;
+ * whether the KB covers the question stays the words' evidence's call, so
+ * the model never makes a question "covered"). */
+static kb_status_t learned_model(kb_search_t *s, const kbs_built_t *built, kb_xmset_t *m,
+                                 cand_t *c, unsigned n, double *rank)
+{
+    double best = -1, cover = 0;
+    for (unsigned i = 0; i < n; i++) {
+        rank[i] = c[i].rank_weight;
+        if (rank[i] > best) {
+            best = rank[i];
+            cover = c[i].cover;
+        }
+    }
+    int first;
+    kb_status_t st = kbs_model_rerank(s, built, m, n, rank, &first);
+    for (unsigned i = 0; st == KB_STATUS_SUCCESS && i < n; i++)
+        c[i].rank_weight = rank[i];
+    if (st == KB_STATUS_SUCCESS && first >= 0)
+        c[first].cover = cover;
+    return st;
+}
+
 static kb_status_t rank_candidates(kb_search_t *s, const kbs_built_t *built, kb_xmset_t *m,
                                    cand_t *c, unsigned n)
 {
@@ -433,8 +458,10 @@ static kb_status_t rank_candidates(kb_search_t *s, const kbs_built_t *built, kb_
     free(q.v);
     if (st == KB_STATUS_SUCCESS) {
         confidences(built, raw, c, n);
-        qsort(c, n, sizeof *c, by_rank_weight);
+        st = learned_model(s, built, m, c, n, raw);
     }
+    if (st == KB_STATUS_SUCCESS)
+        qsort(c, n, sizeof *c, by_rank_weight);
     free(raw);
     return st;
 }

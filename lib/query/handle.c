@@ -60,6 +60,7 @@ static kb_status_t open_db(kb_search_t *s)
     s->db = sh.all;
     kb_wordlist_clear(&s->words);
     s->words_loaded = 0;
+    kbs_model_forget(s);
     rc = kbs_tiers_load(s);
     if (rc != KB_STATUS_SUCCESS)
         kbs_set_error(s, "cannot read escalation tiers: %s", kb_xdb_last_error(s->db));
@@ -77,6 +78,7 @@ kb_status_t kbs_refresh(kb_search_t *s, int force)
     if (changed) {
         kb_wordlist_clear(&s->words);
         s->words_loaded = 0;
+        kbs_model_forget(s);
         st = kbs_tiers_load(s);
     }
     return st;
@@ -130,6 +132,7 @@ void kb_search_close(kb_search_t *s)
     kbs_tiers_clear(&s->tiers);
     kb_wordlist_clear(&s->words);
     s->words_loaded = 0;
+    kbs_model_forget(s);
     kbs_pins_clear(s);
     free(s->path);
     free(s);

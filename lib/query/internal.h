@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "schema/hours.h"
+#include "schema/model.h"
 #include "schema/pins.h"
 #include "query/syntax.h"
 #include "schema/wordlist.h"
@@ -106,6 +107,10 @@ struct kb_search {
     /* The English word list, loaded on first use (kbs_words()). */
     kb_wordlist_t words;
     int words_loaded;
+    /* The model learned from officers' marks (schema/model.h), loaded on
+     * first use (kbs_model()); empty when the index has none. */
+    kb_model_t model;
+    int model_loaded;
     time_t now;                /* 0: kb_hours_now() */
     kb_schema_pins_t pins;     /* pinned answers (pins.c), as last read */
     char *pins_raw;            /* ... from this KB_META_PINS value */
@@ -166,6 +171,7 @@ typedef struct kbs_built {
                                        KB never uses most (the KB may not
                                        cover it); a name or brand little */
     size_t n_content;
+    char *text;                /* the words searched, for the learned model */
 } kbs_built_t;
 
 /* handle.c */
@@ -247,6 +253,21 @@ kb_status_t kbs_mtext_of_query(kb_search_t *s, const kbs_prepared_t *prep, int c
 kb_status_t kbs_escalation_path(kb_search_t *s, const char *tier_id, const char *kind,
                                 const char *reason, kb_escalation_t **out);
 time_t kbs_now(const kb_search_t *s);
+
+/* model.c */
+/* The words of PREP (corrected where CORRECTED), excluded ones left out,
+ * as one string for the learned model.  Caller frees; NULL when out of
+ * memory. */
+char *kbs_model_text(const kbs_prepared_t *prep, int corrected);
+/* Forget the loaded model (the index changed). */
+void kbs_model_forget(kb_search_t *s);
+/* What the learned model says of the N candidates of M (each an
+ * article's best document): RANK[i], candidate i's rank weight, is raised
+ * for the article the model is sure of, which then comes first;
+ * *FIRST is that candidate (-1: none).  Nothing changes when the index
+ * has no model.  Index errors, KB_STATUS_OUT_OF_MEMORY. */
+kb_status_t kbs_model_rerank(kb_search_t *s, const kbs_built_t *built, kb_xmset_t *m,
+                             unsigned n, double *rank, int *first /* OUT */);
 
 /* collect.c */
 /* Run BUILT for REQ and fill R's hits (LIMIT of them) and total. */

@@ -96,6 +96,10 @@
  *   kb:pins          the pinned answers of pins.txt and the synonym groups
  *                    their words keys need (schema/pins.h), JSON; absent
  *                    when there are none
+ *   kb:learned       hash of the learned phrasings indexed
+ *   kb:model         the linear model learned from officers' marks
+ *                    (schema/model.h, lib/index/model.c); absent when the
+ *                    KB has no learned phrasings
  *
  * Spelling data: the words of section documents (words.h decides which),
  * each counted once per article, all in shard 0.
@@ -160,6 +164,7 @@ enum {
 #define KB_META_LINT "kb:lint"          /* the files in error after the last run (audit.c) */
 #define KB_META_PINS "kb:pins"          /* pinned answers (schema/pins.h) */
 #define KB_META_LEARNED "kb:learned"    /* hash of the learned phrasings indexed */
+#define KB_META_MODEL "kb:model"        /* the model learned from marks (schema/model.h) */
 
 /* ---------------------------------------------------------------- */
 /* Shards                                                             */

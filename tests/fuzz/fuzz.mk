@@ -18,6 +18,8 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo "-lxapian -lcmark -lcjson -lyaml -lmicrohttpd")
 # libunistring (lib/base/normalize.c) has no .pc file.
 PKG_LIBS += -lunistring
+# liblinear (lib/index/model.c) has none either.
+PKG_LIBS += -llinear
 
 # UBSan findings abort (a crash the fuzzer keeps), as in the asan build.
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer

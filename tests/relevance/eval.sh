@@ -44,7 +44,11 @@ set -- --db "$tmp/index" --real --corpora "$corpora" --dir tests/relevance
 if [ -d "$corpora/clinc150" ]; then
     echo "== learning from officers' marks (tests/relevance/learn.sh): the tuning halves fed"
     echo "   as helpful marks through kb-search --serve, 5% for a wrong article; kb-index"
-    echo "   --learn; re-index; the test halves, the team set and the holdout again"
+    echo "   --learn; re-index; the test halves, the team set and the holdout again:"
+    echo "   learned phrasings alone (phrase-*, KB_INDEX_MODEL=0), then with the model"
+    echo "   kb-index learns from them with liblinear (learn-*)"
+    KB_INDEX_MODEL=0 tests/relevance/learn.sh "$b" 10 phrase-10
+    KB_INDEX_MODEL=0 tests/relevance/learn.sh "$b" all phrase-all
     tests/relevance/learn.sh "$b" 10 learn-10
     tests/relevance/learn.sh "$b" all learn-all
 fi

@@ -19,7 +19,8 @@
 # marks leave out that fifth of the tuning questions, and only it is
 # measured (sets clinc-fold, nlupp-fold; the test halves are not touched).
 #
-# Environment: KB_CORPORA (as eval.sh), KB_LEARN_WRONG (share of wrong
+# Environment: KB_CORPORA (as eval.sh), KB_INDEX_MODEL=0 (learned
+# phrasings alone, no model: kb-index(1)), KB_LEARN_WRONG (share of wrong
 # marks, default 0.05), KB_LEARN_SEED (default 1), KB_LEARN_KEEP=DIR keeps
 # the learned copy of kb/ in DIR for review.
 set -eu
