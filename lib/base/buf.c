@@ -70,6 +70,17 @@ void kb_buf_vprintf(kb_buf_t *b, const char *fmt, va_list ap)
     b->len += (size_t)n;
 }
 
+kb_status_t kb_fail_message(char **message, kb_status_t st, const char *fmt, ...)
+{
+    kb_buf_t b = KB_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    kb_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    *message = kb_buf_take(&b);
+    return st;
+}
+
 void kb_buf_printf(kb_buf_t *b, const char *fmt, ...)
 {
     va_list ap;

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kb/status.h"
+
 /* ---------------------------------------------------------------- */
 /* Growable byte buffer, always NUL-terminated.                       */
 
@@ -35,6 +37,10 @@ void kb_buf_clear(kb_buf_t *b);
  * of memory) and reset B. */
 char *kb_buf_take(kb_buf_t *b);
 void kb_buf_free(kb_buf_t *b);
+/* The end of a call that fails with a message: the formatted text in
+ * *MESSAGE (caller frees; NULL when out of memory), and ST returned. */
+kb_status_t kb_fail_message(char **message, kb_status_t st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---------------------------------------------------------------- */
 /* String lists                                                       */

@@ -18,20 +18,6 @@
 #include "kb/search.h"
 #include "serve/internal.h"
 
-static kb_status_t failf(char **message, kb_status_t st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static kb_status_t failf(char **message, kb_status_t st, const char *fmt, ...)
-{
-    kb_buf_t b = KB_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    kb_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    *message = kb_buf_take(&b);
-    return st;
-}
-
 /* ---------------------------------------------------------------- */
 /* The listen address                                                 */
 
@@ -59,11 +45,11 @@ static kb_status_t parse_listen(const char *spec, listen_addr_t *a, char **messa
     char host[64] = "127.0.0.1";
     const char *port_s = spec;
     if (!spec || !*spec)
-        return failf(message, KB_STATUS_BAD_ARGUMENT, "--http needs [ADDRESS:]PORT, e.g. 8080");
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "--http needs [ADDRESS:]PORT, e.g. 8080");
     if (spec[0] == '[') {
         const char *close = strchr(spec, ']');
         if (!close || close[1] != ':' || (size_t)(close - spec - 1) >= sizeof host)
-            return failf(message, KB_STATUS_BAD_ARGUMENT,
+            return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                          "bad address \"%.80s\": write IPv6 as [ADDRESS]:PORT", spec);
         memcpy(host, spec + 1, (size_t)(close - spec - 1));
         host[close - spec - 1] = '\0';
@@ -71,7 +57,7 @@ static kb_status_t parse_listen(const char *spec, listen_addr_t *a, char **messa
     } else if (strchr(spec, ':')) {
         const char *colon = strrchr(spec, ':');
         if (strchr(spec, ':') != colon || (size_t)(colon - spec) >= sizeof host)
-            return failf(message, KB_STATUS_BAD_ARGUMENT,
+            return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                          "bad address \"%.80s\": write IPv6 as [ADDRESS]:PORT", spec);
         memcpy(host, spec, (size_t)(colon - spec));
         host[colon - spec] = '\0';
@@ -79,7 +65,7 @@ static kb_status_t parse_listen(const char *spec, listen_addr_t *a, char **messa
     }
     unsigned port;
     if (!parse_port(port_s, &port))
-        return failf(message, KB_STATUS_BAD_ARGUMENT,
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                      "bad port \"%.20s\" in \"%.80s\" (0-65535)", port_s, spec);
     if (strcmp(host, "localhost") == 0)
         strcpy(host, "127.0.0.1");
@@ -96,7 +82,7 @@ static kb_status_t parse_listen(const char *spec, listen_addr_t *a, char **messa
         a->v6 = 1;
         a->loopback = IN6_IS_ADDR_LOOPBACK(&v6->sin6_addr);
     } else {
-        return failf(message, KB_STATUS_BAD_ARGUMENT,
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                      "bad address \"%.64s\": give a numeric IPv4 or IPv6 address or localhost",
                      host);
     }
@@ -135,7 +121,7 @@ static char *make_csp(const kb_http_t *h)
 static kb_status_t copy_config(kb_http_t *h, const kb_http_config_t *cfg, char **message)
 {
     if (!cfg->db_path)
-        return failf(message, KB_STATUS_BAD_ARGUMENT, "no index path");
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "no index path");
     h->search_flags = cfg->search_flags;
     h->search_log = cfg->search_log;
     if (!(h->db_path = kb_strdup(cfg->db_path)) ||
@@ -145,7 +131,7 @@ static kb_status_t copy_config(kb_http_t *h, const kb_http_config_t *cfg, char *
         return KB_STATUS_OUT_OF_MEMORY;
     for (size_t i = 0; i < cfg->n_cors; i++) {
         if (!valid_origin(cfg->cors[i]))
-            return failf(message, KB_STATUS_BAD_ARGUMENT,
+            return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                          "bad CORS origin \"%.80s\": give scheme://host[:port] (no path) or *",
                          cfg->cors[i]);
         if (!(h->cors[h->n_cors++] = kb_strdup(cfg->cors[i])))
@@ -164,9 +150,9 @@ static kb_status_t load_tls(kb_http_t *h, const kb_http_config_t *cfg, char **me
     if (!cfg->tls_cert_path && !cfg->tls_key_path)
         return KB_STATUS_SUCCESS;
     if (!cfg->tls_cert_path || !cfg->tls_key_path)
-        return failf(message, KB_STATUS_BAD_ARGUMENT, "HTTPS needs both --tls-cert and --tls-key");
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "HTTPS needs both --tls-cert and --tls-key");
     if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
-        return failf(message, KB_STATUS_BAD_ARGUMENT,
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                      "this libmicrohttpd was built without TLS; use a reverse proxy for HTTPS");
     const char *paths[2] = {cfg->tls_cert_path, cfg->tls_key_path};
     char **out[2] = {&h->tls_cert, &h->tls_key};
@@ -174,7 +160,7 @@ static kb_status_t load_tls(kb_http_t *h, const kb_http_config_t *cfg, char **me
         size_t len;
         kb_status_t st = kb_file_read(paths[i], 1024 * 1024, out[i], &len);
         if (st != KB_STATUS_SUCCESS)
-            return failf(message, KB_STATUS_FILE_ERROR, "cannot read %s: %s", paths[i],
+            return kb_fail_message(message, KB_STATUS_FILE_ERROR, "cannot read %s: %s", paths[i],
                          st == KB_STATUS_TOO_LARGE ? "over 1 MiB" : strerror(errno));
     }
     h->https = 1;
@@ -236,7 +222,7 @@ static kb_status_t start_daemon(kb_http_t *h, const kb_http_config_t *cfg,
     h->d = MHD_start_daemon(flags, 0, NULL, NULL, kbi_http_on_request, h, MHD_OPTION_ARRAY, o,
                             MHD_OPTION_END);
     if (!h->d)
-        return failf(message, KB_STATUS_FILE_ERROR, "cannot serve on that address%s%s%s",
+        return kb_fail_message(message, KB_STATUS_FILE_ERROR, "cannot serve on that address%s%s%s",
                      errno ? " (" : "", errno ? strerror(errno) : "", errno ? ")" : "");
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
     h->port = info ? info->port : 0;
@@ -282,7 +268,7 @@ kb_status_t kb_http_start(const kb_http_config_t *cfg, kb_http_t **out, char **m
     if (st == KB_STATUS_SUCCESS)
         st = parse_listen(cfg->listen, &a, message);
     if (st == KB_STATUS_SUCCESS && !cfg->keys_path && !a.loopback)
-        st = failf(message, KB_STATUS_BAD_ARGUMENT,
+        st = kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                    "without --keys only a loopback address (127.0.0.1, [::1]) is served; "
                    "give --keys FILE to listen on %s", cfg->listen);
     if (st == KB_STATUS_SUCCESS && cfg->keys_path)

@@ -37,20 +37,6 @@ struct kbi_keys {
     int locks;            /* the keys' mutexes are initialised */
 };
 
-static kb_status_t fail(char **message, kb_status_t st, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static kb_status_t fail(char **message, kb_status_t st, const char *fmt, ...)
-{
-    kb_buf_t b = KB_BUF_INIT;
-    va_list ap;
-    va_start(ap, fmt);
-    kb_buf_vprintf(&b, fmt, ap);
-    va_end(ap);
-    *message = kb_buf_take(&b);
-    return st;
-}
-
 /* "search,feedback" -> scope bits; 0 when a word is unknown. */
 static unsigned parse_scopes(const char *s)
 {
@@ -152,11 +138,11 @@ static kb_status_t check_mode(const char *path, int fd, char **message)
 {
     struct stat st;
     if (fstat(fd, &st) != 0)
-        return fail(message, KB_STATUS_FILE_ERROR, "cannot read %s: %s", path, strerror(errno));
+        return kb_fail_message(message, KB_STATUS_FILE_ERROR, "cannot read %s: %s", path, strerror(errno));
     if (!S_ISREG(st.st_mode))
-        return fail(message, KB_STATUS_BAD_ARGUMENT, "%s is not a regular file", path);
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "%s is not a regular file", path);
     if (st.st_mode & 077)
-        return fail(message, KB_STATUS_BAD_ARGUMENT,
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT,
                     "%s is open to other users (mode %03o); keys need 0600: chmod 600 %s", path,
                     (unsigned)(st.st_mode & 0777), path);
     return KB_STATUS_SUCCESS;
@@ -166,7 +152,7 @@ static kb_status_t read_keys_file(const char *path, char **text, char **message)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
-        return fail(message, KB_STATUS_FILE_ERROR, "cannot open %s: %s", path, strerror(errno));
+        return kb_fail_message(message, KB_STATUS_FILE_ERROR, "cannot open %s: %s", path, strerror(errno));
     kb_status_t st = check_mode(path, fd, message);
     kb_buf_t b = KB_BUF_INIT;
     char chunk[4096];
@@ -175,9 +161,9 @@ static kb_status_t read_keys_file(const char *path, char **text, char **message)
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0)
-            st = fail(message, KB_STATUS_FILE_ERROR, "cannot read %s: %s", path, strerror(errno));
+            st = kb_fail_message(message, KB_STATUS_FILE_ERROR, "cannot read %s: %s", path, strerror(errno));
         else if (b.len + (size_t)got > KEYS_FILE_MAX)
-            st = fail(message, KB_STATUS_BAD_ARGUMENT, "%s is over 1 MiB", path);
+            st = kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "%s is over 1 MiB", path);
         else
             kb_buf_add(&b, chunk, (size_t)got);
     }
@@ -206,12 +192,12 @@ static kb_status_t add_key(kbi_keys_t *keys, char *line, unsigned lineno, const 
     if (why) {
         free(k->secret);
         /* The line is never quoted: it holds a key. */
-        return fail(message, KB_STATUS_BAD_ARGUMENT, "%s:%u: %s", path, lineno, why);
+        return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "%s:%u: %s", path, lineno, why);
     }
     for (size_t i = 0; i < keys->n; i++)
         if (v[i].len == k->len && memcmp(v[i].secret, k->secret, k->len) == 0) {
             free(k->secret);
-            return fail(message, KB_STATUS_BAD_ARGUMENT, "%s:%u: the same key as %s", path,
+            return kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "%s:%u: the same key as %s", path,
                         lineno, v[i].name);
         }
     keys->n++;
@@ -248,7 +234,7 @@ kb_status_t kbi_keys_load(const char *path, kbi_keys_t **out, char **message)
     explicit_bzero(text, strlen(text));
     free(text);
     if (st == KB_STATUS_SUCCESS && keys->n == 0)
-        st = fail(message, KB_STATUS_BAD_ARGUMENT, "%s holds no key (KEY SCOPES per line)", path);
+        st = kb_fail_message(message, KB_STATUS_BAD_ARGUMENT, "%s holds no key (KEY SCOPES per line)", path);
     if (st != KB_STATUS_SUCCESS) {
         kbi_keys_free(keys);
         return st;
